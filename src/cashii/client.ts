@@ -1,0 +1,156 @@
+/**
+ * Typed client for Cashii's Remote Payments API. Knows nothing about GraphQL or the database.
+ * Every call has a deadline; GETs are retried (at most twice, jittered, honouring Retry-After);
+ * the create POST is never retried because Cashii documents no idempotency.
+ */
+import {
+  CashiiBadResponseError,
+  CashiiError,
+  CashiiRateLimitedError,
+  CashiiUnavailableError,
+  errorForStatus,
+} from './errors';
+import {
+  type CreateRemotePaymentParams,
+  type RemotePaymentSnapshot,
+  WireFormatError,
+  parseCreated,
+  parseSnapshot,
+  parsePaymentId,
+  toCreateBody,
+} from './wire';
+
+export interface CashiiClientOptions {
+  /** e.g. `https://api.cashii.app`; paths under `/api/v1/` are appended. */
+  baseUrl: string;
+  apiKey: string;
+  /** Deadline of one call in milliseconds, retries of a GET included. */
+  timeoutMs: number;
+  /** Retries of a GET after the first attempt. */
+  maxRetries?: number;
+  /** Base of the exponential backoff between GET attempts. */
+  backoffBaseMs?: number;
+  /** Longest Retry-After we are willing to wait inside one call. */
+  maxRetryAfterMs?: number;
+}
+
+/** Network error codes that prove the request never reached Cashii. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export class CashiiClient {
+  private readonly apiBase: string;
+  private readonly maxRetries: number;
+  private readonly backoffBaseMs: number;
+  private readonly maxRetryAfterMs: number;
+
+  constructor(private readonly options: CashiiClientOptions) {
+    this.apiBase = `${options.baseUrl.replace(/\/+$/, '')}/api/v1`;
+    this.maxRetries = options.maxRetries ?? 2;
+    this.backoffBaseMs = options.backoffBaseMs ?? 100;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 2000;
+  }
+
+  /** Creates a Remote Payment and returns its 16-digit id. Sent once, never retried. */
+  async createRemotePayment(params: CreateRemotePaymentParams): Promise<string> {
+    const deadline = Date.now() + this.options.timeoutMs;
+    const text = await this.send('POST', '/remote-payments', deadline, JSON.stringify(toCreateBody(params)));
+    return this.parse(text, parseCreated);
+  }
+
+  /** Reads a Remote Payment's current attributes, retrying transient failures. */
+  async getRemotePayment(id: string): Promise<RemotePaymentSnapshot> {
+    const safeId = parsePaymentId(id);
+    const deadline = Date.now() + this.options.timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const text = await this.send('GET', `/remote-payments/${safeId}`, deadline);
+        return this.parse(text, parseSnapshot);
+      } catch (error) {
+        const wait = this.retryDelay(error, attempt, deadline);
+        if (wait === null) throw error;
+        await sleep(wait);
+      }
+    }
+  }
+
+  /** How long to wait before the next GET attempt, or null when it must not be retried. */
+  private retryDelay(error: unknown, attempt: number, deadline: number): number | null {
+    if (attempt >= this.maxRetries) return null;
+    const transient = error instanceof CashiiUnavailableError || error instanceof CashiiRateLimitedError;
+    if (!transient) return null;
+    let wait = this.backoffBaseMs * 2 ** attempt * (0.5 + Math.random() / 2);
+    if (error instanceof CashiiRateLimitedError && error.retryAfterMs !== undefined) {
+      if (error.retryAfterMs > this.maxRetryAfterMs) return null;
+      wait = Math.max(wait, error.retryAfterMs);
+    }
+    // Leave the next attempt at least a little time before the deadline.
+    return Date.now() + wait + 50 < deadline ? wait : null;
+  }
+
+  private async send(method: 'GET' | 'POST', path: string, deadline: number, body?: string): Promise<string> {
+    const remaining = Math.max(1, deadline - Date.now());
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${this.apiBase}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.options.apiKey}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body,
+        signal: AbortSignal.timeout(remaining),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw networkError(error);
+    }
+    if (response.status < 200 || response.status > 299) {
+      throw errorForStatus(response.status, text, parseRetryAfter(response.headers.get('retry-after')));
+    }
+    return text;
+  }
+
+  private parse<T>(text: string, parser: (json: unknown) => T): T {
+    try {
+      return parser(JSON.parse(text));
+    } catch (error) {
+      const reason = error instanceof WireFormatError ? error.message : 'body is not valid JSON';
+      throw new CashiiBadResponseError(`Cashii sent an unusable answer: ${reason}`, undefined, text.slice(0, 500));
+    }
+  }
+}
+
+function networkError(error: unknown): CashiiError {
+  if (error instanceof CashiiError) return error;
+  const name = (error as { name?: string } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new CashiiUnavailableError('Cashii did not answer in time', 'unknown');
+  }
+  const code = errorCode(error);
+  const outcome = code !== undefined && NOT_SENT_CODES.has(code) ? 'not-created' : 'unknown';
+  return new CashiiUnavailableError(`Cashii could not be reached (${code ?? 'network error'})`, outcome);
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** `Retry-After` as seconds or an HTTP date, in milliseconds. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,203 @@
+/**
+ * The only module that reads the environment. `loadConfig` validates every key once at start and
+ * reports every bad key at the same time, so an operator fixes a deployment in one round.
+ */
+import path from 'node:path';
+
+export type DatabaseConfig =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'postgres'; readonly url: string };
+
+export interface Config {
+  /** `production` switches off the simulator, Apollo Sandbox and introspection. */
+  readonly nodeEnv: string;
+  readonly production: boolean;
+  /** Interface and port the BFF listens on (port 0 picks a free one). */
+  readonly host: string;
+  readonly port: number;
+  readonly database: DatabaseConfig;
+  readonly cashii: {
+    /** Base URL of Cashii's API, without `/api/v1`. Replaced by the simulator's URL when it runs. */
+    readonly apiBaseUrl: string;
+    /** Server secret; never leaves this process. Empty only when the simulator is used. */
+    readonly apiKey: string;
+    /** Hosted payment page (`...payment?code=<id>&redirect=<url>`). */
+    readonly paymentPageUrl: string;
+    /** Abort a Cashii call after this many milliseconds. */
+    readonly timeoutMs: number;
+  };
+  /** The built-in Cashii simulator: started when no key is set outside production. */
+  readonly simulator: { readonly enabled: boolean; readonly port: number };
+  readonly payments: {
+    /** Exact origins (`https://shop.example`) a redirectUrl may point to; empty = any localhost (development). */
+    readonly redirectOrigins: readonly string[];
+    readonly currencies: readonly string[];
+    /** Largest accepted amount in minor units (at most 2^53 - 1). */
+    readonly maxAmount: number;
+    /** A pending payment is re-read from Cashii when its last confirmation is older than this. */
+    readonly statusTtlMs: number;
+    /** A paid payment (which can still be refunded) is re-read after this long. */
+    readonly paidStatusTtlMs: number;
+  };
+  readonly http: {
+    /** Largest accepted request body in bytes. */
+    readonly bodyLimitBytes: number;
+  };
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const DEFAULT_SQLITE_FILE = path.join('data', 'cashii-bff.sqlite');
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads and validates the configuration from `env` (normally `process.env`). Throws `ConfigError` naming every bad key. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const nodeEnv = read.string('NODE_ENV', 'development');
+  const production = nodeEnv === 'production';
+  const apiKey = read.string('CASHII_API_KEY', '');
+  const simulatorSetting = read.oneOf('CASHII_SIMULATOR', ['auto', 'on', 'off'], 'auto');
+  const simulatorEnabled = simulatorSetting === 'on' || (simulatorSetting === 'auto' && apiKey === '');
+
+  if (production && apiKey === '') {
+    problems.push('CASHII_API_KEY is missing: production needs a real Cashii API key');
+  }
+  if (production && simulatorSetting === 'on') {
+    problems.push('CASHII_SIMULATOR=on is not allowed in production: the simulator moves no money');
+  }
+  if (!production && !simulatorEnabled && apiKey === '') {
+    problems.push('CASHII_API_KEY is missing and CASHII_SIMULATOR=off');
+  }
+
+  const redirectOrigins = read.list('REDIRECT_ALLOWED_ORIGINS').map((origin) => {
+    const normalised = normaliseOrigin(origin);
+    if (normalised === null) problems.push(`REDIRECT_ALLOWED_ORIGINS: "${origin}" is not an origin like https://shop.example`);
+    return normalised ?? origin;
+  });
+  if (production && redirectOrigins.length === 0) {
+    problems.push('REDIRECT_ALLOWED_ORIGINS is missing: production must name the origins users return to');
+  }
+
+  const currencies = read.list('ALLOWED_CURRENCIES', ['SYP', 'USD', 'EUR', 'TRY']);
+  for (const currency of currencies) {
+    if (!/^[A-Z]{3}$/.test(currency)) problems.push(`ALLOWED_CURRENCIES: "${currency}" is not a three-letter upper-case code`);
+  }
+
+  const config: Config = {
+    nodeEnv,
+    production,
+    host: read.string('HOST', production ? '0.0.0.0' : '127.0.0.1'),
+    port: read.int('PORT', 4000, 0, 65535),
+    database: parseDatabaseUrl(read.string('DATABASE_URL', `sqlite:${DEFAULT_SQLITE_FILE}`), problems),
+    cashii: {
+      apiBaseUrl: read.url('CASHII_API_BASE_URL', 'https://api.cashii.app'),
+      apiKey,
+      paymentPageUrl: read.url('CASHII_PAYMENT_PAGE_URL', 'https://cashii.app/payment'),
+      timeoutMs: read.int('CASHII_TIMEOUT_MS', 5000, 50, 120_000),
+    },
+    simulator: { enabled: simulatorEnabled, port: read.int('CASHII_SIMULATOR_PORT', 4010, 0, 65535) },
+    payments: {
+      redirectOrigins,
+      currencies,
+      maxAmount: read.int('AMOUNT_MAX', Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER),
+      statusTtlMs: read.int('STATUS_TTL_MS', 2000, 0, 3_600_000),
+      paidStatusTtlMs: read.int('PAID_STATUS_TTL_MS', 60_000, 0, 86_400_000),
+    },
+    http: { bodyLimitBytes: read.int('REQUEST_BODY_LIMIT_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024) },
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, production ? 'info' : 'info'),
+  };
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function parseDatabaseUrl(value: string, problems: string[]): DatabaseConfig {
+  if (/^postgres(ql)?:\/\//.test(value)) {
+    try {
+      new URL(value);
+      return { kind: 'postgres', url: value };
+    } catch {
+      problems.push('DATABASE_URL is not a valid postgres:// URL');
+    }
+  } else if (value.startsWith('sqlite:') || value.startsWith('file:')) {
+    const file = value.replace(/^(sqlite|file):(\/\/)?/, '');
+    if (file !== '') return { kind: 'sqlite', file };
+    problems.push('DATABASE_URL names no SQLite file (use sqlite:./data/bff.sqlite)');
+  } else {
+    problems.push('DATABASE_URL must start with sqlite:, file: or postgres://');
+  }
+  return { kind: 'sqlite', file: DEFAULT_SQLITE_FILE };
+}
+
+/** `https://Shop.example:443/` -> `https://shop.example`; null when it is not a bare http(s) origin. */
+export function normaliseOrigin(value: string): string | null {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+    if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  string(key: string, fallback: string): string {
+    const value = this.env[key];
+    return value === undefined || value.trim() === '' ? fallback : value.trim();
+  }
+
+  int(key: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[key];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const value = Number(raw.trim());
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+      this.problems.push(`${key} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  url(key: string, fallback: string): string {
+    const value = this.string(key, fallback);
+    try {
+      const url = new URL(value);
+      if (url.protocol === 'https:' || url.protocol === 'http:') return value.replace(/\/+$/, '');
+    } catch {
+      // reported below
+    }
+    this.problems.push(`${key} must be an absolute http(s) URL (got "${value}")`);
+    return fallback;
+  }
+
+  oneOf(key: string, allowed: readonly string[], fallback: string): string {
+    const value = this.string(key, fallback);
+    if (allowed.includes(value)) return value;
+    this.problems.push(`${key} must be one of ${allowed.join(', ')} (got "${value}")`);
+    return fallback;
+  }
+
+  list(key: string, fallback: readonly string[] = []): string[] {
+    const raw = this.env[key];
+    if (raw === undefined || raw.trim() === '') return [...fallback];
+    return raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+  }
+}
