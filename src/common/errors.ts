@@ -1,0 +1,32 @@
+/**
+ * Expected failures, with the stable codes of the GraphQL contract. Services throw these; the
+ * GraphQL edge turns them into errors (src/graphql/format-error.ts) and masks everything else.
+ */
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_REJECTED';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra `extensions` for the client; never internals. */
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+/** Invalid input, naming the input field (`extensions.field`). */
+export function badInput(field: string, message: string): AppError {
+  return new AppError('BAD_USER_INPUT', message, { field });
+}
+
+/** Cashii failed or could not be reached; `retryable` tells the client whether trying again can help. */
+export function upstreamUnavailable(retryable: boolean, message = 'The payment service is unavailable, please try again'): AppError {
+  return new AppError('UPSTREAM_UNAVAILABLE', message, { retryable });
+}
+
+/** Cashii refused the request. */
+export function upstreamRejected(): AppError {
+  return new AppError('UPSTREAM_REJECTED', 'The payment service refused this payment', { retryable: false });
+}

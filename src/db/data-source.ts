@@ -1,0 +1,48 @@
+/**
+ * Builds the TypeORM DataSource for SQLite (the embedded default) or PostgreSQL. Schema changes are
+ * migrations, run at start; `synchronize` stays off.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config';
+import { PaymentOrder } from '../payments/payment.entity';
+import { CreatePaymentOrders1764150000000 } from './migrations/1764150000000-CreatePaymentOrders';
+
+export const ENTITIES = [PaymentOrder];
+export const MIGRATIONS = [CreatePaymentOrders1764150000000];
+
+export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false };
+  if (database.kind === 'postgres') {
+    return { ...common, type: 'postgres', url: database.url, extra: { max: 10, connectionTimeoutMillis: 5000 } };
+  }
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: database.file,
+    enableWAL: true,
+    timeout: 5000,
+    // FULL makes every committed payment row durable across power loss, not only a process crash.
+    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+    },
+  };
+}
+
+/** Opens the database (creating the SQLite folder if needed) and applies pending migrations. */
+export async function openDatabase(database: DatabaseConfig): Promise<DataSource> {
+  if (database.kind === 'sqlite' && database.file !== ':memory:') {
+    fs.mkdirSync(path.dirname(path.resolve(database.file)), { recursive: true });
+  }
+  const dataSource = new DataSource(dataSourceOptions(database));
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}

@@ -1,0 +1,85 @@
+/**
+ * The one place where failures become GraphQL errors. Expected failures keep their contract
+ * code; GraphQL's own input coercion errors become BAD_USER_INPUT with `extensions.field`;
+ * everything else is logged with its cause and masked as INTERNAL_SERVER_ERROR.
+ */
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import {
+  CashiiAuthenticationError,
+  CashiiError,
+  CashiiInvalidRequestError,
+  CashiiNotFoundError,
+  CashiiPermissionError,
+} from '../cashii';
+import { AppError } from '../common/errors';
+import type { Logger } from '../logger';
+
+/** Codes of errors that GraphQL/Apollo raise about the request itself (no internals in them). */
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+const COERCION_MESSAGE = /^(Variable "\$|Expected value of type|Field "[^"]+" of required type|Field "[^"]+" is not defined by type)/;
+
+export function createErrorFormatter(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+
+    if (original instanceof AppError) {
+      return { ...base, message: original.message, extensions: { code: original.code, ...original.extensions } };
+    }
+    if (original instanceof CashiiError) return fromCashiiError(original, base, log);
+
+    const code = formatted.extensions?.code;
+    if (formatted.path === undefined && typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
+      if (COERCION_MESSAGE.test(formatted.message)) {
+        return { ...base, extensions: { code: 'BAD_USER_INPUT', field: coercionField(formatted.message, error) } };
+      }
+      return { ...base, extensions: { code } };
+    }
+
+    log.error({ err: original, path: formatted.path }, 'unexpected error while resolving a request');
+    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+function fromCashiiError(error: CashiiError, base: GraphQLFormattedError, log: Logger): GraphQLFormattedError {
+  if (error instanceof CashiiAuthenticationError || error instanceof CashiiPermissionError) {
+    log.error({ kind: error.kind, httpStatus: error.httpStatus }, 'Cashii refused our API key: check CASHII_API_KEY and its permissions');
+    return { ...base, message: 'The payment service is unavailable', extensions: { code: 'UPSTREAM_UNAVAILABLE', retryable: false } };
+  }
+  if (error instanceof CashiiInvalidRequestError || error instanceof CashiiNotFoundError) {
+    return { ...base, message: 'The payment service refused this request', extensions: { code: 'UPSTREAM_REJECTED', retryable: false } };
+  }
+  return {
+    ...base,
+    message: 'The payment service is unavailable, please try again',
+    extensions: { code: 'UPSTREAM_UNAVAILABLE', retryable: error.retryable },
+  };
+}
+
+/**
+ * The input field a coercion error is about: `Field "x" of required type`, the last segment of
+ * `at "input.x"`, the variable name, or (inline literals) the name written before the value.
+ */
+export function coercionField(message: string, error?: unknown): string | undefined {
+  const named = /Field "(?:[A-Za-z_]\w*\.)?([A-Za-z_]\w*)" (?:of required type|is not defined by type)/.exec(message);
+  if (named) return named[1];
+  const at = /at "([^"]+)"/.exec(message);
+  if (at) return at[1].split(/[.[\]]/).filter(Boolean).pop();
+  if (error instanceof GraphQLError && error.source && error.positions?.length) {
+    const before = error.source.body.slice(0, error.positions[0]);
+    const literal = /([A-Za-z_]\w*)\s*:\s*$/.exec(before);
+    if (literal) return literal[1];
+  }
+  const variable = /^Variable "\$([A-Za-z_]\w*)"/.exec(message);
+  return variable?.[1];
+}

@@ -1,0 +1,41 @@
+/** Boots the BFF: configuration, then the app; exits non-zero with a clear message when it cannot start. */
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config';
+import { startApp } from './app';
+import { createLogger } from './logger';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Cashii BFF cannot start. ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  const app = await startApp(config, log);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Cashii BFF failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+/**
+ * The order record of one Remote Payment. Internal columns (owner, create state, raw upstream
+ * status) stay here; `RemotePayment` is what clients see.
+ */
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { PaymentStatus } from './payment-status';
+import { epochMillis, safeBigint } from '../db/transformers';
+
+/**
+ * Where the create call to Cashii stands. The record is written as `SENDING` before the call, so
+ * a crash or an unknown outcome is never silent.
+ */
+export enum CreateState {
+  SENDING = 'SENDING',
+  CREATED = 'CREATED',
+  /** Cashii certainly created nothing (refused, unreachable before sending). */
+  FAILED = 'FAILED',
+  /** Cashii may have created a payment whose id we never learnt (timeout after sending, reset, garbage). */
+  UNKNOWN = 'UNKNOWN',
+}
+
+@Entity({ name: 'payment_orders' })
+@Index('idx_payment_orders_owner_created', ['ownerId', 'createdAt'])
+export class PaymentOrder {
+  /** Our own reference (UUID), carried in the return URL. */
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  /** Cashii's 16-digit payment id; null until Cashii confirmed the create. */
+  @Index('uq_payment_orders_cashii_id', { unique: true })
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  cashiiId: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  createState: CreateState;
+
+  /** The viewer who created it; reads are scoped to it. */
+  @Column({ type: 'varchar', length: 255 })
+  ownerId: string;
+
+  @Column({ type: 'bigint', transformer: safeBigint })
+  amount: number;
+
+  @Column({ type: 'varchar', length: 3 })
+  currency: string;
+
+  @Column({ type: 'text', nullable: true })
+  note: string | null;
+
+  /** JSON text of the metadata object. */
+  @Column({ type: 'text', nullable: true })
+  metadata: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: PaymentStatus;
+
+  /** The last status string Cashii sent, even one we do not know. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  upstreamStatus: string | null;
+
+  @Column({ name: 'from_account', type: 'varchar', length: 32, nullable: true })
+  from: string | null;
+
+  @Column({ name: 'to_account', type: 'varchar', length: 32, nullable: true })
+  to: string | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  payableTo: string | null;
+
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  orderId: string | null;
+
+  /** The merchant's redirect URL with our reference added; goes into `paymentUrl`. */
+  @Column({ type: 'text' })
+  returnUrl: string;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  transactionId: string | null;
+
+  @Column({ type: 'bigint', transformer: epochMillis })
+  createdAt: Date;
+
+  @Column({ type: 'bigint', transformer: epochMillis })
+  updatedAt: Date;
+
+  /** Last time the status was confirmed with Cashii. */
+  @Column({ type: 'bigint', nullable: true, transformer: epochMillis })
+  verifiedAt: Date | null;
+}

@@ -1,0 +1,84 @@
+/** GraphQL inputs of the payment operations, with their config-independent validation rules. */
+import { IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateBy } from 'class-validator';
+import { GraphQLJSONObject, GraphQLSafeInt } from 'graphql-scalars';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { hasControlOrBrokenText, jsonDepth } from '../common/text';
+
+export const PAYMENT_ID_PATTERN = /^[0-9]{16}$/;
+export const NOTE_MAX_LENGTH = 500;
+export const METADATA_MAX_BYTES = 8 * 1024;
+export const METADATA_MAX_DEPTH = 5;
+
+/** Rejects control characters and broken UTF-16 (lone surrogates). */
+function CleanText(): PropertyDecorator {
+  return ValidateBy({
+    name: 'cleanText',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || !hasControlOrBrokenText(value),
+      defaultMessage: (args) => `${args?.property} must not contain control characters or broken Unicode`,
+    },
+  });
+}
+
+/** Bounds the serialised size and nesting of a JSON object, and refuses prototype keys. */
+function BoundedJsonObject(): PropertyDecorator {
+  return ValidateBy({
+    name: 'boundedJsonObject',
+    validator: {
+      validate: (value: unknown) =>
+        value == null ||
+        (Buffer.byteLength(JSON.stringify(value)) <= METADATA_MAX_BYTES && jsonDepth(value) <= METADATA_MAX_DEPTH),
+      defaultMessage: () =>
+        `metadata must be a JSON object of at most ${METADATA_MAX_BYTES} bytes and depth ${METADATA_MAX_DEPTH}, without __proto__, constructor or prototype keys`,
+    },
+  });
+}
+
+@InputType({ description: 'An order to turn into a Cashii Remote Payment.' })
+export class CreateRemotePaymentInput {
+  @Field(() => GraphQLSafeInt, { description: 'Amount in the smallest currency unit (10098 USD = 100.98 USD); a whole number from 1.' })
+  @IsInt({ message: 'amount must be a whole number of minor units' })
+  @Min(1, { message: 'amount must be at least 1' })
+  amount: number;
+
+  @Field({ description: 'ISO 4217 currency code in upper case, on the allowed list (e.g. SYP, USD, EUR, TRY).' })
+  @IsString()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be three upper-case letters (ISO 4217)' })
+  currency: string;
+
+  @Field(() => String, { nullable: true, description: `Short memo shown to the payer and the merchant (at most ${NOTE_MAX_LENGTH} characters).` })
+  @IsOptional()
+  @IsString()
+  @MaxLength(NOTE_MAX_LENGTH, { message: `note must be at most ${NOTE_MAX_LENGTH} characters` })
+  @CleanText()
+  note?: string | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Free JSON object passed to Cashii (at most 8 KB serialised, depth 5).' })
+  @IsOptional()
+  @BoundedJsonObject()
+  metadata?: Record<string, unknown> | null;
+
+  @Field(() => String, { nullable: true, description: 'Only this 16-digit Cashii account may pay.' })
+  @IsOptional()
+  @Matches(PAYMENT_ID_PATTERN, { message: 'payableTo must be a 16-digit Cashii account number' })
+  payableTo?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The merchant's own order reference (at most 128 characters)." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128, { message: 'orderId must be at most 128 characters' })
+  @CleanText()
+  orderId?: string | null;
+
+  @Field({ description: 'Where Cashii sends the user back after paying; an absolute http(s) URL on an allowed origin.' })
+  @IsString()
+  @MaxLength(2048, { message: 'redirectUrl must be at most 2048 characters' })
+  redirectUrl: string;
+}
+
+@ArgsType()
+export class PaymentArgs {
+  @Field(() => ID, { description: "Cashii's 16-digit payment id." })
+  @Matches(PAYMENT_ID_PATTERN, { message: 'id must be a 16-digit Cashii payment id' })
+  id: string;
+}

@@ -1,0 +1,64 @@
+/** What clients see of a payment. Built from the record by `toRemotePayment`. */
+import { GraphQLJSONObject, GraphQLSafeInt } from 'graphql-scalars';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { PaymentStatus } from './payment-status';
+
+registerEnumType(PaymentStatus, {
+  name: 'PaymentStatus',
+  description: "Where a payment stands in Cashii's lifecycle: PENDING -> PAID | CANCELED | REJECTED; PAID -> REFUNDED.",
+  valuesConfig: {
+    PENDING: { description: 'Created; the user has not paid yet.' },
+    PAID: { description: 'Paid, as confirmed with Cashii by the server.' },
+    CANCELED: { description: 'Canceled by the user. Final.' },
+    REJECTED: { description: 'The payment attempt was rejected (funds, security checks). Final.' },
+    REFUNDED: { description: 'Paid, then refunded. Final.' },
+  },
+});
+
+@ObjectType({ description: 'A Cashii Remote Payment created through this API, with its server-confirmed status.' })
+export class RemotePayment {
+  @Field(() => ID, { description: "Cashii's payment id: always a string of 16 ASCII digits." })
+  id: string;
+
+  @Field(() => GraphQLSafeInt, { description: 'Amount in the smallest currency unit.' })
+  amount: number;
+
+  @Field({ description: 'ISO 4217 currency code, upper case.' })
+  currency: string;
+
+  @Field(() => String, { nullable: true, description: 'Memo shown to the payer and the merchant.' })
+  note: string | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'The JSON object given at creation.' })
+  metadata: Record<string, unknown> | null;
+
+  @Field(() => PaymentStatus, { description: 'Status as last confirmed with Cashii (see verifiedAt).' })
+  status: PaymentStatus;
+
+  @Field(() => String, { nullable: true, description: "The payer's Cashii account; null until paid." })
+  from: string | null;
+
+  @Field(() => String, { nullable: true, description: "The merchant's Cashii account that receives the money." })
+  to: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only this Cashii account may pay, when set.' })
+  payableTo: string | null;
+
+  @Field(() => String, { nullable: true, description: "The merchant's own order reference." })
+  orderId: string | null;
+
+  @Field({ description: "Cashii's hosted payment page for this payment; send the user's browser here." })
+  paymentUrl: string;
+
+  @Field(() => String, { nullable: true, description: "Cashii's transaction id from a verified return; null until then." })
+  transactionId: string | null;
+
+  @Field({ description: 'When the payment was created.' })
+  createdAt: Date;
+
+  @Field({ description: 'When this record last changed.' })
+  updatedAt: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Last time the status was confirmed with Cashii.' })
+  verifiedAt: Date | null;
+}
