@@ -1,0 +1,120 @@
+/**
+ * Starts the real thing for integration tests: the Cashii simulator on port 0 and the BFF on
+ * port 0 over a fresh database, talking real HTTP. Log lines are captured for assertions.
+ */
+import { Writable } from 'node:stream';
+import { startApp, type RunningApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { PaymentOrder } from '../../src/payments/payment.entity';
+import { type RunningSimulator, startSimulator } from '../../src/sandbox/simulator';
+import type { Fault } from '../../src/sandbox/state';
+import { type DbTarget, createTestDatabase } from './database';
+
+export const TEST_CASHII_KEY = 'sk_test_c4shii_9f8e7d6c5b4a39281706';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  body: { data?: T | null; errors?: Array<{ message: string; extensions?: Record<string, any>; path?: unknown }> };
+  text: string;
+}
+
+export interface TestStack {
+  readonly app: RunningApp;
+  readonly simulator: RunningSimulator;
+  readonly logs: string[];
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Scripts a simulator fault through its HTTP control API. */
+  fault(fault: Fault): Promise<void>;
+  simulatorStats(): Promise<{ create: number; get: number; page: number; unauthorized: number }>;
+  records(): Promise<PaymentOrder[]>;
+  close(): Promise<void>;
+}
+
+export async function startStack(target: DbTarget, env: Record<string, string> = {}): Promise<TestStack> {
+  const simulator = await startSimulator({ apiKey: TEST_CASHII_KEY });
+  const database = await createTestDatabase(target);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: database.url,
+    CASHII_API_KEY: TEST_CASHII_KEY,
+    CASHII_API_BASE_URL: simulator.url,
+    CASHII_PAYMENT_PAGE_URL: simulator.paymentPageUrl,
+    CASHII_TIMEOUT_MS: '1500',
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
+  const app = await startApp(config, createLogger('debug', sink));
+
+  const control = async (path: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${simulator.url}/__control/${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return response.json();
+  };
+
+  return {
+    app,
+    simulator,
+    logs,
+    gql: async (query, variables) => {
+      const response = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: JSON.parse(text), text };
+    },
+    fault: async (fault) => void (await control('faults', fault)),
+    simulatorStats: async () => (await control('stats')) as Awaited<ReturnType<TestStack['simulatorStats']>>,
+    records: () => app.dataSource.getRepository(PaymentOrder).find(),
+    close: async () => {
+      await app.close();
+      await simulator.close();
+      await database.drop();
+    },
+  };
+}
+
+export const PAYMENT_FIELDS = `id amount currency note metadata status from to payableTo orderId paymentUrl transactionId createdAt updatedAt verifiedAt`;
+
+export const CREATE = `mutation Create($input: CreateRemotePaymentInput!) { createRemotePayment(input: $input) { ${PAYMENT_FIELDS} } }`;
+export const READ = `query Read($id: ID!) { payment(id: $id) { ${PAYMENT_FIELDS} } }`;
+
+export function validInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { amount: 3_000_000_000, currency: 'SYP', note: 'Order 42', redirectUrl: 'http://localhost:3000/checkout/return', ...overrides };
+}
+
+/** Follows the simulator page's form: GET the page, POST the chosen action, return the redirect target. */
+export async function actOnPaymentPage(paymentUrl: string, action: 'pay' | 'reject' | 'cancel'): Promise<URL> {
+  const page = await fetch(paymentUrl);
+  const html = await page.text();
+  const form = /<form method="post" action="([^"]+)">/.exec(html);
+  if (!form) throw new Error(`no payment form on the page (HTTP ${page.status})`);
+  const hidden = Object.fromEntries([...html.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)].map((m) => [m[1], decodeEntities(m[2])]));
+  if (!html.includes(`name="action" value="${action}"`)) throw new Error(`no ${action} button on the page`);
+  const response = await fetch(new URL(form[1], paymentUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...hidden, action }).toString(),
+    redirect: 'manual',
+  });
+  const location = response.headers.get('location');
+  if (response.status !== 303 || !location) throw new Error(`the page answered ${response.status} without a redirect`);
+  return new URL(location);
+}
+
+function decodeEntities(value: string): string {
+  return value.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code)));
+}
