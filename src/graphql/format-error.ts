@@ -26,7 +26,9 @@ const REQUEST_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
-const COERCION_MESSAGE = /^(Variable "\$|Expected value of type|Field "[^"]+" of required type|Field "[^"]+" is not defined by type)/;
+/** Messages of GraphQL's own input coercion (variables and inline literals, scalars' parse errors included). */
+const COERCION_MESSAGE =
+  /^(Variable "\$|Expected value of type|Field "[^"]+" of required type|Field "[^"]+" is not defined by type)|cannot represent/;
 
 export function createErrorFormatter(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
