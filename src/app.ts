@@ -75,6 +75,8 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     introspection: !config.production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts owns shutdown: Apollo would otherwise re-raise the signal and exit non-zero.
+    stopOnTerminationSignals: false,
     plugins: [
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       ApolloServerPluginCacheControlDisabled(),

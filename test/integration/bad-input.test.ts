@@ -2,7 +2,7 @@
  * Every invalid input is BAD_USER_INPUT naming its field, and is refused before any row is
  * written or any request reaches Cashii.
  */
-import { DB_TARGETS } from '../support/database';
+import { describeEachDatabase } from '../support/database';
 import { CREATE, READ, type TestStack, startStack, validInput } from '../support/stack';
 
 const deep = { a: { b: { c: { d: { e: { f: 1 } } } } } };
@@ -40,7 +40,7 @@ const CASES: Array<[string, Record<string, unknown>, string]> = [
   ['an unknown input field', { surprise: 1 }, 'surprise'],
 ];
 
-describe.each(DB_TARGETS)('bad input on %s', (target) => {
+describeEachDatabase('bad input', (target) => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startStack(target);

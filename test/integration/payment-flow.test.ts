@@ -1,11 +1,9 @@
 /** The whole path over real HTTP: create, read, pay on the simulator's page, read PAID confirmed. */
-import { DB_TARGETS, POSTGRES_SKIP_REASON } from '../support/database';
+import { describeEachDatabase } from '../support/database';
 import { CREATE, READ, type TestStack, actOnPaymentPage, startStack, validInput } from '../support/stack';
 import { PaymentRepository } from '../../src/payments/payment.repository';
 
-if (POSTGRES_SKIP_REASON) describe.skip(POSTGRES_SKIP_REASON, () => it('runs the payment flow on PostgreSQL', () => undefined));
-
-describe.each(DB_TARGETS)('payment flow on %s', (target) => {
+describeEachDatabase('payment flow', (target) => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startStack(target, { STATUS_TTL_MS: '0' });

@@ -5,7 +5,7 @@
  */
 import { CreateState } from '../../src/payments/payment.entity';
 import type { Fault } from '../../src/sandbox/state';
-import { DB_TARGETS } from '../support/database';
+import { describeEachDatabase } from '../support/database';
 import { CREATE, READ, TEST_CASHII_KEY, type TestStack, startStack, validInput } from '../support/stack';
 
 const TIMEOUT_MS = 1500;
@@ -15,7 +15,7 @@ function expectNoLeak(text: string): void {
   expect(text).not.toMatch(/Simulated HTTP|"data": \{"id": 12|stacktrace|node_modules|\.ts:\d+/);
 }
 
-describe.each(DB_TARGETS)('Cashii faults on %s', (target) => {
+describeEachDatabase('Cashii faults', (target) => {
   let stack: TestStack;
   beforeEach(async () => {
     stack = await startStack(target, { CASHII_TIMEOUT_MS: String(TIMEOUT_MS), STATUS_TTL_MS: '0' });

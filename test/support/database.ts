@@ -50,3 +50,12 @@ async function adminQuery(sql: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * `describe.each` over the database targets; where PostgreSQL is not configured, a skipped
+ * test says why, so a local run shows what it did not cover.
+ */
+export function describeEachDatabase(title: string, body: (target: DbTarget) => void): void {
+  describe.each(DB_TARGETS)(`${title} on %s`, body);
+  if (POSTGRES_SKIP_REASON) describe.skip(`${title} on ${POSTGRES_SKIP_REASON}`, () => it('is skipped', () => undefined));
+}
