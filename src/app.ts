@@ -93,7 +93,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       await dataSource.query('SELECT 1');
       return true;
     },
-    context: async (req) => ({ viewer: resolveViewer(req), payments, loaders: createPaymentLoaders(repository, cashii) }),
+    context: (req) => Promise.resolve({ viewer: resolveViewer(req), payments, loaders: createPaymentLoaders(repository, cashii) }),
   });
   const url = await listen(server, config.port, config.host);
   log.info(`GraphQL API ready at ${url}/graphql${config.production ? '' : ' (open it in a browser for Apollo Sandbox)'}`);

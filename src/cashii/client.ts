@@ -3,13 +3,7 @@
  * Every call has a deadline; GETs are retried (at most twice, jittered, honouring Retry-After);
  * the create POST is never retried because Cashii documents no idempotency.
  */
-import {
-  CashiiBadResponseError,
-  CashiiError,
-  CashiiRateLimitedError,
-  CashiiUnavailableError,
-  errorForStatus,
-} from './errors';
+import { CashiiBadResponseError, CashiiError, CashiiRateLimitedError, CashiiUnavailableError, errorForStatus } from './errors';
 import {
   type CreateRemotePaymentParams,
   type RemotePaymentSnapshot,

@@ -58,7 +58,12 @@ export class CashiiRateLimitedError extends CashiiError {
   readonly kind = 'rate_limited';
   readonly retryable = true;
 
-  constructor(message: string, httpStatus: number, detail: string | undefined, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    httpStatus: number,
+    detail: string | undefined,
+    readonly retryAfterMs?: number,
+  ) {
     super(message, httpStatus, detail);
   }
 }
@@ -71,7 +76,12 @@ export class CashiiUnavailableError extends CashiiError {
   readonly kind = 'unavailable';
   readonly retryable = true;
 
-  constructor(message: string, readonly outcome: CreateOutcome, httpStatus?: number, detail?: string) {
+  constructor(
+    message: string,
+    readonly outcome: CreateOutcome,
+    httpStatus?: number,
+    detail?: string,
+  ) {
     super(message, httpStatus, detail);
   }
 

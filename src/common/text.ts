@@ -2,7 +2,6 @@
 
 /** Control characters (C0, DEL, C1) or a lone UTF-16 surrogate. */
 export function hasControlOrBrokenText(value: string): boolean {
-  // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f\u007f-\u009f]/.test(value) || !value.isWellFormed();
 }
 

@@ -4,9 +4,7 @@
  */
 import path from 'node:path';
 
-export type DatabaseConfig =
-  | { readonly kind: 'sqlite'; readonly file: string }
-  | { readonly kind: 'postgres'; readonly url: string };
+export type DatabaseConfig = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
 
 export interface Config {
   /** `production` switches off the simulator, Apollo Sandbox and introspection. */

@@ -5,13 +5,7 @@
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import {
-  CashiiAuthenticationError,
-  CashiiError,
-  CashiiInvalidRequestError,
-  CashiiNotFoundError,
-  CashiiPermissionError,
-} from '../cashii';
+import { CashiiAuthenticationError, CashiiError, CashiiInvalidRequestError, CashiiNotFoundError, CashiiPermissionError } from '../cashii';
 import { AppError } from '../common/errors';
 import type { Logger } from '../logger';
 
@@ -76,7 +70,11 @@ export function coercionField(message: string, error?: unknown): string | undefi
   const named = /Field "(?:[A-Za-z_]\w*\.)?([A-Za-z_]\w*)" (?:of required type|is not defined by type)/.exec(message);
   if (named) return named[1];
   const at = /at "([^"]+)"/.exec(message);
-  if (at) return at[1].split(/[.[\]]/).filter(Boolean).pop();
+  if (at)
+    return at[1]
+      .split(/[.[\]]/)
+      .filter(Boolean)
+      .pop();
   if (error instanceof GraphQLError && error.source && error.positions?.length) {
     const before = error.source.body.slice(0, error.positions[0]);
     const literal = /([A-Za-z_]\w*)\s*:\s*$/.exec(before);

@@ -26,8 +26,7 @@ function BoundedJsonObject(): PropertyDecorator {
     name: 'boundedJsonObject',
     validator: {
       validate: (value: unknown) =>
-        value == null ||
-        (Buffer.byteLength(JSON.stringify(value)) <= METADATA_MAX_BYTES && jsonDepth(value) <= METADATA_MAX_DEPTH),
+        value == null || (Buffer.byteLength(JSON.stringify(value)) <= METADATA_MAX_BYTES && jsonDepth(value) <= METADATA_MAX_DEPTH),
       defaultMessage: () =>
         `metadata must be a JSON object of at most ${METADATA_MAX_BYTES} bytes and depth ${METADATA_MAX_DEPTH}, without __proto__, constructor or prototype keys`,
     },
@@ -46,7 +45,10 @@ export class CreateRemotePaymentInput {
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be three upper-case letters (ISO 4217)' })
   currency: string;
 
-  @Field(() => String, { nullable: true, description: `Short memo shown to the payer and the merchant (at most ${NOTE_MAX_LENGTH} characters).` })
+  @Field(() => String, {
+    nullable: true,
+    description: `Short memo shown to the payer and the merchant (at most ${NOTE_MAX_LENGTH} characters).`,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(NOTE_MAX_LENGTH, { message: `note must be at most ${NOTE_MAX_LENGTH} characters` })

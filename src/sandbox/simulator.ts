@@ -96,7 +96,7 @@ function control(state: SimulatorState, method: string, path: string, raw: strin
     const status = body.status as SimStatus;
     if (!payment || !STATUSES.includes(status)) return sendJson(res, 404, { error: { message: 'unknown payment or status' } });
     payment.status = status;
-    if (status === 'paid' && !payment.from) payment.from = String(body.from ?? '2000000000000002');
+    if (status === 'paid' && !payment.from) payment.from = typeof body.from === 'string' ? body.from : '2000000000000002';
     return sendJson(res, 200, { data: payment });
   }
   sendJson(res, 404, { error: { message: 'Unknown control route' } });

@@ -23,20 +23,38 @@ beforeEach(() => sim.state.reset());
 
 describe('CashiiClient', () => {
   it('creates a payment and reads it back with wire names mapped', async () => {
-    const id = await client().createRemotePayment({ amount: 10098, currency: 'USD', note: 'n', metadata: { a: 1 }, payableTo: '1111222233334444' });
+    const id = await client().createRemotePayment({
+      amount: 10098,
+      currency: 'USD',
+      note: 'n',
+      metadata: { a: 1 },
+      payableTo: '1111222233334444',
+    });
     expect(id).toMatch(/^\d{16}$/);
     const snapshot = await client().getRemotePayment(id);
-    expect(snapshot).toMatchObject({ id, amount: 10098, currency: 'USD', status: 'pending', payableTo: '1111222233334444', to: '1000000000000001', from: null });
+    expect(snapshot).toMatchObject({
+      id,
+      amount: 10098,
+      currency: 'USD',
+      status: 'pending',
+      payableTo: '1111222233334444',
+      to: '1000000000000001',
+      from: null,
+    });
   });
 
   it('sends the key as a Bearer token, and maps a 401 to an authentication error', async () => {
-    await expect(client({ apiKey: 'wrong' }).createRemotePayment({ amount: 1, currency: 'USD' })).rejects.toBeInstanceOf(CashiiAuthenticationError);
+    await expect(client({ apiKey: 'wrong' }).createRemotePayment({ amount: 1, currency: 'USD' })).rejects.toBeInstanceOf(
+      CashiiAuthenticationError,
+    );
     expect(sim.state.stats.unauthorized).toBe(1);
   });
 
   it('never retries a create, even on a 503', async () => {
     sim.state.faults.push({ route: 'create', status: 503 });
-    const error = await client().createRemotePayment({ amount: 1, currency: 'USD' }).catch((e: unknown) => e);
+    const error = await client()
+      .createRemotePayment({ amount: 1, currency: 'USD' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CashiiUnavailableError);
     expect((error as CashiiUnavailableError).createOutcome).toBe('unknown');
     expect(sim.state.stats.create).toBe(1);
@@ -62,7 +80,9 @@ describe('CashiiClient', () => {
   it('gives up with a rate-limit error when Retry-After is longer than it may wait', async () => {
     const id = await client().createRemotePayment({ amount: 1, currency: 'USD' });
     sim.state.faults.push({ route: 'get', status: 429, retryAfter: '120' });
-    const error = await client().getRemotePayment(id).catch((e: unknown) => e);
+    const error = await client()
+      .getRemotePayment(id)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CashiiRateLimitedError);
     expect((error as CashiiRateLimitedError).retryAfterMs).toBe(120_000);
     expect(sim.state.stats.get).toBe(1);
@@ -71,7 +91,9 @@ describe('CashiiClient', () => {
   it('times out a slow answer within the deadline', async () => {
     sim.state.faults.push({ route: 'create', delayMs: 1500 });
     const started = Date.now();
-    const error = await client({ timeoutMs: 300 }).createRemotePayment({ amount: 1, currency: 'USD' }).catch((e: unknown) => e);
+    const error = await client({ timeoutMs: 300 })
+      .createRemotePayment({ amount: 1, currency: 'USD' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CashiiUnavailableError);
     expect(Date.now() - started).toBeLessThan(1000);
   });
@@ -83,7 +105,9 @@ describe('CashiiClient', () => {
     ['a 422', { status: 422 }, CashiiInvalidRequestError],
   ])('maps %s on a create to its error class, with the body kept out of the message', async (_name, fault, errorClass) => {
     sim.state.faults.push({ route: 'create', ...fault });
-    const error = await client().createRemotePayment({ amount: 1, currency: 'USD' }).catch((e: unknown) => e);
+    const error = await client()
+      .createRemotePayment({ amount: 1, currency: 'USD' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(errorClass);
     expect((error as Error).message).not.toContain('Simulated');
     expect((error as Error).message).not.toContain(KEY);

@@ -30,7 +30,7 @@ export async function createTestDatabase(target: DbTarget): Promise<TestDatabase
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashii-bff-test-'));
     return {
       url: `sqlite:${path.join(dir, 'test.sqlite')}`,
-      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+      drop: () => Promise.resolve(fs.rmSync(dir, { recursive: true, force: true })),
     };
   }
   if (!POSTGRES_URL) throw new Error('TEST_DATABASE_URL is not set');

@@ -102,7 +102,9 @@ export async function actOnPaymentPage(paymentUrl: string, action: 'pay' | 'reje
   const html = await page.text();
   const form = /<form method="post" action="([^"]+)">/.exec(html);
   if (!form) throw new Error(`no payment form on the page (HTTP ${page.status})`);
-  const hidden = Object.fromEntries([...html.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)].map((m) => [m[1], decodeEntities(m[2])]));
+  const hidden = Object.fromEntries(
+    [...html.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)].map((m) => [m[1], decodeEntities(m[2])]),
+  );
   if (!html.includes(`name="action" value="${action}"`)) throw new Error(`no ${action} button on the page`);
   const response = await fetch(new URL(form[1], paymentUrl), {
     method: 'POST',

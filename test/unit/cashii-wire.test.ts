@@ -25,7 +25,16 @@ describe('Cashii wire format', () => {
       payable_to: '1111222233334444',
     });
     const snapshot = parseSnapshot({
-      data: { id: '1234567890123456', amount: 5, currency: 'USD', status: 'paid', from: 1111222233334444, to: '1000000000000001', payable_to: '1111222233334444', extra: true },
+      data: {
+        id: '1234567890123456',
+        amount: 5,
+        currency: 'USD',
+        status: 'paid',
+        from: 1111222233334444,
+        to: '1000000000000001',
+        payable_to: '1111222233334444',
+        extra: true,
+      },
     });
     expect(snapshot).toMatchObject({ status: 'paid', from: '1111222233334444', payableTo: '1111222233334444' });
   });

@@ -23,7 +23,10 @@ describe('configuration', () => {
   });
 
   it('selects PostgreSQL for a postgres:// URL', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/db' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@127.0.0.1:5432/db' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/db' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@127.0.0.1:5432/db',
+    });
   });
 
   it('uses the real Cashii when a key is set', () => {
@@ -52,7 +55,15 @@ describe('configuration', () => {
       REDIRECT_ALLOWED_ORIGINS: 'https://shop.example/path',
       AMOUNT_MAX: '9007199254740992',
     });
-    for (const key of ['PORT', 'DATABASE_URL', 'CASHII_API_BASE_URL', 'CASHII_TIMEOUT_MS', 'ALLOWED_CURRENCIES', 'REDIRECT_ALLOWED_ORIGINS', 'AMOUNT_MAX']) {
+    for (const key of [
+      'PORT',
+      'DATABASE_URL',
+      'CASHII_API_BASE_URL',
+      'CASHII_TIMEOUT_MS',
+      'ALLOWED_CURRENCIES',
+      'REDIRECT_ALLOWED_ORIGINS',
+      'AMOUNT_MAX',
+    ]) {
       expect(problems.some((problem) => problem.startsWith(key))).toBe(true);
     }
   });
