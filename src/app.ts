@@ -1,6 +1,7 @@
 /**
- * Wires the BFF together: the simulator (when configured), the database, the Cashii client, the
- * schema, Apollo and the HTTP server. `startApp` is what `main.ts` and the integration tests run.
+ * Wires the BFF together: the simulator (when configured), the database, the Cashii client with
+ * its circuit breaker, the payment services and reconciler, the schema, Apollo and the HTTP
+ * server. `startApp` is what `main.ts` and the integration tests run.
  */
 import { ApolloServer } from '@apollo/server';
 import {
@@ -10,8 +11,9 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { DataSource } from 'typeorm';
-import { CashiiClient } from './cashii';
+import { CashiiClient, CircuitBreaker } from './cashii';
 import type { Config } from './config';
+import { Database } from './db/database';
 import { openDatabase } from './db/data-source';
 import type { GraphQLContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/format-error';
@@ -20,10 +22,14 @@ import { createValidator } from './graphql/validation';
 import { createHttpServer, listen } from './http/server';
 import { resolveViewer } from './http/viewer';
 import type { Logger } from './logger';
+import { Metrics } from './observability/metrics';
+import { PaymentCreator } from './payments/payment-creation';
 import { PaymentPolicy } from './payments/payment-policy';
+import { PaymentSync } from './payments/payment-sync';
 import { createPaymentLoaders } from './payments/payment.loader';
 import { PaymentRepository } from './payments/payment.repository';
 import { PaymentService } from './payments/payment.service';
+import { Reconciler } from './payments/reconciler';
 import { type RunningSimulator, startSimulator } from './sandbox/simulator';
 
 export interface RunningApp {
@@ -31,6 +37,9 @@ export interface RunningApp {
   readonly url: string;
   readonly dataSource: DataSource;
   readonly simulator: RunningSimulator | null;
+  readonly reconciler: Reconciler;
+  readonly breaker: CircuitBreaker;
+  /** Graceful stop: not ready, no new connections, in-flight requests finish (up to the grace period). */
   close(): Promise<void>;
 }
 
@@ -54,18 +63,47 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     throw error;
   }
 
-  const cashii = new CashiiClient({ baseUrl: cashiiConfig.apiBaseUrl, apiKey: cashiiConfig.apiKey, timeoutMs: cashiiConfig.timeoutMs });
-  const repository = new PaymentRepository(dataSource);
-  const payments = new PaymentService(
+  const metrics = new Metrics();
+  const breaker = new CircuitBreaker({
+    ...config.breaker,
+    onStateChange: (state) => {
+      metrics.setBreakerState(state);
+      log.warn({ state }, `Cashii circuit breaker is now ${state}`);
+    },
+  });
+  const cashii = new CashiiClient({
+    baseUrl: cashiiConfig.apiBaseUrl,
+    apiKey: cashiiConfig.apiKey,
+    timeoutMs: cashiiConfig.timeoutMs,
+    breaker,
+    onCall: (operation, outcome, seconds) => {
+      metrics.cashiiCalls.inc({ operation, outcome });
+      metrics.cashiiDuration.observe({ operation }, seconds);
+    },
+  });
+  const repository = new PaymentRepository(new Database(dataSource));
+  const sync = new PaymentSync(repository, cashii, log);
+  sync.onTransition((_record, from, to, source) => metrics.transitions.inc({ from, to, source }));
+  const creator = new PaymentCreator(
     repository,
     cashii,
-    {
-      paymentPageUrl: cashiiConfig.paymentPageUrl,
-      statusTtlMs: config.payments.statusTtlMs,
-      paidStatusTtlMs: config.payments.paidStatusTtlMs,
-    },
+    { cashiiTimeoutMs: cashiiConfig.timeoutMs, firstCheckDelayMs: config.reconciler.enabled ? config.reconciler.baseDelayMs : null },
     log,
   );
+  const payments = new PaymentService(
+    repository,
+    creator,
+    sync,
+    { paymentPageUrl: cashiiConfig.paymentPageUrl, statusTtlMs: config.payments.statusTtlMs, paidStatusTtlMs: config.payments.paidStatusTtlMs },
+    log,
+  );
+  const reconciler = new Reconciler(repository, sync, { ...config.reconciler, cashiiTimeoutMs: cashiiConfig.timeoutMs }, log, (report, backlog) => {
+    metrics.reconcilerBacklog.set(backlog);
+    metrics.reconcilerChecks.inc({ result: 'changed' }, report.changed);
+    metrics.reconcilerChecks.inc({ result: 'unchanged' }, report.claimed - report.changed - report.unreachable - report.stale);
+    metrics.reconcilerChecks.inc({ result: 'unreachable' }, report.unreachable);
+    metrics.reconcilerChecks.inc({ result: 'stale' }, report.stale);
+  });
 
   const schema = await buildAppSchema(createValidator(new PaymentPolicy(config.payments)));
   const apollo = new ApolloServer<GraphQLContext>({
@@ -75,7 +113,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     introspection: !config.production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    // main.ts owns shutdown: Apollo would otherwise re-raise the signal and exit non-zero.
+    // close() owns shutdown: Apollo would otherwise re-raise the signal and exit non-zero.
     stopOnTerminationSignals: false,
     plugins: [
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
@@ -85,31 +123,45 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   });
   await apollo.start();
 
+  let draining = false;
   const server = createHttpServer({
     apollo,
+    metrics,
     bodyLimitBytes: config.http.bodyLimitBytes,
     log,
-    health: async () => {
+    ready: async () => {
+      if (draining) return false;
       await dataSource.query('SELECT 1');
-      return true;
+      return !(await dataSource.showMigrations());
     },
-    context: (req) => Promise.resolve({ viewer: resolveViewer(req), payments, loaders: createPaymentLoaders(repository, cashii) }),
+    context: (req) => Promise.resolve({ viewer: resolveViewer(req), payments, loaders: createPaymentLoaders(repository) }),
   });
   const url = await listen(server, config.port, config.host);
+  if (config.reconciler.enabled) reconciler.start();
+  else log.info('reconciler is off (RECONCILER_ENABLED=false)');
   log.info(`GraphQL API ready at ${url}/graphql${config.production ? '' : ' (open it in a browser for Apollo Sandbox)'}`);
 
   return {
     url,
     dataSource,
     simulator,
+    reconciler,
+    breaker,
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      draining = true;
+      await reconciler.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.http.shutdownGraceMs).unref());
+      if ((await Promise.race([closed, grace])) === 'timeout') {
+        log.warn('requests still running after the grace period; closing their connections');
+        server.closeAllConnections();
+        await closed;
+      }
       await apollo.stop();
       await dataSource.destroy();
       await simulator?.close();
+      log.info('stopped');
     },
   };
 }

@@ -3,6 +3,7 @@
  * Every call has a deadline; GETs are retried (at most twice, jittered, honouring Retry-After);
  * the create POST is never retried because Cashii documents no idempotency.
  */
+import { type CircuitBreaker, CashiiCircuitOpenError } from './breaker';
 import { CashiiBadResponseError, CashiiError, CashiiRateLimitedError, CashiiUnavailableError, errorForStatus } from './errors';
 import {
   type CreateRemotePaymentParams,
@@ -26,6 +27,10 @@ export interface CashiiClientOptions {
   backoffBaseMs?: number;
   /** Longest Retry-After we are willing to wait inside one call. */
   maxRetryAfterMs?: number;
+  /** Wraps every call (retries included); without one, calls always go out. */
+  breaker?: CircuitBreaker;
+  /** Told the outcome of every call, for metrics. */
+  onCall?: (operation: 'create' | 'get', outcome: string, seconds: number) => void;
 }
 
 /** Network error codes that prove the request never reached Cashii. */
@@ -45,15 +50,34 @@ export class CashiiClient {
   }
 
   /** Creates a Remote Payment and returns its 16-digit id. Sent once, never retried. */
-  async createRemotePayment(params: CreateRemotePaymentParams): Promise<string> {
-    const deadline = Date.now() + this.options.timeoutMs;
-    const text = await this.send('POST', '/remote-payments', deadline, JSON.stringify(toCreateBody(params)));
-    return this.parse(text, parseCreated);
+  createRemotePayment(params: CreateRemotePaymentParams): Promise<string> {
+    return this.guard('create', async () => {
+      const deadline = Date.now() + this.options.timeoutMs;
+      const text = await this.send('POST', '/remote-payments', deadline, JSON.stringify(toCreateBody(params)));
+      return this.parse(text, parseCreated);
+    });
   }
 
   /** Reads a Remote Payment's current attributes, retrying transient failures. */
-  async getRemotePayment(id: string): Promise<RemotePaymentSnapshot> {
+  getRemotePayment(id: string): Promise<RemotePaymentSnapshot> {
     const safeId = parsePaymentId(id);
+    return this.guard('get', () => this.getWithRetries(safeId));
+  }
+
+  private async guard<T>(operation: 'create' | 'get', call: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const report = (outcome: string) => this.options.onCall?.(operation, outcome, (performance.now() - started) / 1000);
+    try {
+      const result = await (this.options.breaker ? this.options.breaker.run(call) : call());
+      report('ok');
+      return result;
+    } catch (error) {
+      report(error instanceof CashiiCircuitOpenError ? 'circuit_open' : error instanceof CashiiError ? error.kind : 'error');
+      throw error;
+    }
+  }
+
+  private async getWithRetries(safeId: string): Promise<RemotePaymentSnapshot> {
     const deadline = Date.now() + this.options.timeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {

@@ -2,7 +2,7 @@
  * Expected failures, with the stable codes of the GraphQL contract. Services throw these; the
  * GraphQL edge turns them into errors (src/graphql/format-error.ts) and masks everything else.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_REJECTED';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_REJECTED' | 'IDEMPOTENCY_KEY_REUSED';
 
 export class AppError extends Error {
   constructor(
@@ -26,7 +26,9 @@ export function upstreamUnavailable(retryable: boolean, message = 'The payment s
   return new AppError('UPSTREAM_UNAVAILABLE', message, { retryable });
 }
 
-/** Cashii refused the request. */
-export function upstreamRejected(): AppError {
-  return new AppError('UPSTREAM_REJECTED', 'The payment service refused this payment', { retryable: false });
+/** The idempotency key was used before with a different input. */
+export function idempotencyKeyReused(): AppError {
+  return new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used with a different input', {
+    field: 'idempotencyKey',
+  });
 }

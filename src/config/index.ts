@@ -40,6 +40,23 @@ export interface Config {
   readonly http: {
     /** Largest accepted request body in bytes. */
     readonly bodyLimitBytes: number;
+    /** On SIGTERM, in-flight requests get this long to finish. */
+    readonly shutdownGraceMs: number;
+  };
+  /** Trips after `threshold` consecutive Cashii outages; probes again after `cooldownMs`. */
+  readonly breaker: { readonly threshold: number; readonly cooldownMs: number };
+  /** The background job that re-checks pending payments with Cashii. */
+  readonly reconciler: {
+    readonly enabled: boolean;
+    /** How often it looks for due payments. */
+    readonly intervalMs: number;
+    /** Payments claimed per run. */
+    readonly batchSize: number;
+    /** First re-check after this long; doubles per check up to `maxDelayMs`. */
+    readonly baseDelayMs: number;
+    readonly maxDelayMs: number;
+    /** A payment still pending this long after creation is marked stale and no longer polled. */
+    readonly horizonMs: number;
   };
   readonly logLevel: string;
 }
@@ -111,8 +128,23 @@ export function loadConfig(env: Env = process.env): Config {
       statusTtlMs: read.int('STATUS_TTL_MS', 2000, 0, 3_600_000),
       paidStatusTtlMs: read.int('PAID_STATUS_TTL_MS', 60_000, 0, 86_400_000),
     },
-    http: { bodyLimitBytes: read.int('REQUEST_BODY_LIMIT_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024) },
-    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, production ? 'info' : 'info'),
+    http: {
+      bodyLimitBytes: read.int('REQUEST_BODY_LIMIT_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
+      shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 300_000),
+    },
+    breaker: {
+      threshold: read.int('CASHII_BREAKER_THRESHOLD', 5, 1, 1000),
+      cooldownMs: read.int('CASHII_BREAKER_COOLDOWN_MS', 10_000, 100, 600_000),
+    },
+    reconciler: {
+      enabled: read.bool('RECONCILER_ENABLED', true),
+      intervalMs: read.int('RECONCILER_INTERVAL_MS', 1000, 50, 600_000),
+      batchSize: read.int('RECONCILER_BATCH_SIZE', 20, 1, 1000),
+      baseDelayMs: read.int('RECONCILER_BASE_DELAY_MS', 2000, 10, 3_600_000),
+      maxDelayMs: read.int('RECONCILER_MAX_DELAY_MS', 300_000, 10, 86_400_000),
+      horizonMs: read.int('RECONCILER_HORIZON_MS', 86_400_000, 1000, 30 * 86_400_000),
+    },
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -180,6 +212,14 @@ class EnvReader {
       // reported below
     }
     this.problems.push(`${key} must be an absolute http(s) URL (got "${value}")`);
+    return fallback;
+  }
+
+  bool(key: string, fallback: boolean): boolean {
+    const value = this.string(key, String(fallback)).toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(value)) return true;
+    if (['false', '0', 'no', 'off'].includes(value)) return false;
+    this.problems.push(`${key} must be true or false (got "${value}")`);
     return fallback;
   }
 

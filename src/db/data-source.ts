@@ -6,11 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config';
+import { PaymentEventRecord } from '../payments/payment-event.entity';
 import { PaymentOrder } from '../payments/payment.entity';
 import { CreatePaymentOrders1764150000000 } from './migrations/1764150000000-CreatePaymentOrders';
+import { PaymentLifecycle1764160000000 } from './migrations/1764160000000-PaymentLifecycle';
 
-export const ENTITIES = [PaymentOrder];
-export const MIGRATIONS = [CreatePaymentOrders1764150000000];
+export const ENTITIES = [PaymentOrder, PaymentEventRecord];
+export const MIGRATIONS = [CreatePaymentOrders1764150000000, PaymentLifecycle1764160000000];
 
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false };

@@ -7,15 +7,20 @@ import type { AddressInfo } from 'node:net';
 import { type ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import type { GraphQLContext } from '../graphql/context';
 import type { Logger } from '../logger';
+import type { Metrics } from '../observability/metrics';
 
 export interface HttpServerOptions {
   apollo: ApolloServer<GraphQLContext>;
   context: (req: IncomingMessage) => Promise<GraphQLContext>;
-  /** Answers whether the service can serve requests (database reachable). */
-  health: () => Promise<boolean>;
+  /** Whether this instance should get traffic: database reachable, migrations applied, not draining. */
+  ready: () => Promise<boolean>;
+  metrics: Metrics;
   bodyLimitBytes: number;
   log: Logger;
 }
+
+/** Routes with their own metric label; everything else is counted as `other`. */
+const ROUTES = new Set(['/graphql', '/livez', '/readyz', '/healthz', '/metrics']);
 
 class HttpError extends Error {
   constructor(
@@ -28,6 +33,12 @@ class HttpError extends Error {
 
 export function createHttpServer(options: HttpServerOptions): Server {
   const server = createServer((req, res) => {
+    const started = performance.now();
+    const route = ROUTES.has(pathOf(req.url)) ? pathOf(req.url) : 'other';
+    res.once('finish', () => {
+      options.metrics.httpRequests.inc({ route, status: String(res.statusCode) });
+      options.metrics.httpDuration.observe({ route }, (performance.now() - started) / 1000);
+    });
     handle(options, req, res).catch((error: unknown) => {
       if (error instanceof HttpError) return sendError(res, error.status, error.message);
       options.log.error({ err: error }, 'unhandled error in the HTTP layer');
@@ -55,10 +66,12 @@ export async function listen(server: Server, port: number, host: string): Promis
 
 async function handle(options: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  if (url.pathname === '/healthz') {
-    const healthy = await options.health().catch(() => false);
-    res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-    res.end(JSON.stringify({ status: healthy ? 'ok' : 'unavailable' }));
+  if (url.pathname === '/livez') return sendStatus(res, true);
+  if (url.pathname === '/readyz' || url.pathname === '/healthz') return sendStatus(res, await options.ready().catch(() => false));
+  if (url.pathname === '/metrics') {
+    const body = await options.metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': options.metrics.registry.contentType, 'cache-control': 'no-store' });
+    res.end(body);
     return;
   }
   if (url.pathname !== '/graphql') return sendError(res, 404, 'Not found');
@@ -104,6 +117,16 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
   } catch {
     throw new HttpError(400, 'Request body is not valid JSON');
   }
+}
+
+function pathOf(url: string | undefined): string {
+  const end = url?.indexOf('?') ?? -1;
+  return (end >= 0 ? url!.slice(0, end) : url) ?? '/';
+}
+
+function sendStatus(res: ServerResponse, ok: boolean): void {
+  res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
 }
 
 function sendError(res: ServerResponse, status: number, message: string): void {

@@ -21,6 +21,8 @@ export enum CreateState {
 
 @Entity({ name: 'payment_orders' })
 @Index('idx_payment_orders_owner_created', ['ownerId', 'createdAt'])
+@Index('uq_payment_orders_owner_idempotency', ['ownerId', 'idempotencyKey'], { unique: true })
+@Index('idx_payment_orders_next_check', ['status', 'nextCheckAt'])
 export class PaymentOrder {
   /** Our own reference (UUID), carried in the return URL. */
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -76,6 +78,38 @@ export class PaymentOrder {
 
   @Column({ type: 'varchar', length: 255, nullable: true })
   transactionId: string | null;
+
+  /** Raw `signature` of the last return redirect, kept for audit (its scheme is not published yet). */
+  @Column({ type: 'text', nullable: true })
+  returnSignature: string | null;
+
+  /** The status the last return redirect claimed (a hint only). */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  returnClaimedStatus: string | null;
+
+  /** The client's idempotency key, unique per owner; kept with the record (so for at least 24 h). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  idempotencyKey: string | null;
+
+  /** SHA-256 of the canonical create input, to tell a replay from a reuse of the key. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  requestHash: string | null;
+
+  /** Why the payment needs a person's review (Cashii reported another amount or currency); null when fine. */
+  @Column({ type: 'text', nullable: true })
+  reviewReason: string | null;
+
+  /** When the reconciler should next ask Cashii; null when it should not. */
+  @Column({ type: 'bigint', nullable: true, transformer: epochMillis })
+  nextCheckAt: Date | null;
+
+  /** Reconciler checks so far (drives the backoff). */
+  @Column({ type: 'integer', default: 0 })
+  checkAttempts: number;
+
+  /** Set when a pending payment passed the reconciler's horizon; it is then no longer polled. */
+  @Column({ type: 'bigint', nullable: true, transformer: epochMillis })
+  staleAt: Date | null;
 
   @Column({ type: 'bigint', transformer: epochMillis })
   createdAt: Date;

@@ -5,6 +5,9 @@ import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { hasControlOrBrokenText, jsonDepth } from '../common/text';
 
 export const PAYMENT_ID_PATTERN = /^[0-9]{16}$/;
+/** 1-255 printable ASCII characters, not starting or ending with a space. */
+const PRINTABLE_TOKEN = /^(?=[\x21-\x7e])[\x20-\x7e]{0,254}[\x21-\x7e]$|^[\x21-\x7e]$/;
+const REFERENCE_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const NOTE_MAX_LENGTH = 500;
 export const METADATA_MAX_BYTES = 8 * 1024;
 export const METADATA_MAX_DEPTH = 5;
@@ -76,6 +79,34 @@ export class CreateRemotePaymentInput {
   @IsString()
   @MaxLength(2048, { message: 'redirectUrl must be at most 2048 characters' })
   redirectUrl: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Same key + same input => the same payment, never a second one (1-255 printable ASCII characters, kept at least 24 hours). Reusing a key with another input is IDEMPOTENCY_KEY_REUSED.',
+  })
+  @IsOptional()
+  @Matches(PRINTABLE_TOKEN, { message: 'idempotencyKey must be 1-255 printable ASCII characters' })
+  idempotencyKey?: string | null;
+}
+
+@InputType({ description: "What the frontend's return page found in its URL after Cashii sent the user back." })
+export class ConfirmPaymentReturnInput {
+  @Field(() => ID, { description: 'Our reference to the payment: the `cashii_ref` query parameter of the return URL.' })
+  @Matches(REFERENCE_PATTERN, { message: 'reference must be the cashii_ref value of the return URL' })
+  reference: string;
+
+  @Field({ description: "Cashii's `transaction_id` query parameter." })
+  @Matches(PRINTABLE_TOKEN, { message: 'transactionId must be 1-255 printable ASCII characters' })
+  transactionId: string;
+
+  @Field({ description: "Cashii's `status` query parameter: a hint only, never trusted." })
+  @Matches(/^[a-z_]{1,32}$/, { message: 'status must be a lower-case Cashii status' })
+  status: string;
+
+  @Field({ description: "Cashii's `signature` query parameter, kept for audit." })
+  @Matches(/^[\x21-\x7e]{1,1024}$/, { message: 'signature must be at most 1024 printable ASCII characters' })
+  signature: string;
 }
 
 @ArgsType()

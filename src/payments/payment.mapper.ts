@@ -1,6 +1,7 @@
 /** Record -> GraphQL type, and the hosted payment page URL. */
 import type { PaymentOrder } from './payment.entity';
-import { RemotePayment } from './payment.type';
+import type { PaymentEventRecord } from './payment-event.entity';
+import { PaymentEvent, type PaymentEventSource, RemotePayment } from './payment.type';
 
 /** The return URL parameter that carries our own reference (Cashii adds no payment id to the redirect). */
 export const RETURN_REF_PARAM = 'cashii_ref';
@@ -36,5 +37,17 @@ export function toRemotePayment(record: PaymentOrder, pageUrl: string): RemotePa
   payment.createdAt = record.createdAt;
   payment.updatedAt = record.updatedAt;
   payment.verifiedAt = record.verifiedAt;
+  payment.needsReview = record.reviewReason !== null;
+  payment.reviewReason = record.reviewReason;
+  payment.recordId = record.id;
   return payment;
+}
+
+export function toPaymentEvent(record: PaymentEventRecord): PaymentEvent {
+  const event = new PaymentEvent();
+  event.from = record.fromStatus;
+  event.to = record.toStatus;
+  event.source = record.source as PaymentEventSource;
+  event.at = record.at;
+  return event;
 }

@@ -1,61 +1,156 @@
 /**
- * All reads and writes of payment order records. The status column is written only by
- * `changeStatus`: one conditional UPDATE whose affected-row count is checked.
+ * All reads and writes of payment order records and their events. The status column is written
+ * only by `transition`: one conditional UPDATE whose affected-row count is checked, and the
+ * event row, in one transaction.
  */
-import { type DataSource, In, type Repository } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { type EntityManager, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
+import type { Database } from '../db/database';
+import { type EventSource, PaymentEventRecord } from './payment-event.entity';
 import { CreateState, PaymentOrder } from './payment.entity';
-import type { PaymentStatus } from './payment-status';
+import { PaymentStatus } from './payment-status';
 
 /** Columns a confirmation with Cashii may update besides the status. */
-export type VerificationPatch = Partial<Pick<PaymentOrder, 'verifiedAt' | 'upstreamStatus' | 'from' | 'to'>>;
+export type VerificationPatch = Partial<Pick<PaymentOrder, 'verifiedAt' | 'upstreamStatus' | 'from' | 'to' | 'nextCheckAt'>>;
 
 export class PaymentRepository {
-  private readonly repo: Repository<PaymentOrder>;
+  constructor(private readonly db: Database) {}
 
-  constructor(dataSource: DataSource) {
-    this.repo = dataSource.getRepository(PaymentOrder);
-  }
-
-  /** Writes a new record (before Cashii is called). */
+  /** Writes a new record (before Cashii is called). Throws on a duplicate idempotency key. */
   async insert(record: PaymentOrder): Promise<void> {
-    await this.repo.insert(record);
+    await this.db.write((m) => m.insert(PaymentOrder, record));
   }
 
-  /** Records Cashii's id once the create is confirmed. */
-  async markCreated(id: string, cashiiId: string, at: Date): Promise<void> {
-    const result = await this.repo.update(
-      { id, createState: CreateState.SENDING },
-      { cashiiId, createState: CreateState.CREATED, updatedAt: at, verifiedAt: at },
-    );
-    if (result.affected !== 1) throw new Error(`payment order ${id} was not in SENDING state`);
+  findById(id: string): Promise<PaymentOrder | null> {
+    return this.db.reader.findOne(PaymentOrder, { where: { id } });
+  }
+
+  findByCashiiIds(cashiiIds: readonly string[]): Promise<PaymentOrder[]> {
+    return this.db.reader.find(PaymentOrder, { where: { cashiiId: In([...cashiiIds]) } });
+  }
+
+  findByIdempotencyKey(ownerId: string, idempotencyKey: string): Promise<PaymentOrder | null> {
+    return this.db.reader.findOne(PaymentOrder, { where: { ownerId, idempotencyKey } });
+  }
+
+  /** Records Cashii's id once the create is confirmed, with the first event, in one transaction. */
+  markCreated(id: string, cashiiId: string, at: Date, nextCheckAt: Date | null): Promise<void> {
+    return this.db.write(async (m) => {
+      const result = await m.update(
+        PaymentOrder,
+        { id, createState: CreateState.SENDING },
+        { cashiiId, createState: CreateState.CREATED, updatedAt: at, verifiedAt: at, nextCheckAt },
+      );
+      if (result.affected !== 1) throw new Error(`payment order ${id} was not in SENDING state`);
+      await this.insertEvent(m, id, null, PaymentStatus.PENDING, 'create', at);
+    });
   }
 
   /** Records that a create failed (`FAILED`) or that its outcome is unknown (`UNKNOWN`). */
   async markCreateOutcome(id: string, state: CreateState.FAILED | CreateState.UNKNOWN, at: Date): Promise<void> {
-    await this.repo.update({ id, createState: CreateState.SENDING }, { createState: state, updatedAt: at });
+    await this.db.write((m) => m.update(PaymentOrder, { id, createState: CreateState.SENDING }, { createState: state, updatedAt: at }));
   }
 
-  /** Created records by Cashii id, in one query. */
-  findByCashiiIds(cashiiIds: readonly string[]): Promise<PaymentOrder[]> {
-    return this.repo.find({ where: { cashiiId: In([...cashiiIds]) } });
+  /** Takes a FAILED or UNKNOWN create back to SENDING for a retry; false when another caller took it first. */
+  claimCreateRetry(id: string, from: CreateState.FAILED | CreateState.UNKNOWN, at: Date): Promise<boolean> {
+    return this.affectedOne((m) => m.update(PaymentOrder, { id, createState: from }, { createState: CreateState.SENDING, updatedAt: at }));
   }
 
-  findByCashiiId(cashiiId: string): Promise<PaymentOrder | null> {
-    return this.repo.findOne({ where: { cashiiId } });
+  /** Marks creates that have been SENDING since before `cutoff` (the process died mid-call) as UNKNOWN. */
+  async expireSending(cutoff: Date, at: Date, id?: string): Promise<number> {
+    const result = await this.db.write((m) =>
+      m.update(
+        PaymentOrder,
+        { ...(id ? { id } : {}), createState: CreateState.SENDING, updatedAt: LessThan(cutoff) },
+        { createState: CreateState.UNKNOWN, updatedAt: at },
+      ),
+    );
+    return result.affected ?? 0;
   }
 
   /**
-   * Moves the status from one of `from` to `to` (with `patch`) in one conditional UPDATE.
-   * Returns false when the row was no longer in an expected status (another writer got there first).
+   * THE status write: moves the payment from `from` to `to` with `patch` and records the event, in
+   * one transaction. False when the row was no longer in `from` (another writer got there first).
    */
-  async changeStatus(cashiiId: string, from: PaymentStatus, to: PaymentStatus, patch: VerificationPatch, at: Date): Promise<boolean> {
-    const result = await this.repo.update({ cashiiId, status: from }, { ...patch, status: to, updatedAt: at });
-    return result.affected === 1;
+  transition(id: string, from: PaymentStatus, to: PaymentStatus, source: EventSource, patch: VerificationPatch, at: Date): Promise<boolean> {
+    return this.db.write(async (m) => {
+      const result = await m.update(PaymentOrder, { id, status: from }, { ...patch, status: to, updatedAt: at });
+      if (result.affected !== 1) return false;
+      await this.insertEvent(m, id, from, to, source, at);
+      return true;
+    });
   }
 
   /** Updates verification columns while the status stays `status`; false when it has moved meanwhile. */
-  async recordVerification(cashiiId: string, status: PaymentStatus, patch: VerificationPatch, at: Date): Promise<boolean> {
-    const result = await this.repo.update({ cashiiId, status }, { ...patch, updatedAt: at });
-    return result.affected === 1;
+  recordVerification(id: string, status: PaymentStatus, patch: VerificationPatch, at: Date): Promise<boolean> {
+    return this.affectedOne((m) => m.update(PaymentOrder, { id, status }, { ...patch, updatedAt: at }));
+  }
+
+  /** Flags a payment for a person's review and stops polling it. */
+  async flagForReview(id: string, reason: string, at: Date): Promise<void> {
+    await this.db.write((m) => m.update(PaymentOrder, { id }, { reviewReason: reason, nextCheckAt: null, verifiedAt: at, updatedAt: at }));
+  }
+
+  /** Keeps what a return redirect carried (signature and claimed status for audit; the transaction id once verified). */
+  async recordReturn(id: string, values: { transactionId: string | null; signature: string; claimedStatus: string }, at: Date): Promise<void> {
+    await this.db.write((m) =>
+      m.update(
+        PaymentOrder,
+        { id },
+        {
+          ...(values.transactionId === null ? {} : { transactionId: values.transactionId }),
+          returnSignature: values.signature,
+          returnClaimedStatus: values.claimedStatus,
+          updatedAt: at,
+        },
+      ),
+    );
+  }
+
+  eventsFor(paymentIds: readonly string[]): Promise<PaymentEventRecord[]> {
+    return this.db.reader.find(PaymentEventRecord, { where: { paymentId: In([...paymentIds]) }, order: { at: 'ASC' } });
+  }
+
+  /**
+   * Claims up to `limit` pending payments due for a reconciler check by pushing their next check to
+   * `leaseUntil`. On PostgreSQL the rows are locked with FOR UPDATE SKIP LOCKED, so replicas never
+   * claim the same row; on SQLite writes are serialised anyway.
+   */
+  claimDue(now: Date, limit: number, leaseUntil: Date): Promise<PaymentOrder[]> {
+    return this.db.write(async (m) => {
+      const query = m
+        .createQueryBuilder(PaymentOrder, 'p')
+        .where({ status: PaymentStatus.PENDING, createState: CreateState.CREATED, staleAt: IsNull(), nextCheckAt: LessThanOrEqual(now) })
+        .orderBy('p.nextCheckAt', 'ASC')
+        .limit(limit);
+      if (this.db.kind === 'postgres') query.setLock('pessimistic_write').setOnLocked('skip_locked');
+      const due = await query.getMany();
+      if (due.length > 0) await m.update(PaymentOrder, { id: In(due.map((p) => p.id)) }, { nextCheckAt: leaseUntil });
+      return due;
+    });
+  }
+
+  /** Number of pending payments waiting for a reconciler check. */
+  countDue(now: Date): Promise<number> {
+    return this.db.reader.count(PaymentOrder, {
+      where: { status: PaymentStatus.PENDING, createState: CreateState.CREATED, staleAt: IsNull(), nextCheckAt: LessThanOrEqual(now) },
+    });
+  }
+
+  async scheduleCheck(id: string, nextCheckAt: Date | null, attempts: number): Promise<void> {
+    await this.db.write((m) => m.update(PaymentOrder, { id }, { nextCheckAt, checkAttempts: attempts }));
+  }
+
+  /** A pending payment past the horizon: no longer polled, status unchanged. */
+  async markStale(id: string, at: Date): Promise<void> {
+    await this.db.write((m) => m.update(PaymentOrder, { id }, { staleAt: at, nextCheckAt: null }));
+  }
+
+  private async affectedOne(work: (m: EntityManager) => Promise<{ affected?: number | null }>): Promise<boolean> {
+    return (await this.db.write(work)).affected === 1;
+  }
+
+  private async insertEvent(m: EntityManager, paymentId: string, from: PaymentStatus | null, to: PaymentStatus, source: EventSource, at: Date) {
+    await m.insert(PaymentEventRecord, { id: randomUUID(), paymentId, fromStatus: from, toStatus: to, source, at });
   }
 }

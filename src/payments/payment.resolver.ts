@@ -1,8 +1,9 @@
 /** GraphQL entry points of payments: read arguments and context, call one service method. */
-import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context';
-import { CreateRemotePaymentInput, PaymentArgs } from './payment.input';
-import { RemotePayment } from './payment.type';
+import { toPaymentEvent } from './payment.mapper';
+import { ConfirmPaymentReturnInput, CreateRemotePaymentInput, PaymentArgs } from './payment.input';
+import { PaymentEvent, RemotePayment } from './payment.type';
 
 @Resolver(() => RemotePayment)
 export class PaymentResolver {
@@ -19,5 +20,18 @@ export class PaymentResolver {
   })
   createRemotePayment(@Arg('input') input: CreateRemotePaymentInput, @Ctx() ctx: GraphQLContext): Promise<RemotePayment> {
     return ctx.payments.create(input, ctx.viewer.id);
+  }
+
+  @Mutation(() => RemotePayment, {
+    description:
+      "Call from the return page with what Cashii appended to its URL. The status is always re-read from Cashii; the redirect's claim is only logged and kept for audit. Safe to repeat.",
+  })
+  confirmPaymentReturn(@Arg('input') input: ConfirmPaymentReturnInput, @Ctx() ctx: GraphQLContext): Promise<RemotePayment> {
+    return ctx.payments.confirmReturn(input, ctx.viewer.id);
+  }
+
+  @FieldResolver(() => [PaymentEvent], { description: 'Every status change of this payment, oldest first.' })
+  async events(@Root() payment: RemotePayment, @Ctx() ctx: GraphQLContext): Promise<PaymentEvent[]> {
+    return (await ctx.loaders.events.load(payment.recordId)).map(toPaymentEvent);
   }
 }

@@ -1,16 +1,17 @@
 /**
- * The payment aggregate: creating a Remote Payment at Cashii around a durable record, and reading
- * it back with a status confirmed with Cashii.
+ * The payment aggregate's entry points: create, read (refreshed from Cashii when stale), confirm a
+ * return from the payment page, and the status history.
  */
-import { randomUUID } from 'node:crypto';
-import { CashiiError, type CashiiClient, type RemotePaymentSnapshot } from '../cashii';
+import { badInput } from '../common/errors';
 import type { Logger } from '../logger';
-import { CreateState, PaymentOrder } from './payment.entity';
-import type { CreateRemotePaymentInput } from './payment.input';
+import type { PaymentCreator } from './payment-creation';
+import type { PaymentSync } from './payment-sync';
+import type { PaymentOrder } from './payment.entity';
+import type { ConfirmPaymentReturnInput, CreateRemotePaymentInput } from './payment.input';
 import type { PaymentLoaders } from './payment.loader';
-import { returnUrlFor, toRemotePayment } from './payment.mapper';
-import type { PaymentRepository, VerificationPatch } from './payment.repository';
-import { PaymentStatus, canTransition, fromCashiiStatus, isFinal, pathBetween } from './payment-status';
+import { toRemotePayment } from './payment.mapper';
+import type { PaymentRepository } from './payment.repository';
+import { PaymentStatus, isFinal } from './payment-status';
 import type { RemotePayment } from './payment.type';
 
 export interface PaymentServiceOptions {
@@ -24,70 +25,15 @@ export interface PaymentServiceOptions {
 export class PaymentService {
   constructor(
     private readonly repository: PaymentRepository,
-    private readonly cashii: CashiiClient,
+    private readonly creator: PaymentCreator,
+    private readonly sync: PaymentSync,
     private readonly options: PaymentServiceOptions,
     private readonly log: Logger,
   ) {}
 
-  /**
-   * Creates the payment at Cashii. The record is written first (SENDING) so that no outcome is
-   * lost; a failure marks it FAILED (nothing created) or UNKNOWN (Cashii may have created it).
-   * Input must already be validated.
-   */
+  /** Creates the payment at Cashii (idempotently when a key is given). Input must already be validated. */
   async create(input: CreateRemotePaymentInput, ownerId: string): Promise<RemotePayment> {
-    const now = new Date();
-    const record = Object.assign(new PaymentOrder(), {
-      id: randomUUID(),
-      cashiiId: null,
-      createState: CreateState.SENDING,
-      ownerId,
-      amount: input.amount,
-      currency: input.currency,
-      note: input.note ?? null,
-      metadata: input.metadata == null ? null : JSON.stringify(input.metadata),
-      status: PaymentStatus.PENDING,
-      upstreamStatus: null,
-      from: null,
-      to: null,
-      payableTo: input.payableTo ?? null,
-      orderId: input.orderId ?? null,
-      transactionId: null,
-      createdAt: now,
-      updatedAt: now,
-      verifiedAt: null,
-    } satisfies Omit<PaymentOrder, 'returnUrl'>);
-    record.returnUrl = returnUrlFor(input.redirectUrl, record.id);
-    await this.repository.insert(record);
-
-    let cashiiId: string;
-    try {
-      cashiiId = await this.cashii.createRemotePayment({
-        amount: record.amount,
-        currency: record.currency,
-        note: record.note,
-        metadata: input.metadata ?? null,
-        payableTo: record.payableTo,
-      });
-    } catch (error) {
-      const outcome = error instanceof CashiiError && error.createOutcome === 'not-created' ? CreateState.FAILED : CreateState.UNKNOWN;
-      this.log.warn({ orderRef: record.id, outcome, err: describe(error) }, 'Cashii create failed');
-      await this.repository.markCreateOutcome(record.id, outcome, new Date()).catch((dbError: unknown) => {
-        this.log.error({ orderRef: record.id, outcome, err: describe(dbError) }, 'could not record the create outcome');
-      });
-      throw error;
-    }
-
-    const createdAt = new Date();
-    try {
-      await this.repository.markCreated(record.id, cashiiId, createdAt);
-    } catch (error) {
-      // Cashii has the payment but our record does not say so: keep both ids in the log so it can be recovered.
-      this.log.error({ orderRef: record.id, cashiiId, err: describe(error) }, 'Cashii created a payment that could not be recorded');
-      throw error;
-    }
-    Object.assign(record, { cashiiId, createState: CreateState.CREATED, updatedAt: createdAt, verifiedAt: createdAt });
-    this.log.info({ orderRef: record.id, cashiiId, amount: record.amount, currency: record.currency }, 'payment created');
-    return toRemotePayment(record, this.options.paymentPageUrl);
+    return this.present(await this.creator.create(input, ownerId));
   }
 
   /**
@@ -99,72 +45,43 @@ export class PaymentService {
     let record = await loaders.records.load(cashiiId);
     if (record === null || record.ownerId !== ownerId) return null;
     if (this.isStale(record, Date.now())) {
-      record = await this.refresh(record, loaders);
+      record = (await this.sync.refresh(record, 'read')).record;
       loaders.records.clear(cashiiId).prime(cashiiId, record);
     }
-    return toRemotePayment(record, this.options.paymentPageUrl);
+    return this.present(record);
+  }
+
+  /**
+   * The user came back from the payment page. The redirect's claims are kept for audit but prove
+   * nothing: the status is always re-read from Cashii. Replays are harmless.
+   */
+  async confirmReturn(input: ConfirmPaymentReturnInput, ownerId: string): Promise<RemotePayment> {
+    const record = await this.repository.findById(input.reference);
+    if (record === null || record.ownerId !== ownerId || record.cashiiId === null) {
+      throw badInput('reference', 'No payment matches this reference');
+    }
+    const { record: synced, confirmed, snapshot } = await this.sync.refresh(record, 'return');
+    if (confirmed && snapshot?.rawStatus !== input.status) {
+      this.log.warn(
+        { cashiiId: record.cashiiId, claimed: input.status, confirmed: snapshot?.rawStatus },
+        'a return redirect claimed a status that Cashii does not confirm',
+      );
+    }
+    await this.repository.recordReturn(
+      record.id,
+      { transactionId: confirmed ? input.transactionId : null, signature: input.signature, claimedStatus: input.status },
+      new Date(),
+    );
+    return this.present((await this.repository.findById(record.id)) ?? synced);
   }
 
   private isStale(record: PaymentOrder, now: number): boolean {
-    if (isFinal(record.status)) return false;
+    if (isFinal(record.status) || record.reviewReason !== null) return false;
     const ttl = record.status === PaymentStatus.PAID ? this.options.paidStatusTtlMs : this.options.statusTtlMs;
     return record.verifiedAt === null || now - record.verifiedAt.getTime() >= ttl;
   }
 
-  /** Reads the payment from Cashii and applies what it says; returns the record as stored afterwards. */
-  private async refresh(record: PaymentOrder, loaders: PaymentLoaders): Promise<PaymentOrder> {
-    const cashiiId = record.cashiiId as string;
-    let snapshot: RemotePaymentSnapshot;
-    try {
-      snapshot = await loaders.upstream.load(cashiiId);
-    } catch (error) {
-      this.log.warn({ cashiiId, err: describe(error) }, 'Cashii read failed; serving the last confirmed status');
-      return record;
-    }
-    const changed = await this.apply(record, snapshot);
-    return changed ? ((await this.repository.findByCashiiId(cashiiId)) ?? record) : record;
+  private present(record: PaymentOrder): RemotePayment {
+    return toRemotePayment(record, this.options.paymentPageUrl);
   }
-
-  /**
-   * Applies a Cashii snapshot through the state machine. A status that is not reachable from the
-   * stored one (a late `pending` after `paid`) is ignored and logged; returns whether the row changed.
-   */
-  private async apply(record: PaymentOrder, snapshot: RemotePaymentSnapshot): Promise<boolean> {
-    const cashiiId = record.cashiiId as string;
-    const now = new Date();
-    const patch: VerificationPatch = {
-      verifiedAt: now,
-      upstreamStatus: snapshot.rawStatus,
-      from: snapshot.from ?? record.from,
-      to: snapshot.to ?? record.to,
-    };
-    if (snapshot.status === null) {
-      this.log.warn({ cashiiId, upstreamStatus: snapshot.rawStatus }, 'Cashii sent an unknown status; keeping the last known one');
-      return this.repository.recordVerification(cashiiId, record.status, { upstreamStatus: snapshot.rawStatus }, now);
-    }
-    const target = fromCashiiStatus(snapshot.status);
-    if (target === record.status) return this.repository.recordVerification(cashiiId, record.status, patch, now);
-
-    const path = pathBetween(record.status, target);
-    if (path === null) {
-      this.log.warn({ cashiiId, stored: record.status, reported: target }, 'ignoring a status that would move the payment backwards');
-      return false;
-    }
-    let from = record.status;
-    for (const to of path) {
-      if (!canTransition(from, to) || !(await this.repository.changeStatus(cashiiId, from, to, patch, now))) {
-        this.log.info({ cashiiId, from, to }, 'status changed concurrently; re-reading the record');
-        return true;
-      }
-      this.log.info({ cashiiId, from, to, source: 'read' }, 'payment status changed');
-      from = to;
-    }
-    return true;
-  }
-}
-
-function describe(error: unknown): Record<string, unknown> {
-  if (error instanceof CashiiError) return { type: error.name, kind: error.kind, httpStatus: error.httpStatus, detail: error.detail };
-  if (error instanceof Error) return { type: error.name, message: error.message };
-  return { type: typeof error };
 }

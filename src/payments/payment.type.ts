@@ -61,4 +61,48 @@ export class RemotePayment {
 
   @Field(() => Date, { nullable: true, description: 'Last time the status was confirmed with Cashii.' })
   verifiedAt: Date | null;
+
+  @Field({
+    description: 'True when Cashii reported another amount or currency than the order: the payment is not treated as paid until a person reviews it.',
+  })
+  needsReview: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Why the payment needs review; null when it does not.' })
+  reviewReason: string | null;
+
+  /** Our record id (not exposed): the key of the events loader. */
+  recordId: string;
+}
+
+export enum PaymentEventSource {
+  CREATE = 'create',
+  READ = 'read',
+  RETURN = 'return',
+  RECONCILE = 'reconcile',
+}
+
+registerEnumType(PaymentEventSource, {
+  name: 'PaymentEventSource',
+  description: 'What caused a status change.',
+  valuesConfig: {
+    CREATE: { description: 'The payment was created.' },
+    READ: { description: 'A read confirmed a new status with Cashii.' },
+    RETURN: { description: 'A confirmed return from the payment page.' },
+    RECONCILE: { description: 'The background reconciler confirmed a new status with Cashii.' },
+  },
+});
+
+@ObjectType({ description: 'One change of a payment status, in the order it happened.' })
+export class PaymentEvent {
+  @Field(() => PaymentStatus, { nullable: true, description: 'The status before; null for the creation.' })
+  from: PaymentStatus | null;
+
+  @Field(() => PaymentStatus, { description: 'The status after.' })
+  to: PaymentStatus;
+
+  @Field(() => PaymentEventSource, { description: 'What caused the change.' })
+  source: PaymentEventSource;
+
+  @Field({ description: 'When the change was recorded.' })
+  at: Date;
 }

@@ -1,0 +1,65 @@
+/** Prometheus metrics, one registry per app instance (tests start several in one process). */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BreakerState } from '../cashii';
+
+const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests = new Counter({
+    name: 'bff_http_requests_total',
+    help: 'HTTP requests by route and status code',
+    labelNames: ['route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'bff_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['route'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly cashiiCalls = new Counter({
+    name: 'bff_cashii_calls_total',
+    help: 'Cashii API calls by operation and outcome (ok, unavailable, rate_limited, circuit_open, ...)',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly cashiiDuration = new Histogram({
+    name: 'bff_cashii_call_duration_seconds',
+    help: 'Cashii API call latency, retries included',
+    labelNames: ['operation'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly breakerState = new Gauge({
+    name: 'bff_cashii_circuit_state',
+    help: 'Circuit breaker around Cashii: 0 closed, 1 half-open, 2 open',
+    registers: [this.registry],
+  });
+  readonly transitions = new Counter({
+    name: 'bff_payment_status_transitions_total',
+    help: 'Payment status changes by from, to and source',
+    labelNames: ['from', 'to', 'source'] as const,
+    registers: [this.registry],
+  });
+  readonly reconcilerBacklog = new Gauge({
+    name: 'bff_reconciler_backlog',
+    help: 'Pending payments due for a reconciler check after the last pass',
+    registers: [this.registry],
+  });
+  readonly reconcilerChecks = new Counter({
+    name: 'bff_reconciler_checks_total',
+    help: 'Payments checked by the reconciler, by result (changed, unchanged, unreachable, stale)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  setBreakerState(state: BreakerState): void {
+    this.breakerState.set(BREAKER_VALUE[state]);
+  }
+}

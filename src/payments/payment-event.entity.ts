@@ -1,0 +1,30 @@
+/** One status change of a payment, written in the same transaction as the change itself. */
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { epochMillis } from '../db/transformers';
+import type { PaymentStatus } from './payment-status';
+
+/** What caused a change: the create, a read, a confirmed return, or the reconciler. */
+export type EventSource = 'create' | 'read' | 'return' | 'reconcile';
+
+@Entity({ name: 'payment_events' })
+@Index('idx_payment_events_payment', ['paymentId', 'at'])
+export class PaymentEventRecord {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  /** The order record's id (our reference). */
+  @Column({ type: 'varchar', length: 36 })
+  paymentId: string;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  fromStatus: PaymentStatus | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  toStatus: PaymentStatus;
+
+  @Column({ type: 'varchar', length: 16 })
+  source: EventSource;
+
+  @Column({ type: 'bigint', transformer: epochMillis })
+  at: Date;
+}

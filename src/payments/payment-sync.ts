@@ -1,0 +1,114 @@
+/**
+ * Brings a record in line with Cashii: one GET per payment shared by every concurrent caller
+ * (reads, returns, the reconciler), then the state machine decides what changes.
+ */
+import type { CashiiClient, RemotePaymentSnapshot } from '../cashii';
+import { SingleFlight } from '../common/singleflight';
+import type { Logger } from '../logger';
+import type { EventSource } from './payment-event.entity';
+import type { PaymentOrder } from './payment.entity';
+import type { PaymentRepository, VerificationPatch } from './payment.repository';
+import { fromCashiiStatus, pathBetween } from './payment-status';
+import { describeError } from './describe-error';
+
+export interface SyncResult {
+  /** The record as stored after the sync. */
+  record: PaymentOrder;
+  /** Whether Cashii answered (false: the stored status is served as it was). */
+  confirmed: boolean;
+  snapshot?: RemotePaymentSnapshot;
+}
+
+/** Notified of every status change, whatever caused it (metrics, subscriptions). */
+export type TransitionListener = (record: PaymentOrder, from: string, to: string, source: EventSource) => void;
+
+export class PaymentSync {
+  private readonly flights = new SingleFlight<string, SyncResult>();
+  private readonly listeners: TransitionListener[] = [];
+
+  constructor(
+    private readonly repository: PaymentRepository,
+    private readonly cashii: CashiiClient,
+    private readonly log: Logger,
+  ) {}
+
+  onTransition(listener: TransitionListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Reads the payment from Cashii and applies what it says; concurrent calls for one payment share the work. */
+  refresh(record: PaymentOrder, source: EventSource): Promise<SyncResult> {
+    return this.flights.run(record.id, () => this.refreshNow(record, source));
+  }
+
+  private async refreshNow(record: PaymentOrder, source: EventSource): Promise<SyncResult> {
+    const cashiiId = record.cashiiId as string;
+    let snapshot: RemotePaymentSnapshot;
+    try {
+      snapshot = await this.cashii.getRemotePayment(cashiiId);
+    } catch (error) {
+      this.log.warn({ cashiiId, source, err: describeError(error) }, 'Cashii read failed; serving the last confirmed status');
+      return { record, confirmed: false };
+    }
+    await this.apply(record, snapshot, source);
+    return { record: (await this.repository.findById(record.id)) ?? record, confirmed: true, snapshot };
+  }
+
+  /**
+   * Applies a snapshot through the state machine. A status not reachable from the stored one (a
+   * late `pending` after `paid`) is ignored and logged; another amount or currency flags the
+   * payment for review instead of moving it.
+   */
+  private async apply(record: PaymentOrder, snapshot: RemotePaymentSnapshot, source: EventSource): Promise<void> {
+    const now = new Date();
+    const cashiiId = record.cashiiId as string;
+    const mismatch = this.mismatch(record, snapshot);
+    if (mismatch !== null) {
+      if (record.reviewReason === null) this.log.error({ cashiiId, mismatch }, 'Cashii disagrees with our order record; flagged for review');
+      await this.repository.flagForReview(record.id, mismatch, now);
+      return;
+    }
+    if (snapshot.status === null) {
+      this.log.warn({ cashiiId, upstreamStatus: snapshot.rawStatus }, 'Cashii sent an unknown status; keeping the last known one');
+      await this.repository.recordVerification(record.id, record.status, { upstreamStatus: snapshot.rawStatus }, now);
+      return;
+    }
+    const patch: VerificationPatch = {
+      verifiedAt: now,
+      upstreamStatus: snapshot.rawStatus,
+      from: snapshot.from ?? record.from,
+      to: snapshot.to ?? record.to,
+    };
+    const target = fromCashiiStatus(snapshot.status);
+    const path = pathBetween(record.status, target);
+    if (path === null) {
+      this.log.warn({ cashiiId, stored: record.status, reported: target }, 'ignoring a status that would move the payment backwards');
+      return;
+    }
+    if (path.length === 0) {
+      await this.repository.recordVerification(record.id, record.status, patch, now);
+      return;
+    }
+    let from = record.status;
+    for (const to of path) {
+      if (!(await this.repository.transition(record.id, from, to, source, patch, now))) {
+        this.log.info({ cashiiId, from, to }, 'status changed concurrently; keeping the stored one');
+        return;
+      }
+      this.log.info({ cashiiId, from, to, source }, 'payment status changed');
+      for (const listener of this.listeners) listener(record, from, to, source);
+      from = to;
+    }
+  }
+
+  private mismatch(record: PaymentOrder, snapshot: RemotePaymentSnapshot): string | null {
+    if (snapshot.id !== record.cashiiId) return `Cashii answered for payment ${snapshot.id}`;
+    if (snapshot.amount !== null && snapshot.amount !== record.amount) {
+      return `Cashii reports amount ${snapshot.amount}, the order says ${record.amount}`;
+    }
+    if (snapshot.currency !== null && snapshot.currency !== record.currency) {
+      return `Cashii reports currency ${snapshot.currency}, the order says ${record.currency}`;
+    }
+    return null;
+  }
+}

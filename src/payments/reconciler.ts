@@ -1,0 +1,108 @@
+/**
+ * Re-checks pending payments with Cashii in the background, so a payment paid with no one coming
+ * back to the app still settles. Checks back off (base delay doubling up to a maximum); past the
+ * horizon a payment is marked stale and left alone. Rows are claimed with a lease (FOR UPDATE
+ * SKIP LOCKED on PostgreSQL), so several replicas never check one payment at once; in one process
+ * runs never overlap.
+ */
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { PaymentSync } from './payment-sync';
+import type { PaymentRepository } from './payment.repository';
+import { PaymentStatus } from './payment-status';
+
+export interface ReconcileReport {
+  claimed: number;
+  changed: number;
+  unreachable: number;
+  stale: number;
+  expiredCreates: number;
+}
+
+export class Reconciler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<ReconcileReport> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly repository: PaymentRepository,
+    private readonly sync: PaymentSync,
+    private readonly options: Config['reconciler'] & { cashiiTimeoutMs: number },
+    private readonly log: Logger,
+    private readonly onRun?: (report: ReconcileReport, backlog: number) => void,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.log.info(
+      { intervalMs: this.options.intervalMs, batchSize: this.options.batchSize, horizonMs: this.options.horizonMs },
+      'reconciler started',
+    );
+    this.schedule();
+  }
+
+  /** Stops scheduling and waits for a run in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass; a second call while one runs joins it instead of overlapping. */
+  runOnce(): Promise<ReconcileReport> {
+    if (!this.running) this.running = this.pass().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.runOnce()
+        .catch((error: unknown) => this.log.error({ err: error }, 'reconciler run failed'))
+        .finally(() => this.schedule());
+    }, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  private async pass(): Promise<ReconcileReport> {
+    const now = new Date();
+    const report: ReconcileReport = { claimed: 0, changed: 0, unreachable: 0, stale: 0, expiredCreates: 0 };
+    // Creates still SENDING long after the Cashii deadline belong to a process that died mid-call.
+    report.expiredCreates = await this.repository.expireSending(new Date(now.getTime() - this.options.cashiiTimeoutMs * 2), now);
+    if (report.expiredCreates > 0) {
+      this.log.warn({ count: report.expiredCreates }, 'creates interrupted mid-call marked UNKNOWN');
+    }
+
+    const lease = new Date(now.getTime() + this.options.cashiiTimeoutMs * 2 + this.options.intervalMs);
+    const due = await this.repository.claimDue(now, this.options.batchSize, lease);
+    report.claimed = due.length;
+    for (const record of due) {
+      if (this.stopped) break;
+      if (now.getTime() - record.createdAt.getTime() > this.options.horizonMs) {
+        await this.repository.markStale(record.id, new Date());
+        this.log.warn({ cashiiId: record.cashiiId }, 'payment still pending past the reconciler horizon: marked stale');
+        report.stale++;
+        continue;
+      }
+      const { record: after, confirmed } = await this.sync.refresh(record, 'reconcile');
+      if (!confirmed) report.unreachable++;
+      if (after.status !== record.status) report.changed++;
+      const attempts = record.checkAttempts + 1;
+      const keepChecking = after.status === PaymentStatus.PENDING && after.reviewReason === null;
+      await this.repository.scheduleCheck(record.id, keepChecking ? new Date(Date.now() + this.backoff(attempts)) : null, attempts);
+    }
+
+    const backlog = await this.repository.countDue(new Date());
+    if (report.claimed > 0 || report.expiredCreates > 0) this.log.info({ ...report, backlog }, 'reconciler pass');
+    else this.log.debug({ backlog }, 'reconciler pass: nothing due');
+    this.onRun?.(report, backlog);
+    return report;
+  }
+
+  /** Delay before check number `attempts + 1`: doubling from the base, capped, with +-20% jitter. */
+  private backoff(attempts: number): number {
+    const raw = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** Math.min(attempts, 30));
+    return Math.round(raw * (0.8 + Math.random() * 0.4));
+  }
+}
