@@ -69,7 +69,12 @@ export class PaymentService {
     }
     await this.repository.recordReturn(
       record.id,
-      { transactionId: confirmed ? input.transactionId : null, signature: input.signature, claimedStatus: input.status },
+      // The transaction id is kept only once Cashii confirms the user acted (a forged return on a pending payment proves nothing).
+      {
+        transactionId: confirmed && synced.status !== PaymentStatus.PENDING ? input.transactionId : null,
+        signature: input.signature,
+        claimedStatus: input.status,
+      },
       new Date(),
     );
     return this.present((await this.repository.findById(record.id)) ?? synced);

@@ -92,11 +92,16 @@ function control(state: SimulatorState, method: string, path: string, raw: strin
   }
   const match = CONTROL_STATUS.exec(path);
   if (method === 'POST' && match) {
+    // Changes a payment behind the BFF's back: a later refund, or (to test review) another amount.
     const payment = state.payments.get(match[1]);
-    const status = body.status as SimStatus;
-    if (!payment || !STATUSES.includes(status)) return sendJson(res, 404, { error: { message: 'unknown payment or status' } });
-    payment.status = status;
+    const status = body.status as SimStatus | undefined;
+    if (!payment || (status !== undefined && !STATUSES.includes(status))) {
+      return sendJson(res, 404, { error: { message: 'unknown payment or status' } });
+    }
+    if (status !== undefined) payment.status = status;
     if (status === 'paid' && !payment.from) payment.from = typeof body.from === 'string' ? body.from : '2000000000000002';
+    if (typeof body.amount === 'number') payment.amount = body.amount;
+    if (typeof body.currency === 'string') payment.currency = body.currency;
     return sendJson(res, 200, { data: payment });
   }
   sendJson(res, 404, { error: { message: 'Unknown control route' } });

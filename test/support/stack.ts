@@ -120,3 +120,22 @@ export async function actOnPaymentPage(paymentUrl: string, action: 'pay' | 'reje
 function decodeEntities(value: string): string {
   return value.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code)));
 }
+
+export const CONFIRM = `mutation Confirm($input: ConfirmPaymentReturnInput!) { confirmPaymentReturn(input: $input) { ${PAYMENT_FIELDS} needsReview reviewReason events { from to source } } }`;
+export const READ_WITH_EVENTS = `query Read($id: ID!) { payment(id: $id) { ${PAYMENT_FIELDS} needsReview reviewReason events { from to source at } } }`;
+
+/** Changes a payment at the simulator behind the BFF's back (a refund, another amount...). */
+export async function changeAtSimulator(stack: TestStack, id: string, change: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${stack.simulator.url}/__control/payments/${id}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(change),
+  });
+  if (!response.ok) throw new Error(`simulator refused the change: ${response.status}`);
+}
+
+/** The `cashii_ref` our return URL carries, as the frontend's return page would read it. */
+export function referenceOf(paymentUrl: string): string {
+  const redirect = new URL(new URL(paymentUrl).searchParams.get('redirect')!);
+  return redirect.searchParams.get('cashii_ref')!;
+}
