@@ -87,23 +87,34 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   const creator = new PaymentCreator(
     repository,
     cashii,
-    { cashiiTimeoutMs: cashiiConfig.timeoutMs, firstCheckDelayMs: config.reconciler.enabled ? config.reconciler.baseDelayMs : null },
+    // Scheduled even with the reconciler off here: another replica (or a later start) may run it.
+    { cashiiTimeoutMs: cashiiConfig.timeoutMs, firstCheckDelayMs: config.reconciler.baseDelayMs },
     log,
   );
   const payments = new PaymentService(
     repository,
     creator,
     sync,
-    { paymentPageUrl: cashiiConfig.paymentPageUrl, statusTtlMs: config.payments.statusTtlMs, paidStatusTtlMs: config.payments.paidStatusTtlMs },
+    {
+      paymentPageUrl: cashiiConfig.paymentPageUrl,
+      statusTtlMs: config.payments.statusTtlMs,
+      paidStatusTtlMs: config.payments.paidStatusTtlMs,
+    },
     log,
   );
-  const reconciler = new Reconciler(repository, sync, { ...config.reconciler, cashiiTimeoutMs: cashiiConfig.timeoutMs }, log, (report, backlog) => {
-    metrics.reconcilerBacklog.set(backlog);
-    metrics.reconcilerChecks.inc({ result: 'changed' }, report.changed);
-    metrics.reconcilerChecks.inc({ result: 'unchanged' }, report.claimed - report.changed - report.unreachable - report.stale);
-    metrics.reconcilerChecks.inc({ result: 'unreachable' }, report.unreachable);
-    metrics.reconcilerChecks.inc({ result: 'stale' }, report.stale);
-  });
+  const reconciler = new Reconciler(
+    repository,
+    sync,
+    { ...config.reconciler, cashiiTimeoutMs: cashiiConfig.timeoutMs },
+    log,
+    (report, backlog) => {
+      metrics.reconcilerBacklog.set(backlog);
+      metrics.reconcilerChecks.inc({ result: 'changed' }, report.changed);
+      metrics.reconcilerChecks.inc({ result: 'unchanged' }, report.claimed - report.changed - report.unreachable - report.stale);
+      metrics.reconcilerChecks.inc({ result: 'unreachable' }, report.unreachable);
+      metrics.reconcilerChecks.inc({ result: 'stale' }, report.stale);
+    },
+  );
 
   const schema = await buildAppSchema(createValidator(new PaymentPolicy(config.payments)));
   const apollo = new ApolloServer<GraphQLContext>({

@@ -5,8 +5,10 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 
+/** One write queue per SQLite DataSource, however many Database objects wrap it. */
+const queues = new WeakMap<DataSource, Promise<unknown>>();
+
 export class Database {
-  private queue: Promise<unknown> = Promise.resolve();
   private readonly serial: boolean;
 
   constructor(readonly dataSource: DataSource) {
@@ -20,8 +22,11 @@ export class Database {
   /** Runs `work` in one transaction; on SQLite, after every write queued before it. */
   write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (!this.serial) return this.dataSource.transaction(work);
-    const run = this.queue.then(() => this.dataSource.transaction(work));
-    this.queue = run.catch(() => undefined);
+    const run = (queues.get(this.dataSource) ?? Promise.resolve()).then(() => this.dataSource.transaction(work));
+    queues.set(
+      this.dataSource,
+      run.catch(() => undefined),
+    );
     return run;
   }
 

@@ -20,8 +20,8 @@ import { PaymentStatus } from './payment-status';
 export interface CreationOptions {
   /** The Cashii call's deadline; a SENDING record older than twice this is taken as crashed. */
   cashiiTimeoutMs: number;
-  /** First reconciler check of a new payment after this long; null when the reconciler is off. */
-  firstCheckDelayMs: number | null;
+  /** First reconciler check of a new payment after this long. */
+  firstCheckDelayMs: number;
 }
 
 const WAIT_STEP_MS = 50;
@@ -112,7 +112,7 @@ export class PaymentCreator {
     }
 
     const at = new Date();
-    const nextCheckAt = this.options.firstCheckDelayMs === null ? null : new Date(at.getTime() + this.options.firstCheckDelayMs);
+    const nextCheckAt = new Date(at.getTime() + this.options.firstCheckDelayMs);
     try {
       await this.repository.markCreated(record.id, cashiiId, at, nextCheckAt);
     } catch (error) {

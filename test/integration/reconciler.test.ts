@@ -1,0 +1,87 @@
+/** The reconciler settles payments no one comes back for, backs off, stops at the horizon, and shares work safely. */
+import { Database } from '../../src/db/database';
+import { PaymentRepository } from '../../src/payments/payment.repository';
+import { describeEachDatabase } from '../support/database';
+import { expectInvariants } from '../support/invariants';
+import { CREATE, type TestStack, actOnPaymentPage, startStack, validInput } from '../support/stack';
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describeEachDatabase('reconciler', (target) => {
+  let stack: TestStack;
+  afterEach(async () => {
+    await expectInvariants(stack.app.dataSource, stack.simulator);
+    await stack.close();
+  });
+
+  it('moves a payment to PAID that was paid on the page with no one returning to the app', async () => {
+    stack = await startStack(target, { RECONCILER_INTERVAL_MS: '100', RECONCILER_BASE_DELAY_MS: '100', STATUS_TTL_MS: '60000' });
+    const payment = (await stack.gql(CREATE, { input: validInput() })).body.data!.createRemotePayment;
+    await actOnPaymentPage(payment.paymentUrl, 'pay');
+    const record = await waitFor(async () => (await stack.records()).find((r) => r.status === 'PAID'));
+    expect(record.cashiiId).toBe(payment.id);
+    expect(record.nextCheckAt).toBeNull();
+    const events = await stack.gql(`query($id: ID!) { payment(id: $id) { events { to source } } }`, { id: payment.id });
+    expect(events.body.data!.payment.events).toEqual([
+      { to: 'PENDING', source: 'CREATE' },
+      { to: 'PAID', source: 'RECONCILE' },
+    ]);
+    expect(stack.logs.some((line) => line.includes('"msg":"reconciler pass"'))).toBe(true);
+  });
+
+  it('backs off between checks of a payment that stays pending', async () => {
+    stack = await startStack(target, { RECONCILER_ENABLED: 'false', RECONCILER_BASE_DELAY_MS: '1000', RECONCILER_MAX_DELAY_MS: '8000' });
+    await stack.gql(CREATE, { input: validInput() });
+    const repo = new PaymentRepository(new Database(stack.app.dataSource));
+    const [created] = await stack.records();
+    await repo.scheduleCheck(created.id, new Date(0), 0);
+    const delays: number[] = [];
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const before = Date.now();
+      expect((await stack.app.reconciler.runOnce()).claimed).toBe(1);
+      const [record] = await stack.records();
+      delays.push(record.nextCheckAt!.getTime() - before);
+      await repo.scheduleCheck(record.id, new Date(0), record.checkAttempts);
+    }
+    // 2 s, 4 s, 8 s (capped), 8 s, each with +-20% jitter.
+    expect(delays[0]).toBeGreaterThan(1500);
+    expect(delays[1]).toBeGreaterThan(3000);
+    expect(delays[2]).toBeLessThanOrEqual(9700);
+    expect(delays[3]).toBeLessThanOrEqual(9700);
+    expect((await stack.records())[0].checkAttempts).toBe(4);
+  });
+
+  it('marks a payment stale, unchanged, once it passes the horizon', async () => {
+    stack = await startStack(target, { RECONCILER_ENABLED: 'false', RECONCILER_HORIZON_MS: '1000', RECONCILER_BASE_DELAY_MS: '10' });
+    await stack.gql(CREATE, { input: validInput() });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const report = await stack.app.reconciler.runOnce();
+    expect(report.stale).toBe(1);
+    const [record] = await stack.records();
+    expect(record).toMatchObject({ status: 'PENDING', nextCheckAt: null });
+    expect(record.staleAt).not.toBeNull();
+    expect((await stack.app.reconciler.runOnce()).claimed).toBe(0);
+  });
+
+  it('never hands one payment to two concurrent claimers', async () => {
+    stack = await startStack(target, { RECONCILER_ENABLED: 'false', RECONCILER_BASE_DELAY_MS: '10' });
+    for (let i = 0; i < 10; i++) await stack.gql(CREATE, { input: validInput() });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Two repositories over two Database objects act like two replicas (separate pools on PostgreSQL).
+    const a = new PaymentRepository(new Database(stack.app.dataSource));
+    const b = new PaymentRepository(new Database(stack.app.dataSource));
+    const lease = new Date(Date.now() + 60_000);
+    const [first, second] = await Promise.all([a.claimDue(new Date(), 6, lease), b.claimDue(new Date(), 6, lease)]);
+    const ids = [...first, ...second].map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(10);
+  });
+});
