@@ -162,6 +162,8 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       draining = true;
       await reconciler.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive sockets become idle as their last response ends: close them as soon as they do.
+      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
       const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.http.shutdownGraceMs).unref());
       if ((await Promise.race([closed, grace])) === 'timeout') {
@@ -169,6 +171,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
         server.closeAllConnections();
         await closed;
       }
+      clearInterval(sweeper);
       await apollo.stop();
       await dataSource.destroy();
       await simulator?.close();

@@ -64,7 +64,8 @@ export class PaymentSync {
     const cashiiId = record.cashiiId as string;
     const mismatch = this.mismatch(record, snapshot);
     if (mismatch !== null) {
-      if (record.reviewReason === null) this.log.error({ cashiiId, mismatch }, 'Cashii disagrees with our order record; flagged for review');
+      if (record.reviewReason === null)
+        this.log.error({ cashiiId, mismatch }, 'Cashii disagrees with our order record; flagged for review');
       await this.repository.flagForReview(record.id, mismatch, now);
       return;
     }

@@ -72,7 +72,14 @@ export class PaymentRepository {
    * THE status write: moves the payment from `from` to `to` with `patch` and records the event, in
    * one transaction. False when the row was no longer in `from` (another writer got there first).
    */
-  transition(id: string, from: PaymentStatus, to: PaymentStatus, source: EventSource, patch: VerificationPatch, at: Date): Promise<boolean> {
+  transition(
+    id: string,
+    from: PaymentStatus,
+    to: PaymentStatus,
+    source: EventSource,
+    patch: VerificationPatch,
+    at: Date,
+  ): Promise<boolean> {
     return this.db.write(async (m) => {
       const result = await m.update(PaymentOrder, { id, status: from }, { ...patch, status: to, updatedAt: at });
       if (result.affected !== 1) return false;
@@ -92,7 +99,11 @@ export class PaymentRepository {
   }
 
   /** Keeps what a return redirect carried (signature and claimed status for audit; the transaction id once verified). */
-  async recordReturn(id: string, values: { transactionId: string | null; signature: string; claimedStatus: string }, at: Date): Promise<void> {
+  async recordReturn(
+    id: string,
+    values: { transactionId: string | null; signature: string; claimedStatus: string },
+    at: Date,
+  ): Promise<void> {
     await this.db.write((m) =>
       m.update(
         PaymentOrder,
@@ -150,7 +161,14 @@ export class PaymentRepository {
     return (await this.db.write(work)).affected === 1;
   }
 
-  private async insertEvent(m: EntityManager, paymentId: string, from: PaymentStatus | null, to: PaymentStatus, source: EventSource, at: Date) {
+  private async insertEvent(
+    m: EntityManager,
+    paymentId: string,
+    from: PaymentStatus | null,
+    to: PaymentStatus,
+    source: EventSource,
+    at: Date,
+  ) {
     await m.insert(PaymentEventRecord, { id: randomUUID(), paymentId, fromStatus: from, toStatus: to, source, at });
   }
 }

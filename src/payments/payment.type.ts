@@ -63,7 +63,8 @@ export class RemotePayment {
   verifiedAt: Date | null;
 
   @Field({
-    description: 'True when Cashii reported another amount or currency than the order: the payment is not treated as paid until a person reviews it.',
+    description:
+      'True when Cashii reported another amount or currency than the order: the payment is not treated as paid until a person reviews it.',
   })
   needsReview: boolean;
 

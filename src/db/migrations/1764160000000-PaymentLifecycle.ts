@@ -43,7 +43,16 @@ export class PaymentLifecycle1764160000000 implements MigrationInterface {
     await queryRunner.dropTable('payment_events');
     await queryRunner.dropIndex('payment_orders', 'idx_payment_orders_next_check');
     await queryRunner.dropIndex('payment_orders', 'uq_payment_orders_owner_idempotency');
-    for (const column of ['staleAt', 'checkAttempts', 'nextCheckAt', 'reviewReason', 'requestHash', 'idempotencyKey', 'returnClaimedStatus', 'returnSignature']) {
+    for (const column of [
+      'staleAt',
+      'checkAttempts',
+      'nextCheckAt',
+      'reviewReason',
+      'requestHash',
+      'idempotencyKey',
+      'returnClaimedStatus',
+      'returnSignature',
+    ]) {
       await queryRunner.dropColumn('payment_orders', column);
     }
   }
