@@ -20,7 +20,7 @@ import { createErrorFormatter } from './graphql/format-error';
 import { buildAppSchema } from './graphql/schema';
 import { createValidator } from './graphql/validation';
 import { createHttpServer, listen } from './http/server';
-import { resolveViewer } from './http/viewer';
+import { AuthenticationFailed, Authenticator } from './auth/authenticator';
 import type { Logger } from './logger';
 import { Metrics } from './observability/metrics';
 import { PaymentCreator } from './payments/payment-creation';
@@ -30,7 +30,12 @@ import { createPaymentLoaders } from './payments/payment.loader';
 import { PaymentRepository } from './payments/payment.repository';
 import { PaymentService } from './payments/payment.service';
 import { Reconciler } from './payments/reconciler';
+import { CreatePaymentLimits, MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from './rate-limit/rate-limiter';
 import { type RunningSimulator, startSimulator } from './sandbox/simulator';
+import { GraphQLError } from 'graphql';
+import type { IncomingMessage } from 'node:http';
+import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
+import { operationLimitRule } from './graphql/limits';
 
 export interface RunningApp {
   /** Base URL, e.g. `http://127.0.0.1:4000`; GraphQL is at `${url}/graphql`. */
@@ -116,12 +121,25 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     },
   );
 
-  const schema = await buildAppSchema(createValidator(new PaymentPolicy(config.payments)));
+  const authenticator = new Authenticator(config.auth);
+  const limiter = new RateLimiter(
+    config.rateLimit.redisUrl ? new RedisRateLimitStore(config.rateLimit.redisUrl) : new MemoryRateLimitStore(),
+    log,
+  );
+  const createLimits = new CreatePaymentLimits(limiter, config.rateLimit);
+  if (config.auth.mode === 'dev') {
+    log.warn('Development authentication: requests act as a local user, or as the user named in X-Dev-User. Never in production.');
+  }
+
+  const schema = await buildAppSchema(createValidator(new PaymentPolicy(config.payments, config.production)));
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     formatError: createErrorFormatter(log),
     includeStacktraceInErrorResponses: false,
-    introspection: !config.production,
+    introspection: config.graphql.introspection,
+    // No "Did you mean ...?" hints that map the schema for strangers.
+    hideSchemaDetailsFromClientErrors: config.production,
+    validationRules: [operationLimitRule(config.graphql)],
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     // close() owns shutdown: Apollo would otherwise re-raise the signal and exit non-zero.
@@ -130,6 +148,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
+      ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []),
     ],
   });
   await apollo.start();
@@ -145,7 +164,13 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       await dataSource.query('SELECT 1');
       return !(await dataSource.showMigrations());
     },
-    context: (req) => Promise.resolve({ viewer: resolveViewer(req), payments, loaders: createPaymentLoaders(repository) }),
+    context: async (req) => ({
+      viewer: await authenticate(authenticator, req),
+      clientAddress: clientAddress(req, config.rateLimit.trustProxy),
+      payments,
+      createLimits,
+      loaders: createPaymentLoaders(repository),
+    }),
   });
   const url = await listen(server, config.port, config.host);
   if (config.reconciler.enabled) reconciler.start();
@@ -174,8 +199,25 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       clearInterval(sweeper);
       await apollo.stop();
       await dataSource.destroy();
+      await limiter.close();
       await simulator?.close();
       log.info('stopped');
     },
   };
+}
+
+/** The viewer, or an UNAUTHENTICATED error (HTTP 401) that Apollo returns before running anything. */
+async function authenticate(authenticator: Authenticator, req: IncomingMessage) {
+  try {
+    return await authenticator.authenticate(req.headers);
+  } catch (error) {
+    if (!(error instanceof AuthenticationFailed)) throw error;
+    throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  }
+}
+
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first || req.socket.remoteAddress || 'unknown';
 }

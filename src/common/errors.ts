@@ -2,7 +2,8 @@
  * Expected failures, with the stable codes of the GraphQL contract. Services throw these; the
  * GraphQL edge turns them into errors (src/graphql/format-error.ts) and masks everything else.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_REJECTED' | 'IDEMPOTENCY_KEY_REUSED';
+export type ErrorCode =
+  'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_REJECTED' | 'IDEMPOTENCY_KEY_REUSED' | 'RATE_LIMITED';
 
 export class AppError extends Error {
   constructor(

@@ -58,8 +58,44 @@ export interface Config {
     /** A payment still pending this long after creation is marked stale and no longer polled. */
     readonly horizonMs: number;
   };
+  /** Who the viewer is: development users, or verified JWTs. */
+  readonly auth: AuthConfig;
+  readonly graphql: {
+    /** Schema introspection (Sandbox needs it); refused in production. */
+    readonly introspection: boolean;
+    readonly maxDepth: number;
+    /** Aliased fields in one operation. */
+    readonly maxAliases: number;
+    /** `payment` lookups in one operation. */
+    readonly maxPaymentLookups: number;
+    /** Fields in one operation, fragments expanded: a simple cost bound. */
+    readonly maxFields: number;
+  };
+  /** Limits on createRemotePayment per viewer and per client address, per window. */
+  readonly rateLimit: {
+    readonly windowMs: number;
+    readonly createPerViewer: number;
+    readonly createPerAddress: number;
+    /** Shared store for several replicas; in-process when unset. */
+    readonly redisUrl: string | null;
+    /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+    readonly trustProxy: boolean;
+  };
   readonly logLevel: string;
 }
+
+export type AuthConfig =
+  | { readonly mode: 'dev' }
+  | {
+      readonly mode: 'jwt';
+      /** Exactly one of a JWKS URL (asymmetric keys) or a shared HS256 secret. */
+      readonly jwksUrl: string | null;
+      readonly secret: string | null;
+      readonly issuer: string;
+      readonly audience: string;
+      readonly algorithms: readonly string[];
+      readonly clockToleranceSeconds: number;
+    };
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -102,6 +138,13 @@ export function loadConfig(env: Env = process.env): Config {
   if (production && redirectOrigins.length === 0) {
     problems.push('REDIRECT_ALLOWED_ORIGINS is missing: production must name the origins users return to');
   }
+  if (production && redirectOrigins.some((origin) => origin.startsWith('http://'))) {
+    problems.push('REDIRECT_ALLOWED_ORIGINS must list only https:// origins in production (no wildcards, no http)');
+  }
+
+  const introspection = read.bool('GRAPHQL_INTROSPECTION', !production);
+  if (production && introspection) problems.push('GRAPHQL_INTROSPECTION=true is not allowed in production');
+  const auth = readAuth(read, production, problems);
 
   const currencies = read.list('ALLOWED_CURRENCIES', ['SYP', 'USD', 'EUR', 'TRY']);
   for (const currency of currencies) {
@@ -144,11 +187,53 @@ export function loadConfig(env: Env = process.env): Config {
       maxDelayMs: read.int('RECONCILER_MAX_DELAY_MS', 300_000, 10, 86_400_000),
       horizonMs: read.int('RECONCILER_HORIZON_MS', 86_400_000, 1000, 30 * 86_400_000),
     },
+    auth,
+    graphql: {
+      introspection,
+      maxDepth: read.int('GRAPHQL_MAX_DEPTH', 10, 2, 100),
+      maxAliases: read.int('GRAPHQL_MAX_ALIASES', 30, 0, 1000),
+      maxPaymentLookups: read.int('GRAPHQL_MAX_PAYMENT_LOOKUPS', 30, 1, 1000),
+      maxFields: read.int('GRAPHQL_MAX_FIELDS', 500, 10, 100_000),
+    },
+    rateLimit: {
+      windowMs: read.int('RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000),
+      createPerViewer: read.int('RATE_LIMIT_CREATE_PER_VIEWER', 30, 1, 1_000_000),
+      createPerAddress: read.int('RATE_LIMIT_CREATE_PER_ADDRESS', 120, 1, 1_000_000),
+      redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
+      trustProxy: read.bool('TRUST_PROXY', false),
+    },
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function readAuth(read: EnvReader, production: boolean, problems: string[]): AuthConfig {
+  const mode = read.oneOf('AUTH_MODE', ['dev', 'jwt'], production ? 'jwt' : 'dev');
+  if (mode === 'dev') {
+    if (production) problems.push('AUTH_MODE=dev is not allowed in production: every request would act as a development user');
+    return { mode: 'dev' };
+  }
+  const jwksUrl = read.optionalUrl('AUTH_JWKS_URL', ['https:', 'http:']);
+  const secret = read.string('AUTH_JWT_SECRET', '') || null;
+  if ((jwksUrl === null) === (secret === null)) problems.push('AUTH_MODE=jwt needs exactly one of AUTH_JWKS_URL or AUTH_JWT_SECRET');
+  if (secret !== null && secret.length < 32) problems.push('AUTH_JWT_SECRET must be at least 32 characters');
+  const issuer = read.string('AUTH_ISSUER', '');
+  const audience = read.string('AUTH_AUDIENCE', '');
+  if (issuer === '') problems.push('AUTH_ISSUER is missing: tokens must name their issuer');
+  if (audience === '') problems.push('AUTH_AUDIENCE is missing: tokens must be meant for this API');
+  const algorithms = read.list('AUTH_ALGORITHMS', secret !== null ? ['HS256'] : ['RS256', 'ES256', 'EdDSA']);
+  if (algorithms.some((alg) => alg.toLowerCase() === 'none')) problems.push('AUTH_ALGORITHMS must not include none');
+  return {
+    mode: 'jwt',
+    jwksUrl,
+    secret,
+    issuer,
+    audience,
+    algorithms,
+    clockToleranceSeconds: read.int('AUTH_CLOCK_TOLERANCE_SECONDS', 5, 0, 300),
+  };
 }
 
 function parseDatabaseUrl(value: string, problems: string[]): DatabaseConfig {
@@ -213,6 +298,19 @@ class EnvReader {
     }
     this.problems.push(`${key} must be an absolute http(s) URL (got "${value}")`);
     return fallback;
+  }
+
+  /** An absolute URL with one of `protocols`, or null when unset. */
+  optionalUrl(key: string, protocols: readonly string[]): string | null {
+    const value = this.string(key, '');
+    if (value === '') return null;
+    try {
+      if (protocols.includes(new URL(value).protocol)) return value;
+    } catch {
+      // reported below
+    }
+    this.problems.push(`${key} must be a ${protocols.join(' or ')} URL`);
+    return null;
   }
 
   bool(key: string, fallback: boolean): boolean {

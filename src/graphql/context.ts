@@ -1,14 +1,18 @@
 /** What every resolver gets: the viewer, the services, and this request's DataLoaders. */
 import type { PaymentLoaders } from '../payments/payment.loader';
 import type { PaymentService } from '../payments/payment.service';
+import type { CreatePaymentLimits } from '../rate-limit/rate-limiter';
 
 export interface Viewer {
-  /** Stable id of the customer (the owner of payments). */
+  /** Stable id of the customer (the owner of payments): the JWT `sub`, or a development user. */
   readonly id: string;
 }
 
 export interface GraphQLContext {
   readonly viewer: Viewer;
+  /** The client's address (X-Forwarded-For only when TRUST_PROXY is set), for rate limits. */
+  readonly clientAddress: string;
   readonly payments: PaymentService;
   readonly loaders: PaymentLoaders;
+  readonly createLimits: CreatePaymentLimits;
 }

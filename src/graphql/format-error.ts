@@ -18,6 +18,7 @@ const REQUEST_ERROR_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  'UNAUTHENTICATED',
 ]);
 
 /** Messages of GraphQL's own input coercion (variables and inline literals, scalars' parse errors included). */

@@ -21,6 +21,9 @@ export function createValidator(policy: PaymentPolicy): ValidatorFn {
     if (argValue instanceof CreateRemotePaymentInput) {
       const broken = policy.check(argValue);
       if (broken) throw broken;
+      // One spelling per text: what is stored, hashed for idempotency and sent to Cashii is NFC.
+      if (argValue.note != null) argValue.note = argValue.note.normalize('NFC');
+      if (argValue.orderId != null) argValue.orderId = argValue.orderId.normalize('NFC');
     }
   };
 }

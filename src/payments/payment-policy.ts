@@ -9,7 +9,11 @@ import type { CreateRemotePaymentInput } from './payment.input';
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export class PaymentPolicy {
-  constructor(private readonly rules: Config['payments']) {}
+  constructor(
+    private readonly rules: Config['payments'],
+    /** Production accepts https return URLs only. */
+    private readonly httpsOnly = false,
+  ) {}
 
   /** The first rule the input breaks, or null. */
   check(input: CreateRemotePaymentInput): AppError | null {
@@ -34,7 +38,7 @@ export class PaymentPolicy {
     } catch {
       return false;
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
+    if (url.protocol !== 'https:' && (this.httpsOnly || url.protocol !== 'http:')) return false;
     if (url.username !== '' || url.password !== '') return false;
     if (this.rules.redirectOrigins.length === 0) return LOCAL_HOSTS.has(url.hostname);
     return this.rules.redirectOrigins.includes(url.origin);

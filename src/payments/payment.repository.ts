@@ -118,6 +118,22 @@ export class PaymentRepository {
     );
   }
 
+  /** Created payments of one owner, newest first, strictly after `after`. */
+  listForOwner(ownerId: string, limit: number, after: { createdAtMs: number; id: string } | null, status: PaymentStatus | null) {
+    const query = this.db.reader
+      .createQueryBuilder(PaymentOrder, 'p')
+      .where('p.ownerId = :ownerId', { ownerId })
+      .andWhere('p.createState = :created', { created: CreateState.CREATED })
+      .orderBy('p.createdAt', 'DESC')
+      .addOrderBy('p.id', 'DESC')
+      .limit(limit);
+    if (status !== null) query.andWhere('p.status = :status', { status });
+    if (after !== null) {
+      query.andWhere('(p.createdAt < :at OR (p.createdAt = :at AND p.id < :id))', { at: after.createdAtMs, id: after.id });
+    }
+    return query.getMany();
+  }
+
   eventsFor(paymentIds: readonly string[]): Promise<PaymentEventRecord[]> {
     return this.db.reader.find(PaymentEventRecord, { where: { paymentId: In([...paymentIds]) }, order: { at: 'ASC' } });
   }

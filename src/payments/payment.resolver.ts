@@ -1,6 +1,8 @@
 /** GraphQL entry points of payments: read arguments and context, call one service method. */
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context';
+import { LimitCreates } from '../rate-limit/limit-creates.middleware';
+import { PaymentConnection, PaymentsArgs } from './payment-connection';
 import { toPaymentEvent } from './payment.mapper';
 import { ConfirmPaymentReturnInput, CreateRemotePaymentInput, PaymentArgs } from './payment.input';
 import { PaymentEvent, RemotePayment } from './payment.type';
@@ -15,9 +17,16 @@ export class PaymentResolver {
     return ctx.payments.findForViewer(id, ctx.viewer.id, ctx.loaders);
   }
 
+  @Query(() => PaymentConnection, { description: "The viewer's own payments, newest first, with cursor pagination." })
+  payments(@Args() args: PaymentsArgs, @Ctx() ctx: GraphQLContext): Promise<PaymentConnection> {
+    return ctx.payments.listForViewer(ctx.viewer.id, args);
+  }
+
   @Mutation(() => RemotePayment, {
-    description: 'Validates the order, creates a Cashii Remote Payment and returns it with its hosted paymentUrl.',
+    description:
+      'Validates the order, creates a Cashii Remote Payment and returns it with its hosted paymentUrl. Rate limited per viewer and per client address (RATE_LIMITED).',
   })
+  @UseMiddleware(LimitCreates)
   createRemotePayment(@Arg('input') input: CreateRemotePaymentInput, @Ctx() ctx: GraphQLContext): Promise<RemotePayment> {
     return ctx.payments.create(input, ctx.viewer.id);
   }

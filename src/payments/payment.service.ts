@@ -4,6 +4,7 @@
  */
 import { badInput } from '../common/errors';
 import type { Logger } from '../logger';
+import { type PaymentConnection, type PaymentsArgs, decodeCursor, encodeCursor } from './payment-connection';
 import type { PaymentCreator } from './payment-creation';
 import type { PaymentSync } from './payment-sync';
 import type { PaymentOrder } from './payment.entity';
@@ -78,6 +79,18 @@ export class PaymentService {
       new Date(),
     );
     return this.present((await this.repository.findById(record.id)) ?? synced);
+  }
+
+  /** The viewer's payments, newest first, as stored (each `payment(id)` read refreshes one). */
+  async listForViewer(ownerId: string, args: PaymentsArgs): Promise<PaymentConnection> {
+    const after = args.after ? decodeCursor(args.after) : null;
+    const rows = await this.repository.listForOwner(ownerId, args.first + 1, after, args.status ?? null);
+    const page = rows.slice(0, args.first);
+    const edges = page.map((record) => ({
+      cursor: encodeCursor({ createdAtMs: record.createdAt.getTime(), id: record.id }),
+      node: this.present(record),
+    }));
+    return { edges, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 
   private isStale(record: PaymentOrder, now: number): boolean {

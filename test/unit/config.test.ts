@@ -35,14 +35,35 @@ describe('configuration', () => {
     expect(config.cashii.apiBaseUrl).toBe('https://api.cashii.app');
   });
 
-  it('refuses production without a key, naming what is missing', () => {
-    const problems = problemsOf({ NODE_ENV: 'production', REDIRECT_ALLOWED_ORIGINS: 'https://shop.example' });
-    expect(problems).toEqual([expect.stringContaining('CASHII_API_KEY is missing')]);
+  const PRODUCTION = {
+    NODE_ENV: 'production',
+    CASHII_API_KEY: 'live_key',
+    REDIRECT_ALLOWED_ORIGINS: 'https://shop.example',
+    AUTH_JWT_SECRET: 's'.repeat(32),
+    AUTH_ISSUER: 'https://auth.shop.example',
+    AUTH_AUDIENCE: 'cashii-bff',
+  };
+
+  it('accepts a safe production configuration', () => {
+    const config = loadConfig(PRODUCTION);
+    expect(config.auth).toMatchObject({ mode: 'jwt', algorithms: ['HS256'] });
+    expect(config.graphql.introspection).toBe(false);
+    expect(config.host).toBe('0.0.0.0');
   });
 
-  it('refuses the simulator in production and requires redirect origins there', () => {
-    const problems = problemsOf({ NODE_ENV: 'production', CASHII_API_KEY: 'k', CASHII_SIMULATOR: 'on' });
-    expect(problems).toEqual([expect.stringContaining('CASHII_SIMULATOR=on'), expect.stringContaining('REDIRECT_ALLOWED_ORIGINS')]);
+  it.each([
+    ['a missing Cashii key', { CASHII_API_KEY: '' }, 'CASHII_API_KEY is missing'],
+    ['the simulator', { CASHII_SIMULATOR: 'on' }, 'CASHII_SIMULATOR=on is not allowed in production'],
+    ['development authentication', { AUTH_MODE: 'dev' }, 'AUTH_MODE=dev is not allowed in production'],
+    ['no redirect origins', { REDIRECT_ALLOWED_ORIGINS: '' }, 'REDIRECT_ALLOWED_ORIGINS is missing'],
+    ['a wildcard redirect origin', { REDIRECT_ALLOWED_ORIGINS: '*' }, 'REDIRECT_ALLOWED_ORIGINS: "*" is not an origin'],
+    ['an http redirect origin', { REDIRECT_ALLOWED_ORIGINS: 'http://shop.example' }, 'only https:// origins'],
+    ['introspection on', { GRAPHQL_INTROSPECTION: 'true' }, 'GRAPHQL_INTROSPECTION=true is not allowed in production'],
+    ['no token verification key', { AUTH_JWT_SECRET: '' }, 'exactly one of AUTH_JWKS_URL or AUTH_JWT_SECRET'],
+    ['a short JWT secret', { AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET must be at least 32 characters'],
+    ['alg none', { AUTH_ALGORITHMS: 'HS256,none' }, 'must not include none'],
+  ])('refuses production with %s', (_name, change, message) => {
+    expect(problemsOf({ ...PRODUCTION, ...change })).toEqual([expect.stringContaining(message)]);
   });
 
   it('names every bad key at once', () => {

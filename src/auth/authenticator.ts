@@ -1,0 +1,60 @@
+/**
+ * Who is calling. In `jwt` mode: `Authorization: Bearer <JWT>` verified with jose against a JWKS
+ * URL or a shared HS256 secret, checking issuer, audience, expiry and an algorithm allowlist
+ * (unsigned `alg: none` tokens are never accepted); `sub` is the customer. Guests get a
+ * short-lived token from the merchant's own backend, like any customer. In `dev` mode (refused in
+ * production) a request acts as one local user, or as the user named in `X-Dev-User`.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { type JWTVerifyGetKey, createRemoteJWKSet, jwtVerify } from 'jose';
+import type { AuthConfig } from '../config';
+import type { Viewer } from '../graphql/context';
+
+export const LOCAL_VIEWER: Viewer = Object.freeze({ id: 'local-user' });
+const DEV_USER = /^[A-Za-z0-9._@-]{1,64}$/;
+
+/** The credentials are missing or invalid. The message says which, never why a signature failed in detail. */
+export class AuthenticationFailed extends Error {}
+
+export class Authenticator {
+  private readonly key: Uint8Array | JWTVerifyGetKey | null;
+
+  constructor(private readonly config: AuthConfig) {
+    if (config.mode === 'jwt') {
+      this.key = config.secret !== null ? new TextEncoder().encode(config.secret) : createRemoteJWKSet(new URL(config.jwksUrl!));
+    } else {
+      this.key = null;
+    }
+  }
+
+  async authenticate(headers: IncomingHttpHeaders): Promise<Viewer> {
+    if (this.config.mode === 'dev') return devViewer(headers['x-dev-user']);
+    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(headers.authorization ?? '');
+    if (!match) throw new AuthenticationFailed('A bearer token is required');
+    try {
+      const options = {
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        algorithms: [...this.config.algorithms],
+        clockTolerance: this.config.clockToleranceSeconds,
+        requiredClaims: ['exp', 'sub'],
+      };
+      const key = this.key!;
+      const { payload } = typeof key === 'function' ? await jwtVerify(match[1], key, options) : await jwtVerify(match[1], key, options);
+      if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 255) {
+        throw new AuthenticationFailed('The token names no subject');
+      }
+      return { id: payload.sub };
+    } catch (error) {
+      if (error instanceof AuthenticationFailed) throw error;
+      throw new AuthenticationFailed('The token is invalid or expired');
+    }
+  }
+}
+
+function devViewer(header: string | string[] | undefined): Viewer {
+  if (header === undefined || header === '') return LOCAL_VIEWER;
+  const name = Array.isArray(header) ? header[0] : header;
+  if (!DEV_USER.test(name)) throw new AuthenticationFailed('X-Dev-User must be 1-64 letters, digits or ._@-');
+  return { id: `dev:${name}` };
+}
