@@ -3,9 +3,14 @@
  * written or any request reaches Cashii.
  */
 import { describeEachDatabase } from '../support/database';
-import { CREATE, READ, type TestStack, startStack, validInput } from '../support/stack';
+import { CREATE, READ, type TestStack, expectNoSecrets, startStack, validInput } from '../support/stack';
 
 const deep = { a: { b: { c: { d: { e: { f: 1 } } } } } };
+function nest(levels: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { leaf: true };
+  for (let i = 0; i < levels; i++) value = { next: value };
+  return value;
+}
 
 const CASES: Array<[string, Record<string, unknown>, string]> = [
   ['amount 0', { amount: 0 }, 'amount'],
@@ -37,6 +42,16 @@ const CASES: Array<[string, Record<string, unknown>, string]> = [
   ['redirectUrl protocol-relative', { redirectUrl: '//evil.example/return' }, 'redirectUrl'],
   ['redirectUrl missing', { redirectUrl: undefined }, 'redirectUrl'],
   ['orderId over 128 characters', { orderId: 'o'.repeat(129) }, 'orderId'],
+  ['a 10 KB note', { note: 'n'.repeat(10 * 1024) }, 'note'],
+  ['metadata 100 levels deep', { metadata: nest(100) }, 'metadata'],
+  ['metadata with a constructor key', { metadata: { constructor: { prototype: 1 } } }, 'metadata'],
+  ['payableTo of 17 digits', { payableTo: '12345678901234567' }, 'payableTo'],
+  ['payableTo with spaces', { payableTo: '1234 5678 9012 3456' }, 'payableTo'],
+  ['redirectUrl on a look-alike host', { redirectUrl: 'http://localhost.evil.example:3000/return' }, 'redirectUrl'],
+  ['redirectUrl with backslashes', { redirectUrl: 'http:\\\\evil.example\\return' }, 'redirectUrl'],
+  ['redirectUrl with data:', { redirectUrl: 'data:text/html,<script>alert(1)</script>' }, 'redirectUrl'],
+  ['an idempotency key of 256 characters', { idempotencyKey: 'k'.repeat(256) }, 'idempotencyKey'],
+  ['an idempotency key with a newline', { idempotencyKey: 'key\nnext' }, 'idempotencyKey'],
   ['an unknown input field', { surprise: 1 }, 'surprise'],
 ];
 
@@ -45,7 +60,10 @@ describeEachDatabase('bad input', (target) => {
   beforeAll(async () => {
     stack = await startStack(target);
   });
-  afterAll(() => stack?.close());
+  afterAll(async () => {
+    expectNoSecrets(stack);
+    await stack?.close();
+  });
 
   it.each(CASES)('refuses %s as BAD_USER_INPUT before writing or calling Cashii', async (_name, overrides, field) => {
     const before = await stack.simulatorStats();
@@ -70,6 +88,9 @@ describeEachDatabase('bad input', (target) => {
     ['15 digits', '123456789012345'],
     ['letters', 'abcdefghijklmnop'],
     ['17 digits', '12345678901234567'],
+    ['SQL text', "1' OR '1'='1"],
+    ['a zero-width space', '123456789012345\u200b6'],
+    ['Arabic-Indic digits', '١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦'],
   ])('refuses payment(id) with %s', async (_name, id) => {
     const before = await stack.simulatorStats();
     const response = await stack.gql(READ, { id });

@@ -10,6 +10,8 @@ import {
   CREATE,
   READ_WITH_EVENTS,
   TEST_CASHII_KEY,
+  TEST_JWT_SECRET,
+  expectNoSecrets,
   type TestStack,
   actOnPaymentPage,
   changeAtSimulator,
@@ -39,7 +41,8 @@ describeEachDatabase('payment lifecycle', (target) => {
   });
   afterEach(async () => {
     await expectInvariants(stack.app.dataSource, stack.simulator);
-    for (const text of responses) expectNothingLeaked(text, [TEST_CASHII_KEY]);
+    for (const text of responses) expectNothingLeaked(text, [TEST_CASHII_KEY, TEST_JWT_SECRET]);
+    expectNoSecrets(stack);
     await stack.close();
   });
 

@@ -6,7 +6,7 @@
 import { CreateState } from '../../src/payments/payment.entity';
 import type { Fault } from '../../src/sandbox/state';
 import { describeEachDatabase } from '../support/database';
-import { CREATE, READ, TEST_CASHII_KEY, type TestStack, startStack, validInput } from '../support/stack';
+import { CREATE, READ, TEST_CASHII_KEY, type TestStack, expectNoSecrets, startStack, validInput } from '../support/stack';
 
 const TIMEOUT_MS = 1500;
 
@@ -20,7 +20,10 @@ describeEachDatabase('Cashii faults', (target) => {
   beforeEach(async () => {
     stack = await startStack(target, { CASHII_TIMEOUT_MS: String(TIMEOUT_MS), STATUS_TTL_MS: '0' });
   });
-  afterEach(() => stack?.close());
+  afterEach(async () => {
+    expectNoSecrets(stack);
+    await stack?.close();
+  });
 
   /** Only records with a Cashii id that Cashii really has may claim a payment. */
   async function expectNoUnconfirmedClaim(): Promise<void> {

@@ -3,6 +3,7 @@
  * port 0 over a fresh database, talking real HTTP. Log lines are captured for assertions.
  */
 import { Writable } from 'node:stream';
+import { SignJWT } from 'jose';
 import { startApp, type RunningApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -12,6 +13,28 @@ import type { Fault } from '../../src/sandbox/state';
 import { type DbTarget, createTestDatabase } from './database';
 
 export const TEST_CASHII_KEY = 'sk_test_c4shii_9f8e7d6c5b4a39281706';
+export const TEST_JWT_SECRET = 'jwt-test-secret-7d1c0a9e5b3f48d2a6c4e8b0f2d4a6c8';
+export const TEST_ISSUER = 'https://auth.test.example';
+export const TEST_AUDIENCE = 'cashii-bff-test';
+
+/** A token as the merchant's backend would mint it for `user` (claims can be overridden or removed). */
+export async function mintToken(user: string, claims: Record<string, unknown> = {}, secret = TEST_JWT_SECRET): Promise<string> {
+  const jwt = new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(user)
+    .setIssuer(TEST_ISSUER)
+    .setAudience(TEST_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('5m');
+  return jwt.sign(new TextEncoder().encode(secret));
+}
+
+export interface RequestOptions {
+  /** Act as this user (a signed JWT); default `user-a`. */
+  user?: string;
+  /** Extra or replacing headers (e.g. another Authorization). */
+  headers?: Record<string, string>;
+}
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
@@ -23,7 +46,9 @@ export interface TestStack {
   readonly app: RunningApp;
   readonly simulator: RunningSimulator;
   readonly logs: string[];
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResponse<T>>;
+  /** Every response body this stack has answered, for leak checks. */
+  readonly responses: string[];
   /** Scripts a simulator fault through its HTTP control API. */
   fault(fault: Fault): Promise<void>;
   simulatorStats(): Promise<{ create: number; get: number; page: number; unauthorized: number }>;
@@ -49,6 +74,12 @@ export async function startStack(target: DbTarget, env: Record<string, string> =
     CASHII_API_BASE_URL: simulator.url,
     CASHII_PAYMENT_PAGE_URL: simulator.paymentPageUrl,
     CASHII_TIMEOUT_MS: '1500',
+    RATE_LIMIT_CREATE_PER_VIEWER: '100000',
+    RATE_LIMIT_CREATE_PER_ADDRESS: '100000',
+    AUTH_MODE: 'jwt',
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    AUTH_ISSUER: TEST_ISSUER,
+    AUTH_AUDIENCE: TEST_AUDIENCE,
     LOG_LEVEL: 'debug',
     ...env,
   });
@@ -63,17 +94,29 @@ export async function startStack(target: DbTarget, env: Record<string, string> =
     return response.json();
   };
 
+  const responses: string[] = [];
+  const tokens = new Map<string, Promise<string>>();
+  const tokenFor = (user: string) => {
+    if (!tokens.has(user)) tokens.set(user, mintToken(user));
+    return tokens.get(user)!;
+  };
   return {
     app,
     simulator,
     logs,
-    gql: async (query, variables) => {
+    responses,
+    gql: async (query, variables, options = {}) => {
       const response = await fetch(`${app.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${await tokenFor(options.user ?? 'user-a')}`,
+          ...options.headers,
+        },
         body: JSON.stringify({ query, variables }),
       });
       const text = await response.text();
+      responses.push(text);
       return { status: response.status, body: JSON.parse(text), text };
     },
     fault: async (fault) => void (await control('faults', fault)),
@@ -138,4 +181,12 @@ export async function changeAtSimulator(stack: TestStack, id: string, change: Re
 export function referenceOf(paymentUrl: string): string {
   const redirect = new URL(new URL(paymentUrl).searchParams.get('redirect')!);
   return redirect.searchParams.get('cashii_ref')!;
+}
+
+/** Neither the Cashii key nor the JWT secret appears in any response or log line of this stack. */
+export function expectNoSecrets(stack: TestStack): void {
+  for (const secret of [TEST_CASHII_KEY, TEST_JWT_SECRET]) {
+    expect(stack.responses.filter((text) => text.includes(secret))).toEqual([]);
+    expect(stack.logs.filter((line) => line.includes(secret))).toEqual([]);
+  }
 }
