@@ -8,6 +8,7 @@ import {
   type FragmentDefinitionNode,
   GraphQLError,
   Kind,
+  OperationTypeNode,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
@@ -33,7 +34,7 @@ export function operationLimitRule(limits: OperationLimits): ValidationRule {
     OperationDefinition(operation: OperationDefinitionNode) {
       const tally: Tally = { depth: 0, aliases: 0, lookups: 0, fields: 0 };
       const fragments = (name: string) => context.getFragment(name);
-      walk(operation.selectionSet, 1, operation.operation === 'query', fragments, tally, new Set(), limits);
+      walk(operation.selectionSet, 1, operation.operation === OperationTypeNode.QUERY, fragments, tally, new Set(), limits);
       const broken = [
         tally.depth > limits.maxDepth && `is nested deeper than ${limits.maxDepth} levels`,
         tally.aliases > limits.maxAliases && `uses more than ${limits.maxAliases} aliases`,

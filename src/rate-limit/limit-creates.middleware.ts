@@ -4,5 +4,5 @@ import type { GraphQLContext } from '../graphql/context';
 
 export const LimitCreates: MiddlewareFn<GraphQLContext> = async ({ context }, next) => {
   await context.createLimits.consume(context.viewer.id, context.clientAddress);
-  return next();
+  return (await next()) as unknown;
 };
