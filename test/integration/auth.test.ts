@@ -1,0 +1,160 @@
+/** Viewer authentication and ownership: only the owner gets in, and a stranger cannot tell a payment exists. */
+import { SignJWT } from 'jose';
+import { describeEachDatabase } from '../support/database';
+import {
+  CONFIRM,
+  CREATE,
+  READ,
+  TEST_JWT_SECRET,
+  type TestStack,
+  expectNoSecrets,
+  mintToken,
+  referenceOf,
+  startStack,
+  validInput,
+} from '../support/stack';
+
+function base64url(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+describeEachDatabase('authentication and ownership', (target) => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack(target);
+  });
+  afterAll(async () => {
+    expectNoSecrets(stack);
+    await stack.close();
+  });
+
+  it('gives user A their payment and user B exactly what an unknown id gives: null', async () => {
+    const payment = (await stack.gql(CREATE, { input: validInput() }, { user: 'user-a' })).body.data!.createRemotePayment;
+    const asOwner = await stack.gql(READ, { id: payment.id }, { user: 'user-a' });
+    expect(asOwner.body.data!.payment.id).toBe(payment.id);
+
+    const asStranger = await stack.gql(READ, { id: payment.id }, { user: 'user-b' });
+    const unknown = await stack.gql(READ, { id: '9999999999999999' }, { user: 'user-b' });
+    expect(asStranger.status).toBe(unknown.status);
+    expect(asStranger.text).toBe(unknown.text);
+    expect(asStranger.body).toEqual({ data: { payment: null } });
+  });
+
+  it('answers confirmPaymentReturn for a stranger exactly as for an unknown reference', async () => {
+    const payment = (await stack.gql(CREATE, { input: validInput() }, { user: 'user-a' })).body.data!.createRemotePayment;
+    const claim = { transactionId: 'txn_1', status: 'paid', signature: 'sig' };
+    const asStranger = await stack.gql(CONFIRM, { input: { ...claim, reference: referenceOf(payment.paymentUrl) } }, { user: 'user-b' });
+    const unknown = await stack.gql(
+      CONFIRM,
+      { input: { ...claim, reference: '00000000-0000-4000-8000-000000000000' } },
+      { user: 'user-b' },
+    );
+    expect(asStranger.body).toEqual(unknown.body);
+    expect(asStranger.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reference' });
+  });
+
+  it('lists only the viewer’s own payments', async () => {
+    await stack.gql(CREATE, { input: validInput() }, { user: 'lister-1' });
+    await stack.gql(CREATE, { input: validInput() }, { user: 'lister-2' });
+    const list = await stack.gql(`{ payments(first: 10) { edges { node { id } } } }`, {}, { user: 'lister-1' });
+    expect(list.body.data!.payments.edges).toHaveLength(1);
+  });
+
+  it('scopes idempotency keys per owner', async () => {
+    const input = validInput({ idempotencyKey: 'shared-key' });
+    const a = await stack.gql(CREATE, { input }, { user: 'key-a' });
+    const b = await stack.gql(CREATE, { input }, { user: 'key-b' });
+    expect(a.body.data!.createRemotePayment.id).not.toBe(b.body.data!.createRemotePayment.id);
+  });
+
+  const badTokens: Array<[string, () => Promise<string | undefined>]> = [
+    ['no token', () => Promise.resolve(undefined)],
+    [
+      'an expired token',
+      () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('u')
+          .setIssuer('https://auth.test.example')
+          .setAudience('cashii-bff-test')
+          .setIssuedAt(1000)
+          .setExpirationTime(2000)
+          .sign(new TextEncoder().encode(TEST_JWT_SECRET)),
+    ],
+    [
+      'a wrong audience',
+      () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('u')
+          .setIssuer('https://auth.test.example')
+          .setAudience('another-api')
+          .setExpirationTime('5m')
+          .sign(new TextEncoder().encode(TEST_JWT_SECRET)),
+    ],
+    [
+      'a wrong issuer',
+      () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('u')
+          .setIssuer('https://evil.example')
+          .setAudience('cashii-bff-test')
+          .setExpirationTime('5m')
+          .sign(new TextEncoder().encode(TEST_JWT_SECRET)),
+    ],
+    ['a wrong signature', () => mintToken('u', {}, 'another-secret-another-secret-another-secret')],
+    [
+      'alg none',
+      () =>
+        Promise.resolve(
+          `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: 'u', iss: 'https://auth.test.example', aud: 'cashii-bff-test', exp: Math.floor(Date.now() / 1000) + 300 })}.`,
+        ),
+    ],
+    [
+      'no expiry',
+      () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('u')
+          .setIssuer('https://auth.test.example')
+          .setAudience('cashii-bff-test')
+          .sign(new TextEncoder().encode(TEST_JWT_SECRET)),
+    ],
+    [
+      'no subject',
+      () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setIssuer('https://auth.test.example')
+          .setAudience('cashii-bff-test')
+          .setExpirationTime('5m')
+          .sign(new TextEncoder().encode(TEST_JWT_SECRET)),
+    ],
+  ];
+
+  it.each(badTokens)('refuses %s as UNAUTHENTICATED (HTTP 401) before anything runs', async (_name, token) => {
+    const before = await stack.simulatorStats();
+    const value = await token();
+    const response = await stack.gql(CREATE, { input: validInput() }, { headers: { authorization: value ? `Bearer ${value}` : '' } });
+    expect(response.status).toBe(401);
+    expect(response.body.errors![0].extensions).toEqual({ code: 'UNAUTHENTICATED' });
+    expect(response.body.data).toBeUndefined();
+    expect((await stack.simulatorStats()).create).toBe(before.create);
+  });
+});
+
+describe('development authentication', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack('sqlite', { AUTH_MODE: 'dev' });
+  });
+  afterAll(() => stack.close());
+
+  it('acts as one local user without credentials, and as another with X-Dev-User', async () => {
+    const payment = (await stack.gql(CREATE, { input: validInput() }, { headers: { authorization: '' } })).body.data!.createRemotePayment;
+    expect((await stack.gql(READ, { id: payment.id }, { headers: { authorization: '' } })).body.data!.payment.id).toBe(payment.id);
+    const other = await stack.gql(READ, { id: payment.id }, { headers: { authorization: '', 'x-dev-user': 'alice' } });
+    expect(other.body.data!.payment).toBeNull();
+  });
+});
