@@ -15,11 +15,13 @@ import { CashiiClient, CircuitBreaker } from './cashii';
 import type { Config } from './config';
 import { Database } from './db/database';
 import { openDatabase } from './db/data-source';
-import type { GraphQLContext } from './graphql/context';
+import type { GraphQLContext, Viewer } from './graphql/context';
 import { createErrorFormatter } from './graphql/format-error';
 import { buildAppSchema } from './graphql/schema';
 import { createValidator } from './graphql/validation';
 import { createHttpServer, listen } from './http/server';
+import { attachSubscriptions } from './http/subscriptions';
+import { LocalStatusBus, PostgresStatusBus } from './payments/status-bus';
 import { AuthenticationFailed, Authenticator } from './auth/authenticator';
 import type { Logger } from './logger';
 import { Metrics } from './observability/metrics';
@@ -88,7 +90,12 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   });
   const repository = new PaymentRepository(new Database(dataSource));
   const sync = new PaymentSync(repository, cashii, log);
-  sync.onTransition((_record, from, to, source) => metrics.transitions.inc({ from, to, source }));
+  const bus = config.database.kind === 'postgres' ? new PostgresStatusBus(config.database.url, log) : new LocalStatusBus();
+  if (bus instanceof PostgresStatusBus) await bus.start();
+  sync.onTransition((record, from, to, source) => {
+    metrics.transitions.inc({ from, to, source });
+    if (record.cashiiId) bus.publish(record.cashiiId);
+  });
   const creator = new PaymentCreator(
     repository,
     cashii,
@@ -100,6 +107,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     repository,
     creator,
     sync,
+    bus,
     {
       paymentPageUrl: cashiiConfig.paymentPageUrl,
       statusTtlMs: config.payments.statusTtlMs,
@@ -132,14 +140,23 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   }
 
   const schema = await buildAppSchema(createValidator(new PaymentPolicy(config.payments, config.production)));
+  const formatError = createErrorFormatter(log);
+  const validationRules = [operationLimitRule(config.graphql)];
+  const contextFor = (viewer: Viewer, req: IncomingMessage): GraphQLContext => ({
+    viewer,
+    clientAddress: clientAddress(req, config.rateLimit.trustProxy),
+    payments,
+    createLimits,
+    loaders: createPaymentLoaders(repository),
+  });
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    formatError: createErrorFormatter(log),
+    formatError,
     includeStacktraceInErrorResponses: false,
     introspection: config.graphql.introspection,
     // No "Did you mean ...?" hints that map the schema for strangers.
     hideSchemaDetailsFromClientErrors: config.production,
-    validationRules: [operationLimitRule(config.graphql)],
+    validationRules,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     // close() owns shutdown: Apollo would otherwise re-raise the signal and exit non-zero.
@@ -164,13 +181,14 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       await dataSource.query('SELECT 1');
       return !(await dataSource.showMigrations());
     },
-    context: async (req) => ({
-      viewer: await authenticate(authenticator, req),
-      clientAddress: clientAddress(req, config.rateLimit.trustProxy),
-      payments,
-      createLimits,
-      loaders: createPaymentLoaders(repository),
-    }),
+    context: async (req) => contextFor(await authenticate(authenticator, req), req),
+  });
+  const subscriptions = attachSubscriptions(server, {
+    schema,
+    validationRules,
+    formatError,
+    authenticate: (headers) => authenticator.authenticate(headers),
+    context: contextFor,
   });
   const url = await listen(server, config.port, config.host);
   if (config.reconciler.enabled) reconciler.start();
@@ -186,6 +204,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     close: async () => {
       draining = true;
       await reconciler.stop();
+      await subscriptions.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive sockets become idle as their last response ends: close them as soon as they do.
       const sweeper = setInterval(() => server.closeIdleConnections(), 50);
@@ -200,6 +219,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       await apollo.stop();
       await dataSource.destroy();
       await limiter.close();
+      await bus.close();
       await simulator?.close();
       log.info('stopped');
     },

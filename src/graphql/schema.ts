@@ -1,13 +1,26 @@
 /** Builds the executable schema from the resolver classes. */
 import type { GraphQLSchema } from 'graphql';
-import { type ValidatorFn, buildSchema } from 'type-graphql';
+import { type PubSub, type ValidatorFn, buildSchema } from 'type-graphql';
 import { PaymentResolver } from '../payments/payment.resolver';
 
 export const RESOLVERS = [PaymentResolver] as const;
 
+/**
+ * type-graphql insists on a PubSub once a subscription exists, but ours use their own `subscribe`
+ * functions (PaymentService.watch over the status bus), so topics are never used.
+ */
+const NO_TOPIC_PUBSUB: PubSub = {
+  publish: () => {
+    throw new Error('topic subscriptions are not used');
+  },
+  subscribe: () => {
+    throw new Error('topic subscriptions are not used');
+  },
+};
+
 /** `validateFn` is our validator (class-validator rules plus the payment policy); without it nothing is validated. */
 export async function buildAppSchema(validateFn?: ValidatorFn): Promise<GraphQLSchema> {
-  const schema = await buildSchema({ resolvers: [...RESOLVERS], validate: true, validateFn });
+  const schema = await buildSchema({ resolvers: [...RESOLVERS], validate: true, validateFn, pubSub: NO_TOPIC_PUBSUB });
   // type-graphql has no decorator for the root types' own descriptions.
   const query = schema.getQueryType();
   const mutation = schema.getMutationType();

@@ -1,4 +1,5 @@
 /** Record -> GraphQL type, and the hosted payment page URL. */
+import { currencyExponent, toDecimalString } from './money';
 import type { PaymentOrder } from './payment.entity';
 import type { PaymentEventRecord } from './payment-event.entity';
 import { PaymentEvent, type PaymentEventSource, RemotePayment } from './payment.type';
@@ -25,6 +26,8 @@ export function toRemotePayment(record: PaymentOrder, pageUrl: string): RemotePa
   payment.id = record.cashiiId;
   payment.amount = record.amount;
   payment.currency = record.currency;
+  payment.currencyExponent = currencyExponent(record.currency);
+  payment.amountDecimal = toDecimalString(record.amount, record.currency);
   payment.note = record.note;
   payment.metadata = record.metadata === null ? null : (JSON.parse(record.metadata) as Record<string, unknown>);
   payment.status = record.status;

@@ -1,5 +1,6 @@
 /** GraphQL entry points of payments: read arguments and context, call one service method. */
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, UseMiddleware } from 'type-graphql';
+import { displayAmount } from './money';
 import type { GraphQLContext } from '../graphql/context';
 import { LimitCreates } from '../rate-limit/limit-creates.middleware';
 import { PaymentConnection, PaymentsArgs } from './payment-connection';
@@ -37,6 +38,28 @@ export class PaymentResolver {
   })
   confirmPaymentReturn(@Arg('input') input: ConfirmPaymentReturnInput, @Ctx() ctx: GraphQLContext): Promise<RemotePayment> {
     return ctx.payments.confirmReturn(input, ctx.viewer.id);
+  }
+
+  @Subscription(() => RemotePayment, {
+    description:
+      "The payment, each time its status changes (a read, a return, the reconciler, on any replica). Same ownership rule as payment(id): someone else's id yields nothing.",
+    subscribe: ({ args, context }) => (context as GraphQLContext).payments.watch(String(args.id), (context as GraphQLContext).viewer.id),
+  })
+  paymentStatusChanged(
+    @Root() payment: RemotePayment,
+    @Arg('id', () => ID, { description: "Cashii's 16-digit payment id." }) _id: string,
+  ): RemotePayment {
+    return payment;
+  }
+
+  @FieldResolver(() => String, {
+    description: 'The amount for display, with the currency and exactly its ISO 4217 digits, e.g. "SYP 30,000,000.00".',
+  })
+  formattedAmount(
+    @Root() payment: RemotePayment,
+    @Arg('locale', { defaultValue: 'en-US', description: 'BCP 47 language tag, e.g. en-US, ar-SY, tr-TR.' }) locale: string,
+  ): string {
+    return displayAmount(payment.amount, payment.currency, locale);
   }
 
   @FieldResolver(() => [PaymentEvent], { description: 'Every status change of this payment, oldest first.' })

@@ -2,6 +2,7 @@
  * The payment aggregate's entry points: create, read (refreshed from Cashii when stale), confirm a
  * return from the payment page, and the status history.
  */
+import { Channel } from '../common/channel';
 import { badInput } from '../common/errors';
 import type { Logger } from '../logger';
 import { type PaymentConnection, type PaymentsArgs, decodeCursor, encodeCursor } from './payment-connection';
@@ -12,6 +13,8 @@ import type { ConfirmPaymentReturnInput, CreateRemotePaymentInput } from './paym
 import type { PaymentLoaders } from './payment.loader';
 import { toRemotePayment } from './payment.mapper';
 import type { PaymentRepository } from './payment.repository';
+import { PAYMENT_ID_PATTERN } from './payment.input';
+import type { StatusBus } from './status-bus';
 import { PaymentStatus, isFinal } from './payment-status';
 import type { RemotePayment } from './payment.type';
 
@@ -28,6 +31,7 @@ export class PaymentService {
     private readonly repository: PaymentRepository,
     private readonly creator: PaymentCreator,
     private readonly sync: PaymentSync,
+    private readonly bus: StatusBus,
     private readonly options: PaymentServiceOptions,
     private readonly log: Logger,
   ) {}
@@ -91,6 +95,46 @@ export class PaymentService {
       node: this.present(record),
     }));
     return { edges, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  /**
+   * Emits the viewer's payment on every status change, whatever caused it. While watched, a
+   * payment that can still change is kept fresh (one Cashii read per TTL, shared by all watchers).
+   * Someone else's or an unknown id yields nothing, exactly like a payment that never changes.
+   */
+  async watch(cashiiId: string, ownerId: string): Promise<AsyncIterableIterator<RemotePayment>> {
+    if (!PAYMENT_ID_PATTERN.test(cashiiId)) throw badInput('id', 'id must be a 16-digit Cashii payment id');
+    const [record] = await this.repository.findByCashiiIds([cashiiId]);
+    if (!record || record.ownerId !== ownerId) return new Channel<RemotePayment>();
+
+    let last = record.status;
+    const emitIfChanged = async () => {
+      const fresh = await this.repository.findById(record.id);
+      if (fresh && fresh.status !== last) {
+        last = fresh.status;
+        channel.push(this.present(fresh));
+      }
+    };
+    const keepFresh = async () => {
+      const fresh = await this.repository.findById(record.id);
+      if (fresh && this.isStale(fresh, Date.now())) await this.sync.refresh(fresh, 'read');
+      await emitIfChanged(); // also catches a change made between the first read and the subscription
+    };
+    const unsubscribe = this.bus.subscribe(cashiiId, () => void emitIfChanged().catch((error: unknown) => this.logWatchError(error)));
+    const timer = setInterval(
+      () => void keepFresh().catch((error: unknown) => this.logWatchError(error)),
+      Math.max(1000, this.options.statusTtlMs),
+    );
+    timer.unref();
+    const channel = new Channel<RemotePayment>(() => {
+      unsubscribe();
+      clearInterval(timer);
+    });
+    return channel;
+  }
+
+  private logWatchError(error: unknown): void {
+    this.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'payment watch update failed');
   }
 
   private isStale(record: PaymentOrder, now: number): boolean {

@@ -1,6 +1,6 @@
 /** What clients see of a payment. Built from the record by `toRemotePayment`. */
 import { GraphQLJSONObject, GraphQLSafeInt } from 'graphql-scalars';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { PaymentStatus } from './payment-status';
 
 registerEnumType(PaymentStatus, {
@@ -25,6 +25,12 @@ export class RemotePayment {
 
   @Field({ description: 'ISO 4217 currency code, upper case.' })
   currency: string;
+
+  @Field(() => Int, { description: "The currency's ISO 4217 exponent: digits after the decimal point (0 JPY, 2 USD/SYP, 3 KWD)." })
+  currencyExponent: number;
+
+  @Field({ description: 'The amount in major units as an exact decimal string, e.g. "30000000.00" for 3000000000 SYP minor units.' })
+  amountDecimal: string;
 
   @Field(() => String, { nullable: true, description: 'Memo shown to the payer and the merchant.' })
   note: string | null;

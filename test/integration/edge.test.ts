@@ -1,5 +1,5 @@
 /** The GraphQL edge refuses abusive requests with coded errors and no internals, and production hides the schema. */
-import { CREATE, READ, type TestStack, expectNoSecrets, mintToken, startStack, validInput } from '../support/stack';
+import { CREATE, type GraphQLResponse, READ, type TestStack, expectNoSecrets, mintToken, startStack, validInput } from '../support/stack';
 
 describe('the hardened edge', () => {
   let stack: TestStack;
@@ -93,13 +93,16 @@ describe('the hardened edge', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 3; page++) {
-      const response = await stack.gql(
+      const response: GraphQLResponse = await stack.gql(
         `query($after: String) { payments(first: 2, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
         { after },
         { user: 'pager' },
       );
-      const connection = response.body.data!.payments;
-      seen.push(...connection.edges.map((e: { node: { id: string } }) => e.node.id));
+      const connection = response.body.data!.payments as {
+        edges: Array<{ node: { id: string } }>;
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+      seen.push(...connection.edges.map((e) => e.node.id));
       expect(connection.pageInfo.hasNextPage).toBe(page < 2);
       after = connection.pageInfo.endCursor;
     }
