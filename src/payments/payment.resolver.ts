@@ -43,7 +43,10 @@ export class PaymentResolver {
   @Subscription(() => RemotePayment, {
     description:
       "The payment, each time its status changes (a read, a return, the reconciler, on any replica). Same ownership rule as payment(id): someone else's id yields nothing.",
-    subscribe: ({ args, context }) => (context as GraphQLContext).payments.watch(String(args.id), (context as GraphQLContext).viewer.id),
+    subscribe: ({ args, context }) => {
+      const ctx = context as GraphQLContext;
+      return ctx.payments.watch(String((args as { id: unknown }).id), ctx.viewer.id);
+    },
   })
   paymentStatusChanged(
     @Root() payment: RemotePayment,
