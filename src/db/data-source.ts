@@ -41,10 +41,33 @@ export async function openDatabase(database: DatabaseConfig): Promise<DataSource
   const dataSource = new DataSource(dataSourceOptions(database));
   await dataSource.initialize();
   try {
-    await dataSource.runMigrations({ transaction: 'each' });
+    await migrate(dataSource);
   } catch (error) {
     await dataSource.destroy();
     throw error;
   }
   return dataSource;
+}
+
+/** Any 64-bit number unique to this application: the advisory lock key of its migrations. */
+const MIGRATION_LOCK = 7_402_918_334_561_202;
+
+/**
+ * Applies pending migrations. On PostgreSQL, replicas starting together would race to create the
+ * same tables, so the run holds a session advisory lock: the others wait, then find nothing to do.
+ */
+async function migrate(dataSource: DataSource): Promise<void> {
+  if (dataSource.options.type !== 'postgres') {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return;
+  }
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
 }

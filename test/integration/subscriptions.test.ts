@@ -1,0 +1,125 @@
+/** Live status over graphql-ws: the owner sees every change, a stranger sees nothing, and replicas share changes. */
+import { startSimulator, type RunningSimulator } from '../../src/sandbox/simulator';
+import { POSTGRES_SKIP_REASON, createTestDatabase, describeEachDatabase, type TestDatabase } from '../support/database';
+import { type ServerProcess, postGraphQL, spawnServer } from '../support/server-process';
+import {
+  CONFIRM,
+  CREATE,
+  TEST_CASHII_KEY,
+  type TestStack,
+  actOnPaymentPage,
+  mintToken,
+  referenceOf,
+  startStack,
+  validInput,
+} from '../support/stack';
+import { watchPayment } from '../support/subscribe';
+
+describeEachDatabase('paymentStatusChanged', (target) => {
+  let stack: TestStack;
+  beforeEach(async () => {
+    stack = await startStack(target, { RECONCILER_ENABLED: 'false', STATUS_TTL_MS: '600000' });
+  });
+  afterEach(() => stack.close());
+
+  const bearer = async (user: string) => ({ authorization: `Bearer ${await mintToken(user)}` });
+
+  it('pushes the confirmed change to the owner and nothing to a stranger', async () => {
+    const payment = (await stack.gql(CREATE, { input: validInput() }, { user: 'owner' })).body.data!.createRemotePayment;
+    const owner = await watchPayment(`${stack.app.url}/graphql`, payment.id, await bearer('owner'));
+    const stranger = await watchPayment(`${stack.app.url}/graphql`, payment.id, await bearer('stranger'));
+    try {
+      const back = await actOnPaymentPage(payment.paymentUrl, 'pay');
+      const input = {
+        reference: back.searchParams.get('cashii_ref'),
+        transactionId: back.searchParams.get('transaction_id'),
+        status: back.searchParams.get('status'),
+        signature: back.searchParams.get('signature'),
+      };
+      await stack.gql(CONFIRM, { input }, { user: 'owner' });
+      const seen = await owner.until((p) => p.status === 'PAID');
+      expect(seen).toMatchObject({ id: payment.id, status: 'PAID' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(stranger.received).toEqual([]);
+      expect(stranger.errors).toEqual([]);
+    } finally {
+      await owner.close();
+      await stranger.close();
+    }
+  });
+
+  it('keeps a watched pending payment fresh by itself and pushes a change made at Cashii', async () => {
+    await stack.close();
+    stack = await startStack(target, { RECONCILER_ENABLED: 'false', STATUS_TTL_MS: '1000' });
+    const payment = (await stack.gql(CREATE, { input: validInput() })).body.data!.createRemotePayment;
+    const watch = await watchPayment(`${stack.app.url}/graphql`, payment.id, await bearer('user-a'));
+    try {
+      await actOnPaymentPage(payment.paymentUrl, 'reject');
+      expect(await watch.until((p) => p.status === 'REJECTED', 4000)).toMatchObject({ id: payment.id });
+    } finally {
+      await watch.close();
+    }
+  });
+
+  it('refuses a connection without valid credentials', async () => {
+    await expect(watchPayment(`${stack.app.url}/graphql`, '1234567890123456', { authorization: 'Bearer nope.nope.nope' })).rejects.toThrow(
+      /closed: 4403/,
+    );
+  });
+});
+
+(POSTGRES_SKIP_REASON ? describe.skip : describe)(
+  `paymentStatusChanged across two replicas${POSTGRES_SKIP_REASON ? ` (${POSTGRES_SKIP_REASON})` : ''}`,
+  () => {
+    let simulator: RunningSimulator;
+    let database: TestDatabase;
+    const servers: ServerProcess[] = [];
+    beforeAll(async () => {
+      simulator = await startSimulator({ apiKey: TEST_CASHII_KEY });
+      database = await createTestDatabase('postgres');
+    });
+    afterAll(async () => {
+      for (const server of servers) {
+        server.child.kill('SIGTERM');
+        await server.exited;
+      }
+      await simulator.close();
+      await database.drop();
+    });
+
+    it('delivers a change made by replica A to a subscriber of replica B', async () => {
+      const env = {
+        NODE_ENV: 'test',
+        PORT: '0',
+        DATABASE_URL: database.url,
+        CASHII_API_KEY: TEST_CASHII_KEY,
+        CASHII_API_BASE_URL: simulator.url,
+        CASHII_PAYMENT_PAGE_URL: simulator.paymentPageUrl,
+        AUTH_MODE: 'dev',
+        RECONCILER_ENABLED: 'false',
+        // B's own watcher would only re-read Cashii after 10 minutes: what B sees comes from A.
+        STATUS_TTL_MS: '600000',
+      };
+      servers.push(spawnServer(env), spawnServer(env));
+      const [urlA, urlB] = await Promise.all(servers.map((server) => server.ready()));
+      const payment = (await postGraphQL(urlA, CREATE, { input: validInput() })).body.data.createRemotePayment;
+      const watch = await watchPayment(urlB, payment.id);
+      try {
+        const back = await actOnPaymentPage(payment.paymentUrl, 'pay');
+        const confirmed = await postGraphQL(urlA, CONFIRM, {
+          input: {
+            reference: referenceOf(payment.paymentUrl),
+            transactionId: back.searchParams.get('transaction_id'),
+            status: 'paid',
+            signature: back.searchParams.get('signature'),
+          },
+        });
+        expect(confirmed.body.data.confirmPaymentReturn.status).toBe('PAID');
+        expect(await watch.until((p) => p.status === 'PAID')).toMatchObject({ id: payment.id });
+        expect(simulator.state.stats.get).toBe(1);
+      } finally {
+        await watch.close();
+      }
+    });
+  },
+);
