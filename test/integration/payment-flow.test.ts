@@ -43,6 +43,16 @@ describeEachDatabase('payment flow', (target) => {
     expect(confirmed.from).toMatch(/^\d{16}$/);
     expect(Date.parse(confirmed.verifiedAt)).toBeGreaterThan(Date.parse(payment.verifiedAt) - 1);
     expect(confirmed.amount).toBe(3_000_000_000);
+
+    const display = await stack.gql(
+      `query($id: ID!) { payment(id: $id) { amountDecimal currencyExponent en: formattedAmount ar: formattedAmount(locale: "ar-SY") } }`,
+      {
+        id: payment.id,
+      },
+    );
+    expect(display.body.data!.payment).toMatchObject({ amountDecimal: '30000000.00', currencyExponent: 2 });
+    expect(display.body.data!.payment.en.replace(/\u00a0/g, ' ')).toBe('SYP 30,000,000.00');
+    expect(display.body.data!.payment.ar).toMatch(/٣٠٬٠٠٠٬٠٠٠/);
   });
 
   it('keeps the largest safe amount exact', async () => {
