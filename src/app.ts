@@ -38,6 +38,7 @@ import { GraphQLError } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
 import { operationLimitRule } from './graphql/limits';
+import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './graphql/sandbox-example';
 
 export interface RunningApp {
   /** Base URL, e.g. `http://127.0.0.1:4000`; GraphQL is at `${url}/graphql`. */
@@ -162,7 +163,9 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     // close() owns shutdown: Apollo would otherwise re-raise the signal and exit non-zero.
     stopOnTerminationSignals: false,
     plugins: [
-      config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      config.production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES }),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []),

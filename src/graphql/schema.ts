@@ -26,5 +26,7 @@ export async function buildAppSchema(validateFn?: ValidatorFn): Promise<GraphQLS
   const mutation = schema.getMutationType();
   if (query) query.description = 'Reads. Every payment is scoped to the viewer who created it.';
   if (mutation) mutation.description = 'Writes. Input is validated before anything is stored or sent to Cashii.';
+  const subscription = schema.getSubscriptionType();
+  if (subscription) subscription.description = 'Live updates over graphql-ws on the same /graphql path.';
   return schema;
 }

@@ -20,7 +20,11 @@ describe('the server process', () => {
 
       const page = await fetch(url, { headers: { accept: 'text/html' } });
       expect(page.status).toBe(200);
-      expect(await page.text()).toMatch(/embeddable-sandbox|Apollo Sandbox/i);
+      const html = await page.text();
+      expect(html).toMatch(/embeddable-sandbox|Apollo Sandbox/i);
+      // It opens with a ready example operation and its variables.
+      expect(html).toContain('mutation CreatePayment');
+      expect(html).toContain('3000000000');
 
       for (const probe of ['/livez', '/readyz', '/healthz']) {
         const response = await fetch(url.replace('/graphql', probe));
