@@ -39,6 +39,7 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
 import { operationLimitRule } from './graphql/limits';
 import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './graphql/sandbox-example';
+import { TrustedDocuments } from './graphql/trusted-documents';
 
 export interface RunningApp {
   /** Base URL, e.g. `http://127.0.0.1:4000`; GraphQL is at `${url}/graphql`. */
@@ -174,9 +175,12 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   await apollo.start();
 
   let draining = false;
+  const trusted = TrustedDocuments.fromFile(config.graphql.trustedDocumentsFile, config.graphql.trustedDocumentsOnly);
+  if (trusted.enforce) log.info({ documents: trusted.size }, 'only trusted documents are accepted');
   const server = createHttpServer({
     apollo,
     metrics,
+    trusted,
     bodyLimitBytes: config.http.bodyLimitBytes,
     log,
     ready: async () => {
@@ -188,6 +192,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   });
   const subscriptions = attachSubscriptions(server, {
     schema,
+    trusted,
     validationRules,
     formatError,
     authenticate: (headers) => authenticator.authenticate(headers),

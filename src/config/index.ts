@@ -2,6 +2,7 @@
  * The only module that reads the environment. `loadConfig` validates every key once at start and
  * reports every bad key at the same time, so an operator fixes a deployment in one round.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 
 export type DatabaseConfig = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
@@ -70,6 +71,10 @@ export interface Config {
     readonly maxPaymentLookups: number;
     /** Fields in one operation, fragments expanded: a simple cost bound. */
     readonly maxFields: number;
+    /** The persisted-document manifest emitted by codegen. */
+    readonly trustedDocumentsFile: string;
+    /** Accept only the manifest's documents (by hash). */
+    readonly trustedDocumentsOnly: boolean;
   };
   /** Limits on createRemotePayment per viewer and per client address, per window. */
   readonly rateLimit: {
@@ -194,6 +199,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxAliases: read.int('GRAPHQL_MAX_ALIASES', 30, 0, 1000),
       maxPaymentLookups: read.int('GRAPHQL_MAX_PAYMENT_LOOKUPS', 30, 1, 1000),
       maxFields: read.int('GRAPHQL_MAX_FIELDS', 500, 10, 100_000),
+      trustedDocumentsFile: read.string('GRAPHQL_TRUSTED_DOCUMENTS_FILE', path.join('client', 'src', 'gql', 'persisted-documents.json')),
+      trustedDocumentsOnly: read.bool('GRAPHQL_TRUSTED_DOCUMENTS_ONLY', false),
     },
     rateLimit: {
       windowMs: read.int('RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000),
@@ -205,6 +212,9 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 
+  if (config.graphql.trustedDocumentsOnly && !fs.existsSync(config.graphql.trustedDocumentsFile)) {
+    problems.push(`GRAPHQL_TRUSTED_DOCUMENTS_ONLY=true but ${config.graphql.trustedDocumentsFile} does not exist (run npm run codegen)`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

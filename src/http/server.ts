@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { type ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import type { GraphQLContext } from '../graphql/context';
 import type { Logger } from '../logger';
+import type { TrustedDocuments } from '../graphql/trusted-documents';
 import type { Metrics } from '../observability/metrics';
 
 export interface HttpServerOptions {
@@ -15,6 +16,7 @@ export interface HttpServerOptions {
   /** Whether this instance should get traffic: database reachable, migrations applied, not draining. */
   ready: () => Promise<boolean>;
   metrics: Metrics;
+  trusted: TrustedDocuments;
   bodyLimitBytes: number;
   log: Logger;
 }
@@ -80,12 +82,19 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
-  const httpGraphQLRequest: HTTPGraphQLRequest = {
-    method: (req.method ?? 'GET').toUpperCase(),
-    headers,
-    search: url.search,
-    body: req.method === 'POST' ? await readJsonBody(req, options.bodyLimitBytes) : undefined,
-  };
+  const method = (req.method ?? 'GET').toUpperCase();
+  let body = method === 'POST' ? await readJsonBody(req, options.bodyLimitBytes) : undefined;
+  if (method === 'POST') {
+    const trusted = options.trusted.resolve(body);
+    if (!trusted.ok) return sendError(res, 400, trusted.message, 'TRUSTED_DOCUMENT_REQUIRED');
+    body = trusted.body;
+  } else if (url.searchParams.has('query') || url.searchParams.has('extensions')) {
+    const trusted = options.trusted.resolve(searchAsBody(url.searchParams));
+    if (!trusted.ok) return sendError(res, 400, trusted.message, 'TRUSTED_DOCUMENT_REQUIRED');
+    const query = (trusted.body as { query?: unknown }).query;
+    if (typeof query === 'string') url.searchParams.set('query', query);
+  }
+  const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body };
   const result = await options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => options.context(req) });
 
   res.statusCode = result.status ?? 200;
@@ -129,13 +138,25 @@ function sendStatus(res: ServerResponse, ok: boolean): void {
   res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
 }
 
-function sendError(res: ServerResponse, status: number, message: string): void {
+/** A GET request's parameters in the shape of a POST body (for the trusted-document check). */
+function searchAsBody(params: URLSearchParams): unknown {
+  let extensions: unknown;
+  try {
+    extensions = JSON.parse(params.get('extensions') ?? 'null');
+  } catch {
+    extensions = undefined;
+  }
+  return { query: params.get('query') ?? undefined, extensions };
+}
+
+function sendError(res: ServerResponse, status: number, message: string, errorCode?: string): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   const code =
-    status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 400 ? 'BAD_REQUEST' : status === 404 ? 'NOT_FOUND' : 'INTERNAL_SERVER_ERROR';
+    errorCode ??
+    (status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 400 ? 'BAD_REQUEST' : status === 404 ? 'NOT_FOUND' : 'INTERNAL_SERVER_ERROR');
   const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
   res.writeHead(status, {
     'content-type': 'application/json',

@@ -4,10 +4,11 @@
  * same limit rules as HTTP, and errors go through the same formatter (codes kept, internals masked).
  */
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
-import { type GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule, specifiedRules, validate } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { GraphQLContext, Viewer } from '../graphql/context';
+import type { TrustedDocuments } from '../graphql/trusted-documents';
 
 export interface SubscriptionServerOptions {
   schema: GraphQLSchema;
@@ -15,6 +16,7 @@ export interface SubscriptionServerOptions {
   authenticate: (headers: IncomingHttpHeaders) => Promise<Viewer>;
   context: (viewer: Viewer, request: IncomingMessage) => GraphQLContext;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  trusted: TrustedDocuments;
 }
 
 type ConnectionExtra = {
@@ -42,6 +44,13 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
         } catch {
           return false; // closes with 4403 Forbidden
         }
+      },
+      onSubscribe: (_ctx, _id, payload) => {
+        const trusted = options.trusted.resolve(payload);
+        if (!trusted.ok) return [new GraphQLError(trusted.message, { extensions: { code: 'TRUSTED_DOCUMENT_REQUIRED' } })];
+        // A hash-only subscribe message gets its document from the manifest.
+        (payload as { query: string }).query = (trusted.body as { query: string }).query;
+        return undefined;
       },
       context: (ctx) => options.context(ctx.extra.viewer!, ctx.extra.request),
       onError: (_ctx, _id, _payload, errors) => format(errors),

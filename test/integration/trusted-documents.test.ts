@@ -1,0 +1,74 @@
+/** Trusted documents for mobile: only the manifest's operations when switched on; APQ as usual when off. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sha256 } from '../../src/graphql/trusted-documents';
+import { ConfigError, loadConfig } from '../../src/config';
+import { type TestStack, mintToken, startStack } from '../support/stack';
+
+const TRUSTED = 'query Trusted($id: ID!) { payment(id: $id) { id status } }';
+const OTHER = '{ payments(first: 1) { edges { cursor } } }';
+
+describe('trusted documents', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashii-bff-trusted-'));
+  const manifest = path.join(dir, 'persisted-documents.json');
+  fs.writeFileSync(manifest, JSON.stringify({ [sha256(TRUSTED)]: TRUSTED }));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function post(stack: TestStack, body: unknown) {
+    const response = await fetch(`${stack.app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await mintToken('mobile')}` },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as { data?: any; errors?: any[] } };
+  }
+  const byHash = (query: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } });
+
+  describe('switched on', () => {
+    let stack: TestStack;
+    beforeAll(async () => {
+      stack = await startStack('sqlite', { GRAPHQL_TRUSTED_DOCUMENTS_FILE: manifest, GRAPHQL_TRUSTED_DOCUMENTS_ONLY: 'true' });
+    });
+    afterAll(() => stack.close());
+
+    it('runs a manifest document sent by hash alone, or in full', async () => {
+      const hashOnly = await post(stack, { ...byHash(TRUSTED), variables: { id: '1234567890123456' } });
+      expect(hashOnly).toEqual({ status: 200, body: { data: { payment: null } } });
+      const full = await post(stack, { query: TRUSTED, variables: { id: '1234567890123456' } });
+      expect(full.body).toEqual({ data: { payment: null } });
+    });
+
+    it('refuses any other document, in full or by hash', async () => {
+      for (const body of [{ query: OTHER }, byHash(OTHER)]) {
+        const response = await post(stack, body);
+        expect(response.status).toBe(400);
+        expect(response.body.errors![0].extensions).toEqual({ code: 'TRUSTED_DOCUMENT_REQUIRED' });
+      }
+    });
+  });
+
+  describe('switched off', () => {
+    let stack: TestStack;
+    beforeAll(async () => {
+      stack = await startStack('sqlite', { GRAPHQL_TRUSTED_DOCUMENTS_FILE: manifest });
+    });
+    afterAll(() => stack.close());
+
+    it('keeps automatic persisted queries working for any document', async () => {
+      expect((await post(stack, byHash(OTHER))).body.errors![0].extensions).toMatchObject({ code: 'PERSISTED_QUERY_NOT_FOUND' });
+      expect((await post(stack, { query: OTHER, ...byHash(OTHER) })).body).toEqual({ data: { payments: { edges: [] } } });
+      expect((await post(stack, byHash(OTHER))).body).toEqual({ data: { payments: { edges: [] } } });
+    });
+
+    it('still resolves manifest hashes', async () => {
+      expect((await post(stack, { ...byHash(TRUSTED), variables: { id: '1234567890123456' } })).body).toEqual({ data: { payment: null } });
+    });
+  });
+
+  it('refuses to start with the switch on and no manifest', () => {
+    expect(() =>
+      loadConfig({ GRAPHQL_TRUSTED_DOCUMENTS_ONLY: 'true', GRAPHQL_TRUSTED_DOCUMENTS_FILE: path.join(dir, 'missing.json') }),
+    ).toThrow(ConfigError);
+  });
+});
