@@ -6,6 +6,7 @@
 import { CreateState } from '../../src/payments/payment.entity';
 import type { Fault } from '../../src/sandbox/state';
 import { describeEachDatabase } from '../support/database';
+import { expectInvariants } from '../support/invariants';
 import { CREATE, READ, TEST_CASHII_KEY, type TestStack, expectNoSecrets, startStack, validInput } from '../support/stack';
 
 const TIMEOUT_MS = 1500;
@@ -21,6 +22,7 @@ describeEachDatabase('Cashii faults', (target) => {
     stack = await startStack(target, { CASHII_TIMEOUT_MS: String(TIMEOUT_MS), STATUS_TTL_MS: '0' });
   });
   afterEach(async () => {
+    await expectInvariants(stack.app.dataSource, stack.simulator);
     expectNoSecrets(stack);
     await stack?.close();
   });
