@@ -1,45 +1,24 @@
 /**
- * Wires the BFF together: the simulator (when configured), the database, the Cashii client with
- * its circuit breaker, the payment services and reconciler, the schema, Apollo and the HTTP
- * server. `startApp` is what `main.ts` and the integration tests run.
+ * Runs the BFF: the simulator (when configured), the database, the services, Apollo, the HTTP
+ * and WebSocket edge. `startApp` is what `main.ts` and the integration tests run.
  */
-import { ApolloServer } from '@apollo/server';
-import {
-  ApolloServerPluginCacheControlDisabled,
-  ApolloServerPluginLandingPageDisabled,
-  ApolloServerPluginUsageReportingDisabled,
-} from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { IncomingMessage } from 'node:http';
+import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
-import { CashiiClient, CircuitBreaker } from './cashii';
+import { AuthenticationFailed, type Authenticator } from './auth/authenticator';
+import type { CircuitBreaker } from './cashii';
 import type { Config } from './config';
-import { Database } from './db/database';
 import { openDatabase } from './db/data-source';
-import type { GraphQLContext, Viewer } from './graphql/context';
+import { createApollo } from './graphql/apollo';
 import { createErrorFormatter } from './graphql/format-error';
-import { buildAppSchema } from './graphql/schema';
-import { createValidator } from './graphql/validation';
+import { operationLimitRule } from './graphql/limits';
+import { TrustedDocuments } from './graphql/trusted-documents';
 import { createHttpServer, listen } from './http/server';
 import { attachSubscriptions } from './http/subscriptions';
-import { LocalStatusBus, PostgresStatusBus } from './payments/status-bus';
-import { AuthenticationFailed, Authenticator } from './auth/authenticator';
 import type { Logger } from './logger';
-import { Metrics } from './observability/metrics';
-import { PaymentCreator } from './payments/payment-creation';
-import { PaymentPolicy } from './payments/payment-policy';
-import { PaymentSync } from './payments/payment-sync';
-import { createPaymentLoaders } from './payments/payment.loader';
-import { PaymentRepository } from './payments/payment.repository';
-import { PaymentService } from './payments/payment.service';
-import { Reconciler } from './payments/reconciler';
-import { CreatePaymentLimits, MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from './rate-limit/rate-limiter';
+import type { Reconciler } from './payments/reconciler';
 import { type RunningSimulator, startSimulator } from './sandbox/simulator';
-import { GraphQLError } from 'graphql';
-import type { IncomingMessage } from 'node:http';
-import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
-import { operationLimitRule } from './graphql/limits';
-import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './graphql/sandbox-example';
-import { TrustedDocuments } from './graphql/trusted-documents';
+import { createServices } from './services';
 
 export interface RunningApp {
   /** Base URL, e.g. `http://127.0.0.1:4000`; GraphQL is at `${url}/graphql`. */
@@ -54,7 +33,7 @@ export interface RunningApp {
 
 export async function startApp(config: Config, log: Logger): Promise<RunningApp> {
   const simulator = config.simulator.enabled ? await startSimulator({ port: config.simulator.port }) : null;
-  const cashiiConfig = simulator
+  const cashii = simulator
     ? { ...config.cashii, apiBaseUrl: simulator.url, paymentPageUrl: simulator.paymentPageUrl, apiKey: simulator.apiKey }
     : config.cashii;
   if (simulator) {
@@ -72,114 +51,18 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     throw error;
   }
 
-  const metrics = new Metrics();
-  const breaker = new CircuitBreaker({
-    ...config.breaker,
-    onStateChange: (state) => {
-      metrics.setBreakerState(state);
-      log.warn({ state }, `Cashii circuit breaker is now ${state}`);
-    },
-  });
-  const cashii = new CashiiClient({
-    baseUrl: cashiiConfig.apiBaseUrl,
-    apiKey: cashiiConfig.apiKey,
-    timeoutMs: cashiiConfig.timeoutMs,
-    breaker,
-    onCall: (operation, outcome, seconds) => {
-      metrics.cashiiCalls.inc({ operation, outcome });
-      metrics.cashiiDuration.observe({ operation }, seconds);
-    },
-  });
-  const repository = new PaymentRepository(new Database(dataSource));
-  const sync = new PaymentSync(repository, cashii, log);
-  const bus = config.database.kind === 'postgres' ? new PostgresStatusBus(config.database.url, log) : new LocalStatusBus();
-  if (bus instanceof PostgresStatusBus) await bus.start();
-  sync.onTransition((record, from, to, source) => {
-    metrics.transitions.inc({ from, to, source });
-    if (record.cashiiId) bus.publish(record.cashiiId);
-  });
-  const creator = new PaymentCreator(
-    repository,
-    cashii,
-    // Scheduled even with the reconciler off here: another replica (or a later start) may run it.
-    { cashiiTimeoutMs: cashiiConfig.timeoutMs, firstCheckDelayMs: config.reconciler.baseDelayMs },
-    log,
-  );
-  const payments = new PaymentService(
-    repository,
-    creator,
-    sync,
-    bus,
-    {
-      paymentPageUrl: cashiiConfig.paymentPageUrl,
-      statusTtlMs: config.payments.statusTtlMs,
-      paidStatusTtlMs: config.payments.paidStatusTtlMs,
-    },
-    log,
-  );
-  const reconciler = new Reconciler(
-    repository,
-    sync,
-    { ...config.reconciler, cashiiTimeoutMs: cashiiConfig.timeoutMs },
-    log,
-    (report, backlog) => {
-      metrics.reconcilerBacklog.set(backlog);
-      metrics.reconcilerChecks.inc({ result: 'changed' }, report.changed);
-      metrics.reconcilerChecks.inc({ result: 'unchanged' }, report.claimed - report.changed - report.unreachable - report.stale);
-      metrics.reconcilerChecks.inc({ result: 'unreachable' }, report.unreachable);
-      metrics.reconcilerChecks.inc({ result: 'stale' }, report.stale);
-    },
-  );
-
-  const authenticator = new Authenticator(config.auth);
-  const limiter = new RateLimiter(
-    config.rateLimit.redisUrl ? new RedisRateLimitStore(config.rateLimit.redisUrl) : new MemoryRateLimitStore(),
-    log,
-  );
-  const createLimits = new CreatePaymentLimits(limiter, config.rateLimit);
-  if (config.auth.mode === 'dev') {
-    log.warn('Development authentication: requests act as a local user, or as the user named in X-Dev-User. Never in production.');
-  }
-
-  const schema = await buildAppSchema(createValidator(new PaymentPolicy(config.payments, config.production)));
+  const services = await createServices(config, cashii, dataSource, log);
   const formatError = createErrorFormatter(log);
   const validationRules = [operationLimitRule(config.graphql)];
-  const contextFor = (viewer: Viewer, req: IncomingMessage): GraphQLContext => ({
-    viewer,
-    clientAddress: clientAddress(req, config.rateLimit.trustProxy),
-    payments,
-    createLimits,
-    loaders: createPaymentLoaders(repository),
-  });
-  const apollo = new ApolloServer<GraphQLContext>({
-    schema,
-    formatError,
-    includeStacktraceInErrorResponses: false,
-    introspection: config.graphql.introspection,
-    // No "Did you mean ...?" hints that map the schema for strangers.
-    hideSchemaDetailsFromClientErrors: config.production,
-    validationRules,
-    csrfPrevention: true,
-    allowBatchedHttpRequests: false,
-    // close() owns shutdown: Apollo would otherwise re-raise the signal and exit non-zero.
-    stopOnTerminationSignals: false,
-    plugins: [
-      config.production
-        ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES }),
-      ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginUsageReportingDisabled(),
-      ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []),
-    ],
-  });
+  const apollo = createApollo({ schema: services.schema, config, formatError, validationRules });
   await apollo.start();
 
-  let draining = false;
   const trusted = TrustedDocuments.fromFile(config.graphql.trustedDocumentsFile, config.graphql.trustedDocumentsOnly);
   if (trusted.enforce) log.info({ documents: trusted.size }, 'only trusted documents are accepted');
+  let draining = false;
   const server = createHttpServer({
     apollo,
-    metrics,
+    metrics: services.metrics,
     trusted,
     bodyLimitBytes: config.http.bodyLimitBytes,
     log,
@@ -188,18 +71,18 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       await dataSource.query('SELECT 1');
       return !(await dataSource.showMigrations());
     },
-    context: async (req) => contextFor(await authenticate(authenticator, req), req),
+    context: async (req) => services.contextFor(await authenticate(services.authenticator, req), req),
   });
   const subscriptions = attachSubscriptions(server, {
-    schema,
+    schema: services.schema,
     trusted,
     validationRules,
     formatError,
-    authenticate: (headers) => authenticator.authenticate(headers),
-    context: contextFor,
+    authenticate: (headers) => services.authenticator.authenticate(headers),
+    context: (viewer, req) => services.contextFor(viewer, req),
   });
   const url = await listen(server, config.port, config.host);
-  if (config.reconciler.enabled) reconciler.start();
+  if (config.reconciler.enabled) services.reconciler.start();
   else log.info('reconciler is off (RECONCILER_ENABLED=false)');
   log.info(`GraphQL API ready at ${url}/graphql${config.production ? '' : ' (open it in a browser for Apollo Sandbox)'}`);
 
@@ -207,11 +90,11 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     url,
     dataSource,
     simulator,
-    reconciler,
-    breaker,
+    reconciler: services.reconciler,
+    breaker: services.breaker,
     close: async () => {
       draining = true;
-      await reconciler.stop();
+      await services.reconciler.stop();
       await subscriptions.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive sockets become idle as their last response ends: close them as soon as they do.
@@ -225,9 +108,8 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       }
       clearInterval(sweeper);
       await apollo.stop();
+      await services.close();
       await dataSource.destroy();
-      await limiter.close();
-      await bus.close();
       await simulator?.close();
       log.info('stopped');
     },
@@ -242,10 +124,4 @@ async function authenticate(authenticator: Authenticator, req: IncomingMessage) 
     if (!(error instanceof AuthenticationFailed)) throw error;
     throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
   }
-}
-
-function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first || req.socket.remoteAddress || 'unknown';
 }

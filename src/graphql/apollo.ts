@@ -1,0 +1,45 @@
+/** Apollo Server as this BFF runs it: nothing per request that need not run, nothing shown that need not be. */
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
+import type { Config } from '../config';
+import type { GraphQLContext } from './context';
+import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './sandbox-example';
+
+export interface ApolloOptions {
+  schema: GraphQLSchema;
+  config: Config;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  validationRules: ValidationRule[];
+}
+
+export function createApollo({ schema, config, formatError, validationRules }: ApolloOptions): ApolloServer<GraphQLContext> {
+  return new ApolloServer<GraphQLContext>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: config.graphql.introspection,
+    // No "Did you mean ...?" hints that map the schema for strangers.
+    hideSchemaDetailsFromClientErrors: config.production,
+    validationRules,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    // The app's close() owns shutdown: Apollo would otherwise re-raise the signal and exit non-zero.
+    stopOnTerminationSignals: false,
+    plugins: [
+      config.production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES }),
+      // Cache hints wrap every resolver; nothing here uses them.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []),
+    ],
+  });
+}

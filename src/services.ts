@@ -1,0 +1,153 @@
+/**
+ * The BFF's parts below the HTTP edge, wired once: Cashii client with its breaker, payment
+ * services, status bus, reconciler, authentication, rate limits, metrics, and the GraphQL schema
+ * with its context. The server (app.ts) and the benchmark's alternative servers share it.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { GraphQLSchema } from 'graphql';
+import type { DataSource } from 'typeorm';
+import { Authenticator } from './auth/authenticator';
+import { CashiiClient, CircuitBreaker } from './cashii';
+import type { Config } from './config';
+import { Database } from './db/database';
+import type { GraphQLContext, Viewer } from './graphql/context';
+import { buildAppSchema } from './graphql/schema';
+import { createValidator } from './graphql/validation';
+import type { Logger } from './logger';
+import { Metrics } from './observability/metrics';
+import { PaymentCreator } from './payments/payment-creation';
+import { PaymentPolicy } from './payments/payment-policy';
+import { PaymentSync } from './payments/payment-sync';
+import { createPaymentLoaders } from './payments/payment.loader';
+import { PaymentRepository } from './payments/payment.repository';
+import { PaymentService } from './payments/payment.service';
+import { Reconciler } from './payments/reconciler';
+import { LocalStatusBus, PostgresStatusBus, type StatusBus } from './payments/status-bus';
+import { CreatePaymentLimits, MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from './rate-limit/rate-limiter';
+
+/** Where Cashii is: the configured one, or the simulator's address when it runs. */
+export type CashiiEndpoint = Config['cashii'];
+
+export interface Services {
+  readonly schema: GraphQLSchema;
+  readonly metrics: Metrics;
+  readonly breaker: CircuitBreaker;
+  readonly payments: PaymentService;
+  readonly reconciler: Reconciler;
+  readonly authenticator: Authenticator;
+  /** The GraphQL context of one request (or one subscription connection). */
+  contextFor(viewer: Viewer, req: IncomingMessage): GraphQLContext;
+  /** Stops the reconciler and closes the bus and the rate-limit store (not the database). */
+  close(): Promise<void>;
+}
+
+export async function createServices(
+  config: Config,
+  cashiiEndpoint: CashiiEndpoint,
+  dataSource: DataSource,
+  log: Logger,
+): Promise<Services> {
+  const metrics = new Metrics();
+  const breaker = new CircuitBreaker({
+    ...config.breaker,
+    onStateChange: (state) => {
+      metrics.setBreakerState(state);
+      log.warn({ state }, `Cashii circuit breaker is now ${state}`);
+    },
+  });
+  const cashii = new CashiiClient({
+    baseUrl: cashiiEndpoint.apiBaseUrl,
+    apiKey: cashiiEndpoint.apiKey,
+    timeoutMs: cashiiEndpoint.timeoutMs,
+    breaker,
+    onCall: (operation, outcome, seconds) => {
+      metrics.cashiiCalls.inc({ operation, outcome });
+      metrics.cashiiDuration.observe({ operation }, seconds);
+    },
+  });
+  const repository = new PaymentRepository(new Database(dataSource));
+  const bus = await createBus(config, log);
+  const sync = new PaymentSync(repository, cashii, log);
+  sync.onTransition((record, from, to, source) => {
+    metrics.transitions.inc({ from, to, source });
+    if (record.cashiiId) bus.publish(record.cashiiId);
+  });
+  // Checks are scheduled even where the reconciler is off: another replica (or a later start) may run it.
+  const creator = new PaymentCreator(
+    repository,
+    cashii,
+    { cashiiTimeoutMs: cashiiEndpoint.timeoutMs, firstCheckDelayMs: config.reconciler.baseDelayMs },
+    log,
+  );
+  const payments = new PaymentService(
+    repository,
+    creator,
+    sync,
+    bus,
+    {
+      paymentPageUrl: cashiiEndpoint.paymentPageUrl,
+      statusTtlMs: config.payments.statusTtlMs,
+      paidStatusTtlMs: config.payments.paidStatusTtlMs,
+    },
+    log,
+  );
+  const reconciler = new Reconciler(
+    repository,
+    sync,
+    { ...config.reconciler, cashiiTimeoutMs: cashiiEndpoint.timeoutMs },
+    log,
+    (report, backlog) => {
+      metrics.reconcilerBacklog.set(backlog);
+      metrics.reconcilerChecks.inc({ result: 'changed' }, report.changed);
+      metrics.reconcilerChecks.inc({ result: 'unchanged' }, report.claimed - report.changed - report.unreachable - report.stale);
+      metrics.reconcilerChecks.inc({ result: 'unreachable' }, report.unreachable);
+      metrics.reconcilerChecks.inc({ result: 'stale' }, report.stale);
+    },
+  );
+
+  const authenticator = new Authenticator(config.auth);
+  if (config.auth.mode === 'dev') {
+    log.warn('Development authentication: requests act as a local user, or as the user named in X-Dev-User. Never in production.');
+  }
+  const limiter = new RateLimiter(
+    config.rateLimit.redisUrl ? new RedisRateLimitStore(config.rateLimit.redisUrl) : new MemoryRateLimitStore(),
+    log,
+  );
+  const createLimits = new CreatePaymentLimits(limiter, config.rateLimit);
+  const schema = await buildAppSchema(createValidator(new PaymentPolicy(config.payments, config.production)));
+
+  return {
+    schema,
+    metrics,
+    breaker,
+    payments,
+    reconciler,
+    authenticator,
+    contextFor: (viewer, req) => ({
+      viewer,
+      clientAddress: clientAddress(req, config.rateLimit.trustProxy),
+      payments,
+      createLimits,
+      loaders: createPaymentLoaders(repository),
+    }),
+    close: async () => {
+      await reconciler.stop();
+      await limiter.close();
+      await bus.close();
+    },
+  };
+}
+
+async function createBus(config: Config, log: Logger): Promise<StatusBus> {
+  if (config.database.kind !== 'postgres') return new LocalStatusBus();
+  const bus = new PostgresStatusBus(config.database.url, log);
+  await bus.start();
+  return bus;
+}
+
+/** The client's address for rate limits: X-Forwarded-For's first entry only behind a trusted proxy. */
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first || req.socket.remoteAddress || 'unknown';
+}
