@@ -16,8 +16,14 @@ const DEV_USER = /^[A-Za-z0-9._@-]{1,64}$/;
 /** The credentials are missing or invalid. The message says which, never why a signature failed in detail. */
 export class AuthenticationFailed extends Error {}
 
+/** Verified tokens kept at most this long (and never past their `exp`), so a rotated-out key stops working soon. */
+const CACHE_TTL_MS = 60_000;
+const CACHE_SIZE = 10_000;
+
 export class Authenticator {
   private readonly key: Uint8Array | JWTVerifyGetKey | null;
+  /** Token -> viewer, for tokens already verified: a frontend sends the same token on every request. */
+  private readonly verified = new Map<string, { viewer: Viewer; until: number }>();
 
   constructor(private readonly config: AuthConfig) {
     if (config.mode === 'jwt') {
@@ -31,6 +37,9 @@ export class Authenticator {
     if (this.config.mode === 'dev') return devViewer(headers['x-dev-user']);
     const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(headers.authorization ?? '');
     if (!match) throw new AuthenticationFailed('A bearer token is required');
+    const cached = this.verified.get(match[1]);
+    if (cached && cached.until > Date.now()) return cached.viewer;
+    this.verified.delete(match[1]);
     try {
       const options = {
         issuer: this.config.issuer,
@@ -44,11 +53,21 @@ export class Authenticator {
       if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 255) {
         throw new AuthenticationFailed('The token names no subject');
       }
-      return { id: payload.sub };
+      const viewer: Viewer = { id: payload.sub };
+      this.remember(match[1], viewer, (payload.exp as number) * 1000);
+      return viewer;
     } catch (error) {
       if (error instanceof AuthenticationFailed) throw error;
       throw new AuthenticationFailed('The token is invalid or expired');
     }
+  }
+
+  private remember(token: string, viewer: Viewer, expiresAt: number): void {
+    if (this.verified.size >= CACHE_SIZE) {
+      // Maps iterate in insertion order: drop the oldest entry.
+      this.verified.delete(this.verified.keys().next().value as string);
+    }
+    this.verified.set(token, { viewer, until: Math.min(expiresAt, Date.now() + CACHE_TTL_MS) });
   }
 }
 
