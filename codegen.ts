@@ -1,0 +1,52 @@
+/**
+ * GraphQL Code Generator: the frontends' typed client from the committed contract (`schema.graphql`,
+ * never a running server) and the operations in `client/operations/`. `npm run codegen` writes
+ *   client/src/gql/            typed documents (client preset) and persisted-documents.json
+ *   client/src/hooks.ts        named Apollo Client 4 hooks (client/codegen/named-hooks.ts)
+ * CODEGEN_OUTPUT_DIR writes the same files under another folder (the staleness test uses it).
+ */
+import type { CodegenConfig } from '@graphql-codegen/cli';
+import { addTypenameSelectionDocumentTransform, preset as clientPreset } from '@graphql-codegen/client-preset';
+import namedHooks, { type NamedHooksConfig } from './client/codegen/named-hooks';
+
+const out = (process.env.CODEGEN_OUTPUT_DIR ?? 'client/src').replace(/\/$/, '');
+const NAMED_HOOKS = 'cashii-named-hooks';
+
+const config: CodegenConfig = {
+  schema: 'schema.graphql',
+  documents: ['client/operations/**/*.graphql'],
+  ignoreNoDocuments: false,
+  // The in-repository plugin is TypeScript: hand it over directly instead of resolving a package.
+  pluginLoader: (name) => {
+    if (name === NAMED_HOOKS) return namedHooks;
+    throw Object.assign(new Error(`Cannot find module '${name}'`), { code: 'MODULE_NOT_FOUND' });
+  },
+  generates: {
+    [`${out}/gql/`]: {
+      preset: clientPreset,
+      presetConfig: {
+        fragmentMasking: false,
+        // The manifest of trusted documents for the server and the mobile apps: { "sha256:<hex>": "<document>" }.
+        persistedDocuments: { hashAlgorithm: 'sha256' },
+      },
+      // __typename in every selection, as Apollo Client and urql add it: the documents in the
+      // manifest are then exactly what those clients send, and their caches can normalise.
+      documentTransforms: [addTypenameSelectionDocumentTransform],
+      config: {
+        enumsAsTypes: true,
+        useTypeImports: true,
+        scalars: {
+          ID: 'string',
+          SafeInt: 'number',
+          DateTimeISO: 'string',
+          JSONObject: 'Record<string, unknown>',
+        },
+      },
+    },
+    [`${out}/hooks.ts`]: {
+      plugins: [{ [NAMED_HOOKS]: { documentsModule: './gql/graphql', formatAs: 'client/src/hooks.ts' } satisfies NamedHooksConfig }],
+    },
+  },
+};
+
+export default config;
