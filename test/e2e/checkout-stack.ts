@@ -1,0 +1,148 @@
+/**
+ * Everything the browser journeys run against: the Cashii simulator and the BFF in-process (as
+ * test/support/stack.ts starts them, but with development auth and no redirect allow-list, as
+ * `npm start` runs), a fresh SQLite database, and the example's Vite dev server in a child process
+ * proxying /graphql to that BFF.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { startApp, type RunningApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { PaymentEventRecord } from '../../src/payments/payment-event.entity';
+import { PaymentOrder } from '../../src/payments/payment.entity';
+import { type RunningSimulator, startSimulator } from '../../src/sandbox/simulator';
+import { createTestDatabase } from '../support/database';
+import { TEST_CASHII_KEY } from '../support/stack';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+export interface StoredPayment {
+  record: PaymentOrder;
+  /** Status changes, oldest first. */
+  events: Array<{ from: string | null; to: string; source: string }>;
+}
+
+export interface CheckoutStack {
+  readonly app: RunningApp;
+  readonly simulator: RunningSimulator;
+  /** Base URL of the example, e.g. http://127.0.0.1:41234. */
+  readonly exampleUrl: string;
+  readonly logs: string[];
+  simulatorStats(): Promise<{ create: number; get: number; page: number }>;
+  /** Marks the payment at the simulator, behind the BFF's back (as if paid in another tab or app). */
+  setAtSimulator(cashiiId: string, status: 'paid' | 'rejected' | 'canceled'): Promise<void>;
+  stored(cashiiId: string): Promise<StoredPayment>;
+  records(): Promise<PaymentOrder[]>;
+  close(): Promise<void>;
+}
+
+export async function startCheckoutStack(): Promise<CheckoutStack> {
+  const simulator = await startSimulator({ apiKey: TEST_CASHII_KEY });
+  const database = await createTestDatabase('sqlite');
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: database.url,
+    CASHII_API_KEY: TEST_CASHII_KEY,
+    CASHII_API_BASE_URL: simulator.url,
+    CASHII_PAYMENT_PAGE_URL: simulator.paymentPageUrl,
+    CASHII_TIMEOUT_MS: '1500',
+    AUTH_MODE: 'dev',
+    // The reconciler stays out of the journeys: each change is then made by the page's own calls.
+    RECONCILER_BASE_DELAY_MS: '120000',
+    LOG_LEVEL: 'info',
+  });
+  const app = await startApp(config, createLogger('info', sink));
+  let vite: ChildProcess | null = null;
+  try {
+    const started = await startVite(app.url);
+    vite = started.child;
+    const exampleUrl = started.url;
+    const control = async (route: string, body?: unknown): Promise<unknown> => {
+      const response = await fetch(`${simulator.url}/__control/${route}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`simulator control ${route} answered ${response.status}`);
+      return response.json();
+    };
+    const records = () => app.dataSource.getRepository(PaymentOrder).find();
+    return {
+      app,
+      simulator,
+      exampleUrl,
+      logs,
+      simulatorStats: async () => (await control('stats')) as { create: number; get: number; page: number },
+      setAtSimulator: async (cashiiId, status) => void (await control(`payments/${cashiiId}`, { status })),
+      records,
+      stored: async (cashiiId) => {
+        const record = await app.dataSource.getRepository(PaymentOrder).findOneByOrFail({ cashiiId });
+        const events = await app.dataSource
+          .getRepository(PaymentEventRecord)
+          .find({ where: { paymentId: record.id }, order: { at: 'ASC' } });
+        return { record, events: events.map((event) => ({ from: event.fromStatus, to: event.toStatus, source: event.source })) };
+      },
+      close: async () => {
+        await stopChild(vite);
+        await app.close();
+        await simulator.close();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await stopChild(vite);
+    await app.close();
+    await simulator.close();
+    await database.drop();
+    throw error;
+  }
+}
+
+/** The example's Vite dev server (test/e2e/vite-dev-server.ts) in a child process; resolves once it listens. */
+function startVite(bffUrl: string, timeoutMs = 30_000): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'vite-dev-server.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, BFF_URL: bffUrl, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`Vite did not start within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /VITE_READY (\S+)/.exec(output);
+      if (ready) {
+        clearTimeout(timer);
+        resolve({ child, url: ready[1] });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Vite exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}

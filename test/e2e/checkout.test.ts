@@ -1,0 +1,189 @@
+/**
+ * The reference checkout (examples/web-checkout) in Debian's Chromium, driven by playwright-core:
+ * cart -> "Pay with Cashii" -> the simulator's hosted page -> the return page, for each outcome,
+ * plus a payment completed elsewhere while the return page waits (it must change live). Each
+ * journey checks what the page shows and what the database holds, and leaves a screenshot in
+ * test-artifacts/e2e/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type CheckoutStack, startCheckoutStack } from './checkout-stack';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'e2e');
+const SKIP_REASON = fs.existsSync(CHROMIUM)
+  ? null
+  : `skipped because ${CHROMIUM} is missing (.ci/run installs it; locally: apt-get install -y chromium)`;
+
+const describeInBrowser = SKIP_REASON ? describe.skip : describe;
+
+describeInBrowser(`web checkout in Chromium${SKIP_REASON ? `: ${SKIP_REASON}` : ''}`, () => {
+  let stack: CheckoutStack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const started = Date.now();
+
+  beforeAll(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    [stack, browser] = await Promise.all([
+      startCheckoutStack(),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      }),
+    ]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+    console.log(`browser suite: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+
+  beforeEach(async () => {
+    // A fresh browser profile per journey: its own sessionStorage, so its own checkout attempt.
+    context = await browser.newContext({ viewport: { width: 900, height: 700 } });
+    page = await context.newPage();
+  });
+
+  afterEach(async () => {
+    await context.close();
+  });
+
+  /** The element's text with any kind of space (Intl uses no-break spaces) as a plain one. */
+  const text = async (testId: string) => (await page.getByTestId(testId).textContent())?.replace(/\s/g, ' ');
+  const screenshot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  /** Opens the cart, presses "Pay with Cashii" and waits for the simulator's hosted page. */
+  async function checkout(): Promise<{ cashiiId: string; paymentUrl: string }> {
+    await page.goto(`${stack.exampleUrl}/`);
+    await page.getByTestId('pay-with-cashii').click();
+    await page.waitForURL((url) => url.href.startsWith(stack.simulator.paymentPageUrl));
+    const paymentUrl = page.url();
+    return { cashiiId: new URL(paymentUrl).searchParams.get('code')!, paymentUrl };
+  }
+
+  async function expectStatusShown(status: string): Promise<void> {
+    await page.locator(`[data-testid="payment-status"][data-status="${status}"]`).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('payment-status').textContent()).toBe(status);
+    expect(await page.getByTestId('waiting').count()).toBe(0);
+  }
+
+  it('pay: a double click makes one payment, Pay returns to a page showing PAID', async () => {
+    const before = await stack.simulatorStats();
+    await page.goto(`${stack.exampleUrl}/`);
+    expect(await text('cart-total')).toBe('SYP 120,000.00');
+    await screenshot('cart');
+    const createRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.postData()?.includes('createRemotePayment')) createRequests.push(request.url());
+    });
+    // Two clicks in one task: both reach the handler before React disables the button, so only the
+    // checkout attempt's idempotency key keeps the second from creating another payment.
+    await page.getByTestId('pay-with-cashii').evaluate((button: HTMLButtonElement) => {
+      button.click();
+      button.click();
+    });
+    await page.waitForURL((url) => url.href.startsWith(stack.simulator.paymentPageUrl));
+    const cashiiId = new URL(page.url()).searchParams.get('code')!;
+    expect(createRequests).toHaveLength(2);
+    expect((await stack.simulatorStats()).create - before.create).toBe(1);
+    expect((await stack.records()).filter((record) => record.cashiiId === cashiiId)).toHaveLength(1);
+
+    await page.locator('#pay').click();
+    await page.waitForURL((url) => url.pathname === '/return');
+    const returnUrl = new URL(page.url());
+    expect(returnUrl.searchParams.get('status')).toBe('paid');
+    await expectStatusShown('PAID');
+    expect(await page.getByTestId('payment-id').textContent()).toBe(cashiiId);
+    expect(await text('payment-amount')).toBe('SYP 120,000.00');
+    await screenshot('pay');
+
+    const { record, events } = await stack.stored(cashiiId);
+    expect(record).toMatchObject({ status: 'PAID', amount: 12_000_000, currency: 'SYP' });
+    expect(record.transactionId).toBe(returnUrl.searchParams.get('transaction_id'));
+    expect(record.idempotencyKey).toMatch(/^cart-[0-9a-f-]{36}:[0-9a-f-]{36}$/);
+    expect(events).toEqual([
+      { from: null, to: 'PENDING', source: 'create' },
+      { from: 'PENDING', to: 'PAID', source: 'return' },
+    ]);
+    expect((await stack.simulatorStats()).create - before.create).toBe(1);
+  });
+
+  it('reject: Reject returns to a page showing REJECTED', async () => {
+    const { cashiiId } = await checkout();
+    await page.locator('#reject').click();
+    await page.waitForURL((url) => url.pathname === '/return');
+    await expectStatusShown('REJECTED');
+    await screenshot('reject');
+
+    const { record, events } = await stack.stored(cashiiId);
+    expect(record.status).toBe('REJECTED');
+    expect(events).toEqual([
+      { from: null, to: 'PENDING', source: 'create' },
+      { from: 'PENDING', to: 'REJECTED', source: 'return' },
+    ]);
+  });
+
+  it('cancel: Cancel returns to a page showing CANCELED', async () => {
+    const { cashiiId } = await checkout();
+    await page.locator('#cancel').click();
+    await page.waitForURL((url) => url.pathname === '/return');
+    await expectStatusShown('CANCELED');
+    await screenshot('cancel');
+
+    const { record, events } = await stack.stored(cashiiId);
+    expect(record.status).toBe('CANCELED');
+    expect(events).toEqual([
+      { from: null, to: 'PENDING', source: 'create' },
+      { from: 'PENDING', to: 'CANCELED', source: 'return' },
+    ]);
+  });
+
+  it('completed elsewhere: the open return page turns from waiting to PAID live, without a reload', async () => {
+    const { cashiiId, paymentUrl } = await checkout();
+    // The user comes back without paying (closed the tab, paid in the app later): the return URL
+    // carries our reference, and the redirect's claim says pending.
+    const reference = new URL(new URL(paymentUrl).searchParams.get('redirect')!).searchParams.get('cashii_ref')!;
+    const back = new URL('/return', stack.exampleUrl);
+    back.search = new URLSearchParams({
+      cashii_ref: reference,
+      transaction_id: 'txn_none',
+      status: 'pending',
+      signature: 'none',
+    }).toString();
+    await page.goto(back.href);
+    await page.getByTestId('waiting').waitFor();
+    expect(await page.getByTestId('payment-status').getAttribute('data-status')).toBe('PENDING');
+    await screenshot('completed-elsewhere-waiting');
+    expect((await stack.stored(cashiiId)).record.status).toBe('PENDING');
+
+    // A marker that a reload would wipe out.
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await stack.setAtSimulator(cashiiId, 'paid');
+    await expectStatusShown('PAID');
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(page.url()).toBe(back.href);
+    await screenshot('completed-elsewhere');
+
+    const { record, events } = await stack.stored(cashiiId);
+    expect(record.status).toBe('PAID');
+    expect(record.transactionId).toBeNull(); // the pending return proved nothing, so its transaction id is not kept
+    expect(events.map(({ from, to }) => ({ from, to }))).toEqual([
+      { from: null, to: 'PENDING' },
+      { from: 'PENDING', to: 'PAID' },
+    ]);
+    // Found by the server itself while the page watched (not by a return, and the reconciler is held back here).
+    expect(events[1].source).toBe('read');
+  });
+});
