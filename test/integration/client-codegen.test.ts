@@ -1,0 +1,80 @@
+/**
+ * The committed client (client/src/gql/, client/src/hooks.ts) is what `npm run codegen` makes from
+ * schema.graphql and client/operations/ right now: codegen runs into a temporary folder and every
+ * file must match. On a difference: run `npm run codegen` and commit the result.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = path.join(__dirname, '..', '..');
+const COMMITTED = path.join(ROOT, 'client', 'src');
+const CODEGEN_BIN = path.join(ROOT, 'node_modules', '@graphql-codegen', 'cli', 'esm', 'bin.js');
+
+function filesUnder(dir: string, base = dir): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) =>
+      entry.isDirectory() ? filesUnder(path.join(dir, entry.name), base) : [path.relative(base, path.join(dir, entry.name))],
+    )
+    .sort();
+}
+
+describe('generated client', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cashii-codegen-'));
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  beforeAll(async () => {
+    await promisify(execFile)(process.execPath, [CODEGEN_BIN, '--config', 'codegen.ts', '--silent'], {
+      cwd: ROOT,
+      env: { ...process.env, CODEGEN_OUTPUT_DIR: out },
+      timeout: 60_000,
+    });
+  }, 60_000);
+
+  it('is not stale against schema.graphql and client/operations (else: npm run codegen)', () => {
+    const generated = ['hooks.ts', ...filesUnder(path.join(out, 'gql')).map((file) => path.join('gql', file))];
+    const committed = ['hooks.ts', ...filesUnder(path.join(COMMITTED, 'gql')).map((file) => path.join('gql', file))];
+    expect(committed).toEqual(generated);
+    const stale = generated.filter(
+      (file) =>
+        !fs.existsSync(path.join(COMMITTED, file)) ||
+        fs.readFileSync(path.join(COMMITTED, file), 'utf8') !== fs.readFileSync(path.join(out, file), 'utf8'),
+    );
+    expect(stale).toEqual([]);
+  });
+
+  it('emits a manifest of every operation, keyed by sha256:<hex of the document>', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(COMMITTED, 'gql', 'persisted-documents.json'), 'utf8')) as Record<string, string>;
+    const operations = Object.values(manifest).map((document) =>
+      /\b(query|mutation|subscription) (\w+)/.exec(document)?.slice(1).join(' '),
+    );
+    expect(operations.sort()).toEqual([
+      'mutation ConfirmPaymentReturn',
+      'mutation CreateRemotePayment',
+      'query Payment',
+      'query Payments',
+      'subscription PaymentStatusChanged',
+    ]);
+    for (const [hash, document] of Object.entries(manifest)) {
+      expect(hash).toBe(`sha256:${createHash('sha256').update(document).digest('hex')}`);
+    }
+  });
+
+  it('names one hook per operation', () => {
+    const hooks = fs.readFileSync(path.join(COMMITTED, 'hooks.ts'), 'utf8');
+    const names = [...hooks.matchAll(/^export function (\w+)/gm)].map((match) => match[1]).sort();
+    expect(names).toEqual([
+      'useConfirmPaymentReturnMutation',
+      'useCreateRemotePaymentMutation',
+      'usePaymentLazyQuery',
+      'usePaymentQuery',
+      'usePaymentStatusChangedSubscription',
+      'usePaymentsLazyQuery',
+      'usePaymentsQuery',
+    ]);
+  });
+});
