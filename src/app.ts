@@ -76,6 +76,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   const subscriptions = attachSubscriptions(server, {
     schema: services.schema,
     trusted,
+    maxPerConnection: config.graphql.maxSubscriptionsPerConnection,
     validationRules,
     formatError,
     authenticate: (headers) => services.authenticator.authenticate(headers),

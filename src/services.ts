@@ -88,6 +88,7 @@ export async function createServices(
       paymentPageUrl: cashiiEndpoint.paymentPageUrl,
       statusTtlMs: config.payments.statusTtlMs,
       paidStatusTtlMs: config.payments.paidStatusTtlMs,
+      maxWatchesPerViewer: config.graphql.maxSubscriptionsPerViewer,
     },
     log,
   );
@@ -131,6 +132,7 @@ export async function createServices(
       loaders: createPaymentLoaders(repository),
     }),
     close: async () => {
+      payments.closeWatchers();
       await reconciler.stop();
       await limiter.close();
       await bus.close();

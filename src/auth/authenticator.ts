@@ -53,8 +53,8 @@ export class Authenticator {
       if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 255) {
         throw new AuthenticationFailed('The token names no subject');
       }
-      const viewer: Viewer = { id: payload.sub };
-      this.remember(match[1], viewer, (payload.exp as number) * 1000);
+      const viewer: Viewer = { id: payload.sub, expiresAt: (payload.exp as number) * 1000 };
+      this.remember(match[1], viewer, viewer.expiresAt!);
       return viewer;
     } catch (error) {
       if (error instanceof AuthenticationFailed) throw error;

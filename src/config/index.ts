@@ -75,6 +75,9 @@ export interface Config {
     readonly trustedDocumentsFile: string;
     /** Accept only the manifest's documents (by hash). */
     readonly trustedDocumentsOnly: boolean;
+    /** Live subscriptions per WebSocket connection, and per viewer across connections. */
+    readonly maxSubscriptionsPerConnection: number;
+    readonly maxSubscriptionsPerViewer: number;
   };
   /** Limits on createRemotePayment per viewer and per client address, per window. */
   readonly rateLimit: {
@@ -201,6 +204,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxFields: read.int('GRAPHQL_MAX_FIELDS', 500, 10, 100_000),
       trustedDocumentsFile: read.string('GRAPHQL_TRUSTED_DOCUMENTS_FILE', path.join('client', 'src', 'gql', 'persisted-documents.json')),
       trustedDocumentsOnly: read.bool('GRAPHQL_TRUSTED_DOCUMENTS_ONLY', false),
+      maxSubscriptionsPerConnection: read.int('GRAPHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION', 20, 1, 10_000),
+      maxSubscriptionsPerViewer: read.int('GRAPHQL_MAX_SUBSCRIPTIONS_PER_VIEWER', 50, 1, 100_000),
     },
     rateLimit: {
       windowMs: read.int('RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000),

@@ -6,6 +6,8 @@ import type { CreatePaymentLimits } from '../rate-limit/rate-limiter';
 export interface Viewer {
   /** Stable id of the customer (the owner of payments): the JWT `sub`, or a development user. */
   readonly id: string;
+  /** When the credentials stop being valid (epoch ms), if they expire. */
+  readonly expiresAt?: number;
 }
 
 export interface GraphQLContext {

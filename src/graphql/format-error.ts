@@ -19,6 +19,8 @@ const REQUEST_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'UNAUTHENTICATED',
+  'TRUSTED_DOCUMENT_REQUIRED',
+  'RATE_LIMITED',
 ]);
 
 /** Messages of GraphQL's own input coercion (variables and inline literals, scalars' parse errors included). */
@@ -35,7 +37,9 @@ export function createErrorFormatter(log: Logger) {
     }
     if (original instanceof CashiiError) return fromCashiiError(original, base, log);
 
-    const code = formatted.extensions?.code;
+    // graphql-js's own errors (syntax, validation) carry no code when they come through graphql-ws.
+    const bare = error instanceof GraphQLError && !error.originalError && formatted.extensions?.code === undefined;
+    const code = bare ? 'GRAPHQL_VALIDATION_FAILED' : formatted.extensions?.code;
     if (formatted.path === undefined && typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
       if (COERCION_MESSAGE.test(formatted.message)) {
         return { ...base, extensions: { code: 'BAD_USER_INPUT', field: coercionField(formatted.message, error) } };

@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { GraphQLContext, Viewer } from '../graphql/context';
 import type { TrustedDocuments } from '../graphql/trusted-documents';
 
@@ -17,11 +17,16 @@ export interface SubscriptionServerOptions {
   context: (viewer: Viewer, request: IncomingMessage) => GraphQLContext;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   trusted: TrustedDocuments;
+  maxPerConnection: number;
 }
 
 type ConnectionExtra = {
   request: IncomingMessage;
+  socket: WebSocket;
   viewer?: Viewer;
+  /** Ids of this connection's running subscriptions. */
+  active?: Set<string>;
+  expiry?: NodeJS.Timeout;
 };
 
 export function attachSubscriptions(server: Server, options: SubscriptionServerOptions): { close(): Promise<void> } {
@@ -40,20 +45,38 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
         if (typeof params['x-dev-user'] === 'string') headers['x-dev-user'] = params['x-dev-user'];
         try {
           ctx.extra.viewer = await options.authenticate(headers);
-          return true;
         } catch {
           return false; // closes with 4403 Forbidden
         }
+        ctx.extra.active = new Set();
+        const expiresAt = ctx.extra.viewer.expiresAt;
+        if (expiresAt !== undefined) {
+          // A token is only good until it expires: the connection is too.
+          ctx.extra.expiry = setTimeout(() => ctx.extra.socket.close(4403, 'Token expired'), Math.max(0, expiresAt - Date.now()));
+          ctx.extra.expiry.unref();
+        }
+        return true;
       },
-      onSubscribe: (_ctx, _id, payload) => {
+      onDisconnect: (ctx) => clearTimeout(ctx.extra.expiry),
+      onClose: (ctx) => clearTimeout(ctx.extra.expiry),
+      onComplete: (ctx, id) => void ctx.extra.active?.delete(id),
+      onSubscribe: (ctx, id, payload) => {
+        const active = ctx.extra.active!;
+        if (active.size >= options.maxPerConnection) {
+          return [new GraphQLError(`At most ${options.maxPerConnection} subscriptions per connection`, { extensions: { code: 'RATE_LIMITED' } })];
+        }
         const trusted = options.trusted.resolve(payload);
         if (!trusted.ok) return [new GraphQLError(trusted.message, { extensions: { code: 'TRUSTED_DOCUMENT_REQUIRED' } })];
-        // A hash-only subscribe message gets its document from the manifest.
+        // A message that sends the hash with an empty query gets its document from the manifest.
         (payload as { query: string }).query = (trusted.body as { query: string }).query;
+        active.add(id);
         return undefined;
       },
       context: (ctx) => options.context(ctx.extra.viewer!, ctx.extra.request),
-      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onError: (ctx, id, _payload, errors) => {
+        ctx.extra.active?.delete(id);
+        return format(errors);
+      },
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : result),
     },
     wss,

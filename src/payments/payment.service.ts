@@ -2,7 +2,6 @@
  * The payment aggregate's entry points: create, read (refreshed from Cashii when stale), confirm a
  * return from the payment page, and the status history.
  */
-import { Channel } from '../common/channel';
 import { badInput } from '../common/errors';
 import type { Logger } from '../logger';
 import { type PaymentConnection, type PaymentsArgs, decodeCursor, encodeCursor } from './payment-connection';
@@ -15,6 +14,7 @@ import { toRemotePayment } from './payment.mapper';
 import type { PaymentRepository } from './payment.repository';
 import { PAYMENT_ID_PATTERN } from './payment.input';
 import type { StatusBus } from './status-bus';
+import { PaymentWatchers } from './payment-watchers';
 import { PaymentStatus, isFinal } from './payment-status';
 import type { RemotePayment } from './payment.type';
 
@@ -24,17 +24,34 @@ export interface PaymentServiceOptions {
   statusTtlMs: number;
   /** Re-read a paid payment (it may be refunded) when its confirmation is older than this. */
   paidStatusTtlMs: number;
+  /** Live subscriptions one viewer may hold at once. */
+  maxWatchesPerViewer: number;
 }
 
 export class PaymentService {
+  private readonly watchers: PaymentWatchers;
+
   constructor(
     private readonly repository: PaymentRepository,
     private readonly creator: PaymentCreator,
     private readonly sync: PaymentSync,
-    private readonly bus: StatusBus,
+    bus: StatusBus,
     private readonly options: PaymentServiceOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.watchers = new PaymentWatchers(
+      repository,
+      sync,
+      bus,
+      {
+        pollMs: Math.max(1000, options.statusTtlMs),
+        maxPerViewer: options.maxWatchesPerViewer,
+        isStale: (record) => this.isStale(record, Date.now()),
+        present: (record) => this.present(record),
+      },
+      log,
+    );
+  }
 
   /** Creates the payment at Cashii (idempotently when a key is given). Input must already be validated. */
   async create(input: CreateRemotePaymentInput, ownerId: string): Promise<RemotePayment> {
@@ -105,36 +122,13 @@ export class PaymentService {
   async watch(cashiiId: string, ownerId: string): Promise<AsyncIterableIterator<RemotePayment>> {
     if (!PAYMENT_ID_PATTERN.test(cashiiId)) throw badInput('id', 'id must be a 16-digit Cashii payment id');
     const [record] = await this.repository.findByCashiiIds([cashiiId]);
-    if (!record || record.ownerId !== ownerId) return new Channel<RemotePayment>();
-
-    let last = record.status;
-    const emitIfChanged = async () => {
-      const fresh = await this.repository.findById(record.id);
-      if (fresh && fresh.status !== last) {
-        last = fresh.status;
-        channel.push(this.present(fresh));
-      }
-    };
-    const keepFresh = async () => {
-      const fresh = await this.repository.findById(record.id);
-      if (fresh && this.isStale(fresh, Date.now())) await this.sync.refresh(fresh, 'read');
-      await emitIfChanged(); // also catches a change made between the first read and the subscription
-    };
-    const unsubscribe = this.bus.subscribe(cashiiId, () => void emitIfChanged().catch((error: unknown) => this.logWatchError(error)));
-    const timer = setInterval(
-      () => void keepFresh().catch((error: unknown) => this.logWatchError(error)),
-      Math.max(1000, this.options.statusTtlMs),
-    );
-    timer.unref();
-    const channel = new Channel<RemotePayment>(() => {
-      unsubscribe();
-      clearInterval(timer);
-    });
-    return channel;
+    if (!record || record.ownerId !== ownerId) return this.watchers.silent(ownerId);
+    return this.watchers.watch(record, ownerId);
   }
 
-  private logWatchError(error: unknown): void {
-    this.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'payment watch update failed');
+  /** Ends every live subscription (shutdown). */
+  closeWatchers(): void {
+    this.watchers.closeAll();
   }
 
   private isStale(record: PaymentOrder, now: number): boolean {

@@ -14,6 +14,8 @@ import {
   validInput,
 } from '../support/stack';
 import { watchPayment } from '../support/subscribe';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 
 describeEachDatabase('paymentStatusChanged', (target) => {
   let stack: TestStack;
@@ -58,6 +60,38 @@ describeEachDatabase('paymentStatusChanged', (target) => {
       expect(await watch.until((p) => p.status === 'REJECTED', 4000)).toMatchObject({ id: payment.id });
     } finally {
       await watch.close();
+    }
+  });
+
+  it('bounds subscriptions per connection and keeps error codes over the socket', async () => {
+    await stack.close();
+    stack = await startStack(target, { RECONCILER_ENABLED: 'false', GRAPHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION: '2' });
+    const payment = (await stack.gql(CREATE, { input: validInput() })).body.data!.createRemotePayment;
+    const client = createClient({
+      url: `${stack.app.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: await bearer('user-a'),
+      retryAttempts: 0,
+    });
+    const outcome = (query: string) =>
+      new Promise<unknown>((resolve) => {
+        client.subscribe(
+          { query, variables: { id: payment.id } },
+          { next: () => undefined, error: resolve, complete: () => resolve('complete') },
+        );
+        setTimeout(() => resolve('running'), 400);
+      });
+    try {
+      // A refused operation does not hold a slot.
+      expect(await outcome('subscription($id: ID!) { paymentStatusChanged(id: $id) { nope } }')).toEqual([
+        expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+      ]);
+      const watch = 'subscription($id: ID!) { paymentStatusChanged(id: $id) { id } }';
+      expect(await outcome(watch)).toBe('running');
+      expect(await outcome(watch)).toBe('running');
+      expect(await outcome(watch)).toEqual([expect.objectContaining({ extensions: { code: 'RATE_LIMITED' } })]);
+    } finally {
+      await client.dispose();
     }
   });
 

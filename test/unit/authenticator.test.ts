@@ -23,8 +23,8 @@ const token = (expSeconds: number, sub = 'customer-1') =>
 describe('Authenticator', () => {
   it('takes the viewer from sub, and answers a repeated token from its cache the same way', async () => {
     const t = await token(60);
-    expect(await auth.authenticate({ authorization: `Bearer ${t}` })).toEqual({ id: 'customer-1' });
-    expect(await auth.authenticate({ authorization: `Bearer ${t}` })).toEqual({ id: 'customer-1' });
+    expect(await auth.authenticate({ authorization: `Bearer ${t}` })).toMatchObject({ id: 'customer-1' });
+    expect(await auth.authenticate({ authorization: `Bearer ${t}` })).toMatchObject({ id: 'customer-1' });
   });
 
   it('never lets the cache keep a token alive past its expiry', async () => {

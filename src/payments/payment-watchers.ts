@@ -1,0 +1,130 @@
+/**
+ * Live watchers of payments. However many subscriptions watch one payment, it has one bus
+ * listener and one poller (which keeps a payment that can still change fresh, one Cashii read
+ * per TTL through PaymentSync), and each viewer may watch a bounded number at once.
+ */
+import { Channel } from '../common/channel';
+import { AppError } from '../common/errors';
+import type { Logger } from '../logger';
+import type { PaymentSync } from './payment-sync';
+import type { PaymentOrder } from './payment.entity';
+import type { PaymentRepository } from './payment.repository';
+import { type PaymentStatus, isFinal, pathBetween } from './payment-status';
+import type { RemotePayment } from './payment.type';
+import type { StatusBus } from './status-bus';
+
+export interface WatcherOptions {
+  /** How often a watched payment is re-checked. */
+  pollMs: number;
+  /** Live subscriptions one viewer may hold at once (all connections, this process). */
+  maxPerViewer: number;
+  isStale(record: PaymentOrder): boolean;
+  present(record: PaymentOrder): RemotePayment;
+}
+
+interface Watched {
+  readonly recordId: string;
+  last: PaymentStatus;
+  readonly channels: Set<Channel<RemotePayment>>;
+  timer: NodeJS.Timeout | null;
+  readonly unsubscribe: () => void;
+}
+
+export class PaymentWatchers {
+  private readonly watched = new Map<string, Watched>();
+  private readonly perViewer = new Map<string, number>();
+
+  constructor(
+    private readonly repository: PaymentRepository,
+    private readonly sync: PaymentSync,
+    private readonly bus: StatusBus,
+    private readonly options: WatcherOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** A channel of the payment's changes, counted against `viewerId`'s limit until it closes. */
+  watch(record: PaymentOrder, viewerId: string): Channel<RemotePayment> {
+    const held = this.perViewer.get(viewerId) ?? 0;
+    if (held >= this.options.maxPerViewer) {
+      throw new AppError('RATE_LIMITED', `At most ${this.options.maxPerViewer} live subscriptions at once`, { retryable: true });
+    }
+    this.perViewer.set(viewerId, held + 1);
+    const cashiiId = record.cashiiId as string;
+    const entry = this.watched.get(cashiiId) ?? this.start(cashiiId, record);
+    const channel: Channel<RemotePayment> = new Channel<RemotePayment>(() => {
+      entry.channels.delete(channel);
+      const left = (this.perViewer.get(viewerId) ?? 1) - 1;
+      if (left > 0) this.perViewer.set(viewerId, left);
+      else this.perViewer.delete(viewerId);
+      if (entry.channels.size === 0) this.stop(cashiiId, entry);
+    });
+    entry.channels.add(channel);
+    return channel;
+  }
+
+  /** A channel that never yields, for ids the viewer may not see (indistinguishable from a quiet payment). */
+  silent(viewerId: string): Channel<RemotePayment> {
+    const held = this.perViewer.get(viewerId) ?? 0;
+    if (held >= this.options.maxPerViewer) {
+      throw new AppError('RATE_LIMITED', `At most ${this.options.maxPerViewer} live subscriptions at once`, { retryable: true });
+    }
+    this.perViewer.set(viewerId, held + 1);
+    return new Channel<RemotePayment>(() => {
+      const left = (this.perViewer.get(viewerId) ?? 1) - 1;
+      if (left > 0) this.perViewer.set(viewerId, left);
+      else this.perViewer.delete(viewerId);
+    });
+  }
+
+  /** Ends every subscription (shutdown). */
+  closeAll(): void {
+    for (const entry of this.watched.values()) for (const channel of [...entry.channels]) channel.close();
+  }
+
+  private start(cashiiId: string, record: PaymentOrder): Watched {
+    const entry: Watched = {
+      recordId: record.id,
+      last: record.status,
+      channels: new Set(),
+      timer: null,
+      unsubscribe: this.bus.subscribe(cashiiId, () => void this.update(entry).catch((error: unknown) => this.failed(error))),
+    };
+    if (!isFinal(entry.last)) {
+      entry.timer = setInterval(() => void this.poll(entry).catch((error: unknown) => this.failed(error)), this.options.pollMs);
+      entry.timer.unref();
+    }
+    this.watched.set(cashiiId, entry);
+    return entry;
+  }
+
+  private stop(cashiiId: string, entry: Watched): void {
+    if (entry.timer) clearInterval(entry.timer);
+    entry.unsubscribe();
+    this.watched.delete(cashiiId);
+  }
+
+  /** Pushes the stored status when it moved forward (answers can arrive out of order). */
+  private async update(entry: Watched): Promise<void> {
+    const fresh = await this.repository.findById(entry.recordId);
+    if (!fresh) return;
+    const path = pathBetween(entry.last, fresh.status);
+    if (path === null || path.length === 0) return;
+    entry.last = fresh.status;
+    const payment = this.options.present(fresh);
+    for (const channel of entry.channels) channel.push(payment);
+    if (isFinal(entry.last) && entry.timer) {
+      clearInterval(entry.timer);
+      entry.timer = null;
+    }
+  }
+
+  private async poll(entry: Watched): Promise<void> {
+    const fresh = await this.repository.findById(entry.recordId);
+    if (fresh && this.options.isStale(fresh)) await this.sync.refresh(fresh, 'read');
+    await this.update(entry); // also catches a change made between the first read and the subscription
+  }
+
+  private failed(error: unknown): void {
+    this.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'payment watch update failed');
+  }
+}
