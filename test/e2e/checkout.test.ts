@@ -90,7 +90,8 @@ describeInBrowser(`web checkout in Chromium${SKIP_REASON ? `: ${SKIP_REASON}` : 
     });
     // Two clicks in one task: both reach the handler before React disables the button, so only the
     // checkout attempt's idempotency key keeps the second from creating another payment.
-    await page.getByTestId('pay-with-cashii').evaluate((button: HTMLButtonElement) => {
+    await page.getByTestId('pay-with-cashii').evaluate((element) => {
+      const button = element as unknown as { click(): void };
       button.click();
       button.click();
     });
@@ -169,10 +170,10 @@ describeInBrowser(`web checkout in Chromium${SKIP_REASON ? `: ${SKIP_REASON}` : 
     expect((await stack.stored(cashiiId)).record.status).toBe('PENDING');
 
     // A marker that a reload would wipe out.
-    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await page.evaluate(() => ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true));
     await stack.setAtSimulator(cashiiId, 'paid');
     await expectStatusShown('PAID');
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     expect(page.url()).toBe(back.href);
     await screenshot('completed-elsewhere');
 
