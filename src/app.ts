@@ -59,11 +59,13 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
 
   const trusted = TrustedDocuments.fromFile(config.graphql.trustedDocumentsFile, config.graphql.trustedDocumentsOnly);
   if (trusted.enforce) log.info({ documents: trusted.size }, 'only trusted documents are accepted');
+  if (config.production && config.metricsToken === null) log.warn('/metrics is open to anyone who reaches this port: set METRICS_TOKEN');
   let draining = false;
   const server = createHttpServer({
     apollo,
     metrics: services.metrics,
     trusted,
+    metricsToken: config.metricsToken,
     bodyLimitBytes: config.http.bodyLimitBytes,
     log,
     ready: async () => {

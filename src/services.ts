@@ -23,7 +23,13 @@ import { PaymentRepository } from './payments/payment.repository';
 import { PaymentService } from './payments/payment.service';
 import { Reconciler } from './payments/reconciler';
 import { LocalStatusBus, PostgresStatusBus, type StatusBus } from './payments/status-bus';
-import { CreatePaymentLimits, MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from './rate-limit/rate-limiter';
+import {
+  ConfirmReturnLimits,
+  CreatePaymentLimits,
+  MemoryRateLimitStore,
+  RateLimiter,
+  RedisRateLimitStore,
+} from './rate-limit/rate-limiter';
 
 /** Where Cashii is: the configured one, or the simulator's address when it runs. */
 export type CashiiEndpoint = Config['cashii'];
@@ -66,7 +72,7 @@ export async function createServices(
     },
   });
   const repository = new PaymentRepository(new Database(dataSource));
-  const bus = await createBus(config, log);
+  const bus = await createBus(config, dataSource, log);
   const sync = new PaymentSync(repository, cashii, log);
   sync.onTransition((record, from, to, source) => {
     metrics.transitions.inc({ from, to, source });
@@ -115,6 +121,7 @@ export async function createServices(
     log,
   );
   const createLimits = new CreatePaymentLimits(limiter, config.rateLimit);
+  const confirmLimits = new ConfirmReturnLimits(limiter, config.rateLimit);
   const schema = await buildAppSchema(createValidator(new PaymentPolicy(config.payments, config.production)));
 
   return {
@@ -129,27 +136,38 @@ export async function createServices(
       clientAddress: clientAddress(req, config.rateLimit.trustProxy),
       payments,
       createLimits,
+      confirmLimits,
       loaders: createPaymentLoaders(repository),
     }),
     close: async () => {
       payments.closeWatchers();
       await reconciler.stop();
+      // A create whose HTTP request was cut off at the grace period still gets Cashii's answer recorded.
+      await creator.drain();
       await limiter.close();
       await bus.close();
     },
   };
 }
 
-async function createBus(config: Config, log: Logger): Promise<StatusBus> {
+async function createBus(config: Config, dataSource: DataSource, log: Logger): Promise<StatusBus> {
   if (config.database.kind !== 'postgres') return new LocalStatusBus();
-  const bus = new PostgresStatusBus(config.database.url, log);
+  const bus = new PostgresStatusBus(
+    config.database.url,
+    (channel, payload) => dataSource.query('SELECT pg_notify($1, $2)', [channel, payload]),
+    log,
+  );
   await bus.start();
   return bus;
 }
 
-/** The client's address for rate limits: X-Forwarded-For's first entry only behind a trusted proxy. */
-function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+/**
+ * The client's address for rate limits. Behind a trusted proxy it is the LAST X-Forwarded-For
+ * entry: the one that proxy appended. Entries to its left come from the client and can be forged.
+ */
+export function clientAddress(req: Pick<IncomingMessage, 'headers' | 'socket'>, trustProxy: boolean): string {
   const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first || req.socket.remoteAddress || 'unknown';
+  const header = Array.isArray(forwarded) ? forwarded.join(',') : forwarded;
+  const last = header?.split(',').at(-1)?.trim();
+  return last || req.socket.remoteAddress || 'unknown';
 }

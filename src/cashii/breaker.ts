@@ -35,7 +35,7 @@ export class CircuitBreaker {
   }
 
   async run<T>(call: () => Promise<T>): Promise<T> {
-    this.admit();
+    const probe = this.admit();
     try {
       const result = await call();
       this.succeeded();
@@ -45,17 +45,19 @@ export class CircuitBreaker {
       else this.succeeded();
       throw error;
     } finally {
-      this.probing = false;
+      // Only the probe itself frees the probe slot (a call admitted earlier may finish meanwhile).
+      if (probe) this.probing = false;
     }
   }
 
-  private admit(): void {
-    if (this.current === 'closed') return;
+  /** Lets a call through or throws; true when the call is the half-open probe. */
+  private admit(): boolean {
+    if (this.current === 'closed') return false;
     const now = this.options.now?.() ?? Date.now();
     if (this.current === 'open' && now - this.openedAt >= this.options.cooldownMs) this.setState('half-open');
     if (this.current === 'half-open' && !this.probing) {
       this.probing = true;
-      return;
+      return true;
     }
     throw new CashiiCircuitOpenError();
   }

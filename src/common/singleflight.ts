@@ -10,6 +10,11 @@ export class SingleFlight<K, V> {
     return promise;
   }
 
+  /** Every promise in flight. */
+  pending(): Promise<V>[] {
+    return [...this.inFlight.values()];
+  }
+
   /** The promise in flight for `key`, if any. */
   get(key: K): Promise<V> | undefined {
     return this.inFlight.get(key);

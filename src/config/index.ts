@@ -84,11 +84,15 @@ export interface Config {
     readonly windowMs: number;
     readonly createPerViewer: number;
     readonly createPerAddress: number;
+    /** confirmPaymentReturn calls per viewer per window (each reads Cashii). */
+    readonly confirmPerViewer: number;
     /** Shared store for several replicas; in-process when unset. */
     readonly redisUrl: string | null;
     /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
     readonly trustProxy: boolean;
   };
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  readonly metricsToken: string | null;
   readonly logLevel: string;
 }
 
@@ -150,6 +154,11 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('REDIRECT_ALLOWED_ORIGINS must list only https:// origins in production (no wildcards, no http)');
   }
 
+  const apiBaseUrl = read.url('CASHII_API_BASE_URL', 'https://api.cashii.app');
+  if (production && !isHttpsOrLoopback(apiBaseUrl)) {
+    problems.push('CASHII_API_BASE_URL must be https:// in production (http only on loopback): the API key travels with every call');
+  }
+
   const introspection = read.bool('GRAPHQL_INTROSPECTION', !production);
   if (production && introspection) problems.push('GRAPHQL_INTROSPECTION=true is not allowed in production');
   const auth = readAuth(read, production, problems);
@@ -166,7 +175,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: read.int('PORT', 4000, 0, 65535),
     database: parseDatabaseUrl(read.string('DATABASE_URL', `sqlite:${DEFAULT_SQLITE_FILE}`), problems),
     cashii: {
-      apiBaseUrl: read.url('CASHII_API_BASE_URL', 'https://api.cashii.app'),
+      apiBaseUrl,
       apiKey,
       paymentPageUrl: read.url('CASHII_PAYMENT_PAGE_URL', 'https://cashii.app/payment'),
       timeoutMs: read.int('CASHII_TIMEOUT_MS', 5000, 50, 120_000),
@@ -211,9 +220,11 @@ export function loadConfig(env: Env = process.env): Config {
       windowMs: read.int('RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000),
       createPerViewer: read.int('RATE_LIMIT_CREATE_PER_VIEWER', 30, 1, 1_000_000),
       createPerAddress: read.int('RATE_LIMIT_CREATE_PER_ADDRESS', 120, 1, 1_000_000),
+      confirmPerViewer: read.int('RATE_LIMIT_CONFIRM_PER_VIEWER', 60, 1, 1_000_000),
       redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
       trustProxy: read.bool('TRUST_PROXY', false),
     },
+    metricsToken: read.string('METRICS_TOKEN', '') || null,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 
@@ -230,7 +241,7 @@ function readAuth(read: EnvReader, production: boolean, problems: string[]): Aut
     if (production) problems.push('AUTH_MODE=dev is not allowed in production: every request would act as a development user');
     return { mode: 'dev' };
   }
-  const jwksUrl = read.optionalUrl('AUTH_JWKS_URL', ['https:', 'http:']);
+  const jwksUrl = read.optionalUrl('AUTH_JWKS_URL', production ? ['https:'] : ['https:', 'http:']);
   const secret = read.string('AUTH_JWT_SECRET', '') || null;
   if ((jwksUrl === null) === (secret === null)) problems.push('AUTH_MODE=jwt needs exactly one of AUTH_JWKS_URL or AUTH_JWT_SECRET');
   if (secret !== null && secret.length < 32) problems.push('AUTH_JWT_SECRET must be at least 32 characters');
@@ -267,6 +278,12 @@ function parseDatabaseUrl(value: string, problems: string[]): DatabaseConfig {
     problems.push('DATABASE_URL must start with sqlite:, file: or postgres://');
   }
   return { kind: 'sqlite', file: DEFAULT_SQLITE_FILE };
+}
+
+/** https, or http to this machine only (a local proxy or test double: nothing crosses a network in clear). */
+function isHttpsOrLoopback(value: string): boolean {
+  const url = new URL(value);
+  return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 }
 
 /** `https://Shop.example:443/` -> `https://shop.example`; null when it is not a bare http(s) origin. */

@@ -1,7 +1,7 @@
 /** What every resolver gets: the viewer, the services, and this request's DataLoaders. */
 import type { PaymentLoaders } from '../payments/payment.loader';
 import type { PaymentService } from '../payments/payment.service';
-import type { CreatePaymentLimits } from '../rate-limit/rate-limiter';
+import type { ConfirmReturnLimits, CreatePaymentLimits } from '../rate-limit/rate-limiter';
 
 export interface Viewer {
   /** Stable id of the customer (the owner of payments): the JWT `sub`, or a development user. */
@@ -17,4 +17,5 @@ export interface GraphQLContext {
   readonly payments: PaymentService;
   readonly loaders: PaymentLoaders;
   readonly createLimits: CreatePaymentLimits;
+  readonly confirmLimits: ConfirmReturnLimits;
 }

@@ -17,7 +17,8 @@ export class TrustedDocuments {
     /** Refuse every operation that is not in the manifest. */
     readonly enforce: boolean,
   ) {
-    this.byHash = new Map(Object.entries(manifest));
+    // codegen writes keys as `sha256:<hex>`; clients send the bare hex (APQ) or either form (documentId).
+    this.byHash = new Map(Object.entries(manifest).map(([key, document]) => [key.replace(/^sha256:/, ''), document]));
   }
 
   /** Reads a manifest file (`{ "<sha256>": "<document>" }`); a missing file gives an empty manifest. */

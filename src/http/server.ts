@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   ready: () => Promise<boolean>;
   metrics: Metrics;
   trusted: TrustedDocuments;
+  /** Bearer token that /metrics requires, if any. */
+  metricsToken: string | null;
   bodyLimitBytes: number;
   log: Logger;
 }
@@ -71,6 +73,9 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
   if (url.pathname === '/livez') return sendStatus(res, true);
   if (url.pathname === '/readyz' || url.pathname === '/healthz') return sendStatus(res, await options.ready().catch(() => false));
   if (url.pathname === '/metrics') {
+    if (options.metricsToken !== null && req.headers.authorization !== `Bearer ${options.metricsToken}`) {
+      return sendError(res, 401, 'Metrics need the metrics token', 'UNAUTHENTICATED');
+    }
     const body = await options.metrics.registry.metrics();
     res.writeHead(200, { 'content-type': options.metrics.registry.contentType, 'cache-control': 'no-store' });
     res.end(body);

@@ -63,7 +63,9 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
       onSubscribe: (ctx, id, payload) => {
         const active = ctx.extra.active!;
         if (active.size >= options.maxPerConnection) {
-          return [new GraphQLError(`At most ${options.maxPerConnection} subscriptions per connection`, { extensions: { code: 'RATE_LIMITED' } })];
+          return [
+            new GraphQLError(`At most ${options.maxPerConnection} subscriptions per connection`, { extensions: { code: 'RATE_LIMITED' } }),
+          ];
         }
         const trusted = options.trusted.resolve(payload);
         if (!trusted.ok) return [new GraphQLError(trusted.message, { extensions: { code: 'TRUSTED_DOCUMENT_REQUIRED' } })];

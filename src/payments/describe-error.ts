@@ -1,8 +1,20 @@
 /** A log-safe description of an error: its class and kind, never a stack or a secret. */
 import { CashiiError } from '../cashii';
 
+/** Upstream bodies are logged for diagnosis, cut short and with anything key- or token-like masked. */
+export function redactBody(body: string | undefined): string | undefined {
+  if (body === undefined) return undefined;
+  return body
+    .slice(0, 300)
+    .replace(/(bearer\s+)[^\s"']+/gi, '$1[redacted]')
+    .replace(/("(?:[a-z_]*key|token|secret|authorization|password)"\s*:\s*)"[^"]*"/gi, '$1"[redacted]"')
+    .replace(/\b(sk|pk|rk)_[A-Za-z0-9_]{8,}/g, '[redacted]');
+}
+
 export function describeError(error: unknown): Record<string, unknown> {
-  if (error instanceof CashiiError) return { type: error.name, kind: error.kind, httpStatus: error.httpStatus, detail: error.detail };
+  if (error instanceof CashiiError) {
+    return { type: error.name, kind: error.kind, httpStatus: error.httpStatus, detail: redactBody(error.detail) };
+  }
   if (error instanceof Error) return { type: error.name, message: error.message };
   return { type: typeof error };
 }

@@ -37,6 +37,11 @@ export class PaymentCreator {
     private readonly log: Logger,
   ) {}
 
+  /** Resolves once every create in flight in this process has settled (shutdown waits for it). */
+  async drain(): Promise<void> {
+    await Promise.allSettled(this.sends.pending());
+  }
+
   /** Returns the created record (createState CREATED). Input must already be validated. */
   async create(input: CreateRemotePaymentInput, ownerId: string): Promise<PaymentOrder> {
     const key = input.idempotencyKey ?? null;

@@ -59,6 +59,8 @@ export class PaymentWatchers {
       if (entry.channels.size === 0) this.stop(cashiiId, entry);
     });
     entry.channels.add(channel);
+    // First the payment as it is now: a change made just before subscribing is never missed.
+    channel.push(this.options.present(record));
     return channel;
   }
 

@@ -36,12 +36,13 @@ export class PaymentRepository {
   /** Records Cashii's id once the create is confirmed, with the first event, in one transaction. */
   markCreated(id: string, cashiiId: string, at: Date, nextCheckAt: Date | null): Promise<void> {
     return this.db.write(async (m) => {
+      // UNKNOWN too: a call that outlived the crash detector still brings Cashii's authoritative answer.
       const result = await m.update(
         PaymentOrder,
-        { id, createState: CreateState.SENDING },
+        { id, createState: In([CreateState.SENDING, CreateState.UNKNOWN]) },
         { cashiiId, createState: CreateState.CREATED, updatedAt: at, verifiedAt: at, nextCheckAt },
       );
-      if (result.affected !== 1) throw new Error(`payment order ${id} was not in SENDING state`);
+      if (result.affected !== 1) throw new Error(`payment order ${id} was already settled`);
       await this.insertEvent(m, id, null, PaymentStatus.PENDING, 'create', at);
     });
   }
@@ -99,6 +100,10 @@ export class PaymentRepository {
   }
 
   /** Keeps what a return redirect carried (signature and claimed status for audit; the transaction id once verified). */
+  /**
+   * Keeps what a return redirect carried: the raw signature and claimed status for audit, and the
+   * transaction id once verified. The first verified return wins; replays change nothing after it.
+   */
   async recordReturn(
     id: string,
     values: { transactionId: string | null; signature: string; claimedStatus: string },
@@ -107,7 +112,7 @@ export class PaymentRepository {
     await this.db.write((m) =>
       m.update(
         PaymentOrder,
-        { id },
+        { id, transactionId: IsNull() },
         {
           ...(values.transactionId === null ? {} : { transactionId: values.transactionId }),
           returnSignature: values.signature,
@@ -170,7 +175,7 @@ export class PaymentRepository {
 
   /** A pending payment past the horizon: no longer polled, status unchanged. */
   async markStale(id: string, at: Date): Promise<void> {
-    await this.db.write((m) => m.update(PaymentOrder, { id }, { staleAt: at, nextCheckAt: null }));
+    await this.db.write((m) => m.update(PaymentOrder, { id, status: PaymentStatus.PENDING }, { staleAt: at, nextCheckAt: null }));
   }
 
   private async affectedOne(work: (m: EntityManager) => Promise<{ affected?: number | null }>): Promise<boolean> {

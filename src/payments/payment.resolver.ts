@@ -2,7 +2,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, UseMiddleware } from 'type-graphql';
 import { displayAmount } from './money';
 import type { GraphQLContext } from '../graphql/context';
-import { LimitCreates } from '../rate-limit/limit-creates.middleware';
+import { LimitConfirms, LimitCreates } from '../rate-limit/rate-limit.middleware';
 import { PaymentConnection, PaymentsArgs } from './payment-connection';
 import { toPaymentEvent } from './payment.mapper';
 import { ConfirmPaymentReturnInput, CreateRemotePaymentInput, PaymentArgs } from './payment.input';
@@ -36,13 +36,14 @@ export class PaymentResolver {
     description:
       "Call from the return page with what Cashii appended to its URL. The status is always re-read from Cashii; the redirect's claim is only logged and kept for audit. Safe to repeat.",
   })
+  @UseMiddleware(LimitConfirms)
   confirmPaymentReturn(@Arg('input') input: ConfirmPaymentReturnInput, @Ctx() ctx: GraphQLContext): Promise<RemotePayment> {
     return ctx.payments.confirmReturn(input, ctx.viewer.id);
   }
 
   @Subscription(() => RemotePayment, {
     description:
-      "The payment, each time its status changes (a read, a return, the reconciler, on any replica). Same ownership rule as payment(id): someone else's id yields nothing.",
+      "The payment as it is now, then again each time its status changes (a read, a return, the reconciler, on any replica). Same ownership rule as payment(id): someone else's id yields nothing.",
     subscribe: ({ args, context }) => {
       const ctx = context as GraphQLContext;
       return ctx.payments.watch(String((args as { id: unknown }).id), ctx.viewer.id);

@@ -82,10 +82,11 @@ export class PaymentService {
     if (record === null || record.ownerId !== ownerId || record.cashiiId === null) {
       throw badInput('reference', 'No payment matches this reference');
     }
-    const { record: synced, confirmed, snapshot } = await this.sync.refresh(record, 'return');
-    if (confirmed && snapshot?.rawStatus !== input.status) {
+    // A final status cannot change any more: there is nothing to re-read.
+    const { record: synced, confirmed } = isFinal(record.status) ? { record, confirmed: true } : await this.sync.refresh(record, 'return');
+    if (confirmed && synced.status.toLowerCase() !== input.status) {
       this.log.warn(
-        { cashiiId: record.cashiiId, claimed: input.status, confirmed: snapshot?.rawStatus },
+        { cashiiId: record.cashiiId, claimed: input.status, confirmed: synced.status },
         'a return redirect claimed a status that Cashii does not confirm',
       );
     }

@@ -79,15 +79,16 @@ export class Reconciler {
     report.claimed = due.length;
     for (const record of due) {
       if (this.stopped) break;
-      if (now.getTime() - record.createdAt.getTime() > this.options.horizonMs) {
+      const { record: after, confirmed } = await this.sync.refresh(record, 'reconcile');
+      if (!confirmed) report.unreachable++;
+      if (after.status !== record.status) report.changed++;
+      // Past the horizon, one last look (above); still pending after it means stale.
+      if (after.status === PaymentStatus.PENDING && now.getTime() - record.createdAt.getTime() > this.options.horizonMs) {
         await this.repository.markStale(record.id, new Date());
         this.log.warn({ cashiiId: record.cashiiId }, 'payment still pending past the reconciler horizon: marked stale');
         report.stale++;
         continue;
       }
-      const { record: after, confirmed } = await this.sync.refresh(record, 'reconcile');
-      if (!confirmed) report.unreachable++;
-      if (after.status !== record.status) report.changed++;
       const attempts = record.checkAttempts + 1;
       const keepChecking = after.status === PaymentStatus.PENDING && after.reviewReason === null;
       await this.repository.scheduleCheck(record.id, keepChecking ? new Date(Date.now() + this.backoff(attempts)) : null, attempts);

@@ -37,28 +37,25 @@ export class LocalStatusBus implements StatusBus {
 
 export class PostgresStatusBus extends LocalStatusBus {
   private listener: Client | null = null;
-  private notifier: Client | null = null;
   private closing = false;
 
   constructor(
     private readonly url: string,
+    /** Runs `SELECT pg_notify($1, $2)` on the application's pool (which reconnects by itself). */
+    private readonly notify: (channel: string, payload: string) => Promise<unknown>,
     private readonly log: Logger,
   ) {
     super();
   }
 
-  /** Opens the LISTEN connection (and the one that NOTIFYs). */
-  async start(): Promise<void> {
-    this.notifier = new Client({ connectionString: this.url });
-    this.notifier.on('error', (error) => this.log.error({ err: error.message }, 'status bus notifier connection failed'));
-    await this.notifier.connect();
-    await this.listen();
+  /** Opens the LISTEN connection. */
+  start(): Promise<void> {
+    return this.listen();
   }
 
   /** Delivers locally only through LISTEN (its own NOTIFY included), so every replica sees each change once. */
   override publish(cashiiId: string): void {
-    if (!this.notifier) return super.publish(cashiiId);
-    this.notifier.query('SELECT pg_notify($1, $2)', [CHANNEL, cashiiId]).catch((error: Error) => {
+    this.notify(CHANNEL, cashiiId).catch((error: Error) => {
       this.log.error({ err: error.message, cashiiId }, 'NOTIFY failed; delivering locally only');
       super.publish(cashiiId);
     });
@@ -66,7 +63,7 @@ export class PostgresStatusBus extends LocalStatusBus {
 
   override async close(): Promise<void> {
     this.closing = true;
-    await Promise.all([this.listener?.end().catch(() => undefined), this.notifier?.end().catch(() => undefined)]);
+    await this.listener?.end().catch(() => undefined);
     await super.close();
   }
 
@@ -78,10 +75,25 @@ export class PostgresStatusBus extends LocalStatusBus {
     client.on('error', (error) => {
       this.log.error({ err: error.message }, 'status bus LISTEN connection lost; reconnecting');
       void client.end().catch(() => undefined);
-      if (!this.closing) setTimeout(() => void this.listen().catch(() => undefined), 1000).unref();
+      void this.reconnect();
     });
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
     this.listener = client;
+  }
+
+  /** Keeps trying (1 s, 2 s, ... up to 30 s apart) until LISTEN works again or the bus closes. */
+  private async reconnect(): Promise<void> {
+    for (let attempt = 0; !this.closing; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1000 * 2 ** attempt)).unref());
+      if (this.closing) return;
+      try {
+        await this.listen();
+        this.log.info('status bus LISTEN connection restored');
+        return;
+      } catch (error) {
+        this.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'status bus LISTEN reconnect failed');
+      }
+    }
   }
 }

@@ -19,14 +19,20 @@ export interface RateLimitStore {
   close(): Promise<void>;
 }
 
+/** At most this many windows are kept; past it the oldest is dropped (its key simply starts a new window). */
+const MEMORY_STORE_CAP = 100_000;
+
 export class MemoryRateLimitStore implements RateLimitStore {
+  /** Insertion order is expiry order (one window length per rule): expired windows sit at the front. */
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
 
   hit(key: string, windowMs: number): Promise<WindowCount> {
     const now = Date.now();
+    this.dropExpired(now);
     let window = this.windows.get(key);
     if (!window || window.resetAt <= now) {
-      if (this.windows.size > 100_000) this.sweep(now);
+      this.windows.delete(key);
+      if (this.windows.size >= MEMORY_STORE_CAP) this.windows.delete(this.windows.keys().next().value as string);
       window = { count: 0, resetAt: now + windowMs };
       this.windows.set(key, window);
     }
@@ -39,8 +45,12 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return Promise.resolve();
   }
 
-  private sweep(now: number): void {
-    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
+  /** Amortised O(1): stops at the first window still running. */
+  private dropExpired(now: number): void {
+    for (const [key, window] of this.windows) {
+      if (window.resetAt > now) return;
+      this.windows.delete(key);
+    }
   }
 }
 
@@ -79,22 +89,27 @@ export class RateLimiter {
     private readonly log: Logger,
   ) {}
 
-  /** Counts one hit against each (rule, subject); throws RATE_LIMITED when any is over its limit. */
-  async consume(hits: ReadonlyArray<{ rule: RateLimitRule; subject: string }>): Promise<void> {
-    let results: WindowCount[];
-    try {
-      results = await Promise.all(hits.map(({ rule, subject }) => this.store.hit(`${rule.name}:${subject}`, rule.windowMs)));
-    } catch (error) {
-      this.log.error(
-        { err: error instanceof Error ? error.message : String(error) },
-        'rate limit store failed; letting the request through',
-      );
-      return;
+  /**
+   * Counts one hit against each (rule, subject) in order and throws RATE_LIMITED at the first one
+   * over its limit; later rules are not counted for a refused request.
+   */
+  async consume(hits: ReadonlyArray<{ rule: RateLimitRule; subject: string }>, message: string): Promise<void> {
+    for (const { rule, subject } of hits) {
+      let result: WindowCount;
+      try {
+        result = await this.store.hit(`${rule.name}:${subject}`, rule.windowMs);
+      } catch (error) {
+        this.log.error(
+          { err: error instanceof Error ? error.message : String(error) },
+          'rate limit store failed; letting the request through',
+        );
+        return;
+      }
+      if (result.count > rule.limit) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(result.resetMs / 1000));
+        throw new AppError('RATE_LIMITED', message, { retryAfterSeconds, retryable: true });
+      }
     }
-    const over = results.map((result, i) => ({ result, rule: hits[i].rule })).filter(({ result, rule }) => result.count > rule.limit);
-    if (over.length === 0) return;
-    const retryAfterSeconds = Math.max(1, Math.ceil(Math.max(...over.map(({ result }) => result.resetMs)) / 1000));
-    throw new AppError('RATE_LIMITED', 'Too many payments created; try again later', { retryAfterSeconds, retryable: true });
   }
 
   close(): Promise<void> {
@@ -116,9 +131,28 @@ export class CreatePaymentLimits {
   }
 
   consume(viewerId: string, clientAddress: string): Promise<void> {
-    return this.limiter.consume([
-      { rule: this.perViewer, subject: viewerId },
-      { rule: this.perAddress, subject: clientAddress },
-    ]);
+    return this.limiter.consume(
+      [
+        { rule: this.perViewer, subject: viewerId },
+        { rule: this.perAddress, subject: clientAddress },
+      ],
+      'Too many payments created; try again later',
+    );
+  }
+}
+
+/** The limit on confirmPaymentReturn per viewer: each call reads Cashii with the shared key. */
+export class ConfirmReturnLimits {
+  private readonly perViewer: RateLimitRule;
+
+  constructor(
+    private readonly limiter: RateLimiter,
+    config: { windowMs: number; confirmPerViewer: number },
+  ) {
+    this.perViewer = { name: 'confirm:viewer', limit: config.confirmPerViewer, windowMs: config.windowMs };
+  }
+
+  consume(viewerId: string): Promise<void> {
+    return this.limiter.consume([{ rule: this.perViewer, subject: viewerId }], 'Too many return confirmations; try again later');
   }
 }

@@ -5,7 +5,7 @@ describe('the hardened edge', () => {
   let stack: TestStack;
   let token: string;
   beforeAll(async () => {
-    stack = await startStack('sqlite');
+    stack = await startStack('sqlite', { METRICS_TOKEN: 'metrics-secret', RATE_LIMIT_CONFIRM_PER_VIEWER: '2' });
     token = await mintToken('edge-user');
   });
   afterAll(async () => {
@@ -34,6 +34,21 @@ describe('the hardened edge', () => {
     const lookups = `query { ${Array.from({ length: 31 }, (_, i) => `p${i}: payment(id: "${String(1e15 + i)}") { id }`).join(' ')} }`;
     const response = await stack.gql(lookups);
     expect(response.body.errors![0].message).toMatch(/more than 30 (aliases|payments)/);
+  });
+
+  it('serves /metrics only with the metrics token when one is set', async () => {
+    expect((await fetch(`${stack.app.url}/metrics`)).status).toBe(401);
+    const metrics = await fetch(`${stack.app.url}/metrics`, { headers: { authorization: 'Bearer metrics-secret' } });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('bff_cashii_circuit_state');
+  });
+
+  it('rate limits confirmPaymentReturn per viewer (each call reads Cashii)', async () => {
+    const input = { reference: '00000000-0000-4000-8000-000000000000', transactionId: 't', status: 'paid', signature: 's' };
+    const query = `mutation($input: ConfirmPaymentReturnInput!) { confirmPaymentReturn(input: $input) { id } }`;
+    for (let i = 0; i < 2; i++)
+      expect((await stack.gql(query, { input }, { user: 'returner' })).body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect((await stack.gql(query, { input }, { user: 'returner' })).body.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
   });
 
   it('refuses a batched request', async () => {

@@ -153,6 +153,10 @@ describeEachDatabase('payment lifecycle', (target) => {
       const events = (await read(payment.id)).events;
       expect(events.filter((e: { to: string }) => e.to === 'PAID')).toHaveLength(1);
       expect((await stack.simulatorStats()).get).toBeLessThanOrEqual(3);
+      // A later replay with another transaction id changes nothing: the first verified return stands.
+      const forged = await gql(CONFIRM, { input: { ...input, transactionId: 'txn_forged', signature: 'forged' } });
+      expect(forged.body.data!.confirmPaymentReturn.transactionId).toBe(input.transactionId);
+      expect((await stack.records())[0].returnSignature).toBe(input.signature);
     });
 
     it('answers an unknown reference as BAD_USER_INPUT', async () => {

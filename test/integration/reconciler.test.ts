@@ -71,6 +71,17 @@ describeEachDatabase('reconciler', (target) => {
     expect((await stack.app.reconciler.runOnce()).claimed).toBe(0);
   });
 
+  it('gives a payment past the horizon one last check before calling it stale', async () => {
+    stack = await startStack(target, { RECONCILER_ENABLED: 'false', RECONCILER_HORIZON_MS: '1000', RECONCILER_BASE_DELAY_MS: '10' });
+    const payment = (await stack.gql(CREATE, { input: validInput() })).body.data!.createRemotePayment;
+    await actOnPaymentPage(payment.paymentUrl, 'pay');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const report = await stack.app.reconciler.runOnce();
+    expect(report).toMatchObject({ changed: 1, stale: 0 });
+    const [record] = await stack.records();
+    expect(record).toMatchObject({ status: 'PAID', staleAt: null });
+  });
+
   it('never hands one payment to two concurrent claimers', async () => {
     stack = await startStack(target, { RECONCILER_ENABLED: 'false', RECONCILER_BASE_DELAY_MS: '10' });
     for (let i = 0; i < 10; i++) await stack.gql(CREATE, { input: validInput() });

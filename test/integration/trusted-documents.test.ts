@@ -66,6 +66,27 @@ describe('trusted documents', () => {
     });
   });
 
+  describe('with the manifest that codegen commits', () => {
+    let stack: TestStack;
+    const generated = JSON.parse(
+      fs.readFileSync(path.join(__dirname, '..', '..', 'client', 'src', 'gql', 'persisted-documents.json'), 'utf8'),
+    ) as Record<string, string>;
+    beforeAll(async () => {
+      stack = await startStack('sqlite', { GRAPHQL_TRUSTED_DOCUMENTS_ONLY: 'true' });
+    });
+    afterAll(() => stack.close());
+
+    it('runs every generated operation by its hash', async () => {
+      const [key, document] = Object.entries(generated).find(([, doc]) => doc.startsWith('fragment') && doc.includes('query Payments'))!;
+      const hash = key.replace(/^sha256:/, '');
+      expect(hash).toBe(sha256(document));
+      const response = await post(stack, { extensions: { persistedQuery: { version: 1, sha256Hash: hash } }, variables: { first: 5 } });
+      expect(response.body.errors).toBeUndefined();
+      expect(response.body.data.payments.edges).toEqual([]);
+      expect((await post(stack, { documentId: key, variables: { first: 5 } })).body.errors).toBeUndefined();
+    });
+  });
+
   it('refuses to start with the switch on and no manifest', () => {
     expect(() =>
       loadConfig({ GRAPHQL_TRUSTED_DOCUMENTS_ONLY: 'true', GRAPHQL_TRUSTED_DOCUMENTS_FILE: path.join(dir, 'missing.json') }),

@@ -62,8 +62,14 @@ describe('configuration', () => {
     ['no token verification key', { AUTH_JWT_SECRET: '' }, 'exactly one of AUTH_JWKS_URL or AUTH_JWT_SECRET'],
     ['a short JWT secret', { AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET must be at least 32 characters'],
     ['alg none', { AUTH_ALGORITHMS: 'HS256,none' }, 'must not include none'],
+    ['Cashii over http', { CASHII_API_BASE_URL: 'http://api.cashii.app' }, 'CASHII_API_BASE_URL must be https:// in production'],
+    [
+      'a JWKS over http',
+      { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: 'http://auth.shop.example/jwks.json' },
+      'AUTH_JWKS_URL must be a https: URL',
+    ],
   ])('refuses production with %s', (_name, change, message) => {
-    expect(problemsOf({ ...PRODUCTION, ...change })).toEqual([expect.stringContaining(message)]);
+    expect(problemsOf({ ...PRODUCTION, ...change })).toContainEqual(expect.stringContaining(message));
   });
 
   it('names every bad key at once', () => {

@@ -1,5 +1,8 @@
 import { toSafeInteger } from '../../src/db/transformers';
 import { coercionField } from '../../src/graphql/format-error';
+import { redactBody } from '../../src/payments/describe-error';
+import { MemoryRateLimitStore } from '../../src/rate-limit/rate-limiter';
+import { clientAddress } from '../../src/services';
 import { PaymentPolicy } from '../../src/payments/payment-policy';
 import { paymentPageUrl, returnUrlFor } from '../../src/payments/payment.mapper';
 
@@ -51,4 +54,46 @@ describe('coercion error field', () => {
     ['Field "CreateRemotePaymentInput.redirectUrl" of required type "String!" was not provided.', 'redirectUrl'],
     ['Variable "$id" of required type "ID!" was not provided.', 'id'],
   ])('finds the field in %s', (message, field) => expect(coercionField(message)).toBe(field));
+});
+
+describe('upstream bodies in logs', () => {
+  it('are cut short and lose anything key- or token-like', () => {
+    const body = JSON.stringify({ error: 'bad', api_key: 'sk_live_abcdefghijkl', note: 'Bearer abc.def.ghi', echo: 'sk_test_1234567890' });
+    const logged = redactBody(body)!;
+    expect(logged).not.toMatch(/sk_live_abcdefghijkl|abc\.def\.ghi|sk_test_1234567890/);
+    expect(logged).toContain('"error":"bad"');
+    expect(redactBody('x'.repeat(1000))).toHaveLength(300);
+  });
+});
+
+describe('client address for rate limits', () => {
+  const req = (xff: string | undefined) => ({ headers: { 'x-forwarded-for': xff }, socket: { remoteAddress: '10.0.0.9' } }) as never;
+
+  it('takes the entry the trusted proxy appended (the last), not what the client wrote', () => {
+    expect(clientAddress(req('6.6.6.6, 203.0.113.7'), true)).toBe('203.0.113.7');
+    expect(clientAddress(req('203.0.113.7'), true)).toBe('203.0.113.7');
+  });
+
+  it('ignores X-Forwarded-For without a trusted proxy', () => {
+    expect(clientAddress(req('6.6.6.6'), false)).toBe('10.0.0.9');
+  });
+});
+
+describe('in-memory rate limit windows', () => {
+  it('count per key within a window and start over after it', async () => {
+    const store = new MemoryRateLimitStore();
+    expect((await store.hit('a', 50)).count).toBe(1);
+    expect((await store.hit('a', 50)).count).toBe(2);
+    expect((await store.hit('b', 50)).count).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect((await store.hit('a', 50)).count).toBe(1);
+  });
+
+  it('stay bounded however many keys arrive', async () => {
+    const store = new MemoryRateLimitStore();
+    for (let i = 0; i < 150_000; i++) await store.hit(`k${i}`, 60_000);
+    expect((store as unknown as { windows: Map<string, unknown> }).windows.size).toBe(100_000);
+    // The oldest windows went first; the newest key still counts from its own window.
+    expect((await store.hit('k149999', 60_000)).count).toBe(2);
+  });
 });
