@@ -1,0 +1,57 @@
+// Run-wide settings: the full run (the figures in BENCHMARKS.md) or --quick (CI: a few seconds,
+// bodies checked, no figure judged).
+import type { ProfiledPath } from './profile';
+
+export interface Options {
+  readonly quick: boolean;
+  readonly rounds: number;
+  /** Measured seconds per contender per round. */
+  readonly seconds: number;
+  /** Unmeasured load before each window, so that every contender is measured hot. */
+  readonly warmupSeconds: number;
+  /** Connections of the throughput rows (reads). */
+  readonly connections: number;
+  /** Concurrent creates: the issue's target is stated at 100. */
+  readonly createConnections: number;
+  /** The simulator's latency on the slow upstream rows. */
+  readonly upstreamLatencyMs: number;
+  readonly coalesceSeconds: number;
+  readonly coalesceClients: number;
+  readonly coldStarts: number;
+  /** A PostgreSQL server URL: the BFF rows run there too, in a fresh database. */
+  readonly postgresUrl: string | null;
+  /** Only profile this BFF path (node --cpu-prof) and print the top self times. */
+  readonly profile: ProfiledPath | null;
+}
+
+const USAGE = `usage: npm run bench [-- --quick] [-- --postgres postgres://user@host:5432/db]
+  --quick            1 round of 1 s per contender, fewer connections; checks bodies, judges no figure
+  --profile [path]   only profile one BFF path (terminal, the default; pending; create) under node --cpu-prof
+  --postgres <url>   also run the BFF rows on PostgreSQL (a fresh database on that server, dropped after);
+                     BENCH_DATABASE_URL does the same`;
+
+export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
+  let quick = false;
+  let profile: ProfiledPath | null = null;
+  let postgresUrl = env.BENCH_DATABASE_URL?.trim() || null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') quick = true;
+    else if (arg === '--profile') {
+      const next = argv[i + 1];
+      const named = next === 'terminal' || next === 'pending' || next === 'create';
+      profile = named ? next : 'terminal';
+      if (named) i++;
+    } else if (arg === '--postgres' && argv[i + 1] !== undefined) postgresUrl = argv[++i];
+    else if (arg.startsWith('--postgres=')) postgresUrl = arg.slice('--postgres='.length);
+    else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else throw new Error(`unknown argument "${arg}"\n${USAGE}`);
+  }
+  if (postgresUrl !== null && !/^postgres(ql)?:\/\//.test(postgresUrl)) throw new Error(`--postgres needs a postgres:// URL\n${USAGE}`);
+  const common = { quick, profile, postgresUrl, upstreamLatencyMs: 50, coalesceClients: 200 };
+  return quick
+    ? { ...common, rounds: 1, seconds: 1, warmupSeconds: 0, connections: 10, createConnections: 10, coalesceSeconds: 2, coldStarts: 1 }
+    : { ...common, rounds: 3, seconds: 5, warmupSeconds: 1, connections: 50, createConnections: 100, coalesceSeconds: 10, coldStarts: 3 };
+}

@@ -1,0 +1,105 @@
+// `npm run bench -- --profile [terminal|pending|create]`: where a BFF path spends its CPU. Runs the
+// BFF under `node --cpu-prof` with that path at full load and prints the top self times.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Build } from './build';
+import { CREATE_BODY, SimulatorControl, createPayment, created, exactly, gql, paymentRead, readBody } from './graphql';
+import { measure } from './load';
+import { startServer } from './proc';
+import { bffEnv, startSimulator } from './stack';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Where a frame's code lives: an npm package, a project folder, node itself, or V8. */
+function ownerOf(url: string, root: string): string {
+  const modules = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+  if (modules) return modules[1];
+  if (url.startsWith('node:')) return 'node internals';
+  if (url === '') return 'native / V8';
+  return url
+    .replace(/^file:\/\//, '')
+    .replace(root, '')
+    .split('/')
+    .slice(0, 2)
+    .join('/');
+}
+
+/** Self time grouped by `key`, largest first, as shares of all samples. */
+function rank(profile: CpuProfile, key: (frame: ProfileNode['callFrame']) => string, count: number): string[] {
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const frame = byNode.get(id)?.callFrame;
+    const delta = profile.timeDeltas[i] ?? 0;
+    total += delta;
+    if (frame) self.set(key(frame), (self.get(key(frame)) ?? 0) + delta);
+  });
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([name, time]) => `${((100 * time) / total).toFixed(1).padStart(5)}%  ${name}`);
+}
+
+/** The top functions by self time, then the same time by package. */
+export function summariseProfile(profile: CpuProfile, root: string): string[] {
+  const functions = rank(
+    profile,
+    (frame) => {
+      const file = frame.url
+        .replace(/^file:\/\//, '')
+        .replace(/^.*\/node_modules\//, '')
+        .replace(root, '');
+      return `${frame.functionName || '(anonymous)'}  ${file ? `${file}:${frame.lineNumber + 1}` : ''}`.trim();
+    },
+    20,
+  );
+  const packages = rank(profile, (frame) => ownerOf(frame.url, root), 12);
+  return ['top functions by self time:', ...functions, '', 'self time by package:', ...packages];
+}
+
+export type ProfiledPath = 'terminal' | 'pending' | 'create';
+
+/** Profiles one BFF path on SQLite (Cashii at 0 ms) at `connections` for `seconds`. */
+export async function profilePath(
+  build: Build,
+  workDir: string,
+  which: ProfiledPath,
+  connections: number,
+  seconds: number,
+): Promise<string[]> {
+  const simulator = await startSimulator(build);
+  const control = new SimulatorControl(simulator.url);
+  const profiles = path.join(workDir, 'profiles');
+  const env = bffEnv(simulator.url, `sqlite:${path.join(workDir, 'profile.sqlite')}`, { STATUS_TTL_MS: '0' });
+  const bff = await startServer('BFF (profiled)', build.entry('bench/servers/bff.ts'), env, ['--cpu-prof', `--cpu-prof-dir=${profiles}`]);
+  try {
+    const id = await createPayment(bff.url);
+    let spec = { url: bff.url, body: readBody(id), connections, check: paymentRead(id, 'PENDING') };
+    if (which === 'terminal') {
+      await control.setStatus(id, 'paid');
+      await gql(bff.url, readBody(id), paymentRead(id, 'PAID'));
+      spec = { ...spec, check: exactly(await gql(bff.url, readBody(id), paymentRead(id, 'PAID'))) };
+    } else if (which === 'create') {
+      spec = { ...spec, body: CREATE_BODY, check: created };
+    }
+    const window = await measure(spec, seconds, bff.pid);
+    if (window.errors > 0) throw new Error(`profiled ${which} path failed: ${window.firstError ?? 'errors'}`);
+  } finally {
+    await bff.stop();
+    await simulator.stop();
+  }
+  const file = fs.readdirSync(profiles).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error('node wrote no .cpuprofile');
+  const profile = JSON.parse(fs.readFileSync(path.join(profiles, file), 'utf8')) as CpuProfile;
+  return summariseProfile(profile, `${build.dir}/`);
+}

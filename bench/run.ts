@@ -1,0 +1,78 @@
+// `npm run bench`: the side-by-side benchmark of issue 6. Prints one table measured in this run;
+// exits non-zero when any answer was wrong (figures never fail the run, they are judged in words).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildForChildren } from './build';
+import { measureCoalescing } from './coalesce';
+import { measureColdStarts } from './coldstart';
+import { parseOptions } from './options';
+import { profilePath } from './profile';
+import { onCleanup, shutdown } from './proc';
+import { judgeTargets, renderTable, renderTargets, summarise } from './report';
+import { buildRows, runRounds } from './rows';
+import { startStack } from './stack';
+
+const ROOT = path.resolve(__dirname, '..');
+const progress = (line: string): void => void process.stderr.write(`${line}\n`);
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  const started = Date.now();
+
+  progress('compiling src/ and bench/servers/ for the child processes...');
+  const build = await buildForChildren(ROOT);
+  onCleanup(() => build.remove());
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashii-bench-data-'));
+  onCleanup(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+  if (options.profile !== null) {
+    const connections = options.profile === 'create' ? options.createConnections : options.connections;
+    progress(`profiling the BFF's ${options.profile} path at ${connections} connections for ${options.seconds * 2} s...`);
+    const top = await profilePath(build, workDir, options.profile, connections, options.seconds * 2);
+    process.stdout.write(`\nBFF ${options.profile} path under node --cpu-prof, ${connections} connections, SQLite:\n${top.join('\n')}\n`);
+    return 0;
+  }
+
+  progress('starting the simulator, the BFF, L, Y and M, and seeding through the BFF...');
+  const stack = await startStack(build, workDir, options.postgresUrl);
+  const rows = buildRows(stack, options);
+  progress(`measuring ${rows.length} rows x ${options.rounds} rounds...`);
+  const samples = await runRounds(rows, stack, options, progress);
+
+  progress('coalescing: many clients, one pending payment...');
+  const coalescing = await measureCoalescing(build, stack.simulator.url, workDir, options);
+  // Cold start runs alone: nothing else on the machine should compete with it.
+  for (const server of [stack.limit, stack.yoga, stack.mercurius, stack.bff.server, stack.bffPg?.server, stack.simulator])
+    await server?.stop();
+  progress('cold start...');
+  const coldStartsMs = await measureColdStarts(build, workDir, options.coldStarts);
+
+  const summaries = summarise(rows, samples);
+  const extras = { idleRssMiB: stack.idleRssMiB, coldStartsMs, coldStartCommand: 'node src/main.js', coalescing };
+  process.stdout.write(`\n${renderTable(summaries, extras, options)}\n\n`);
+  process.stdout.write(`${renderTargets(judgeTargets(summaries, samples, extras, options), options)}\n\n`);
+
+  const failures = summaries
+    .filter((s) => s.errors > 0)
+    .map((s) => `${s.row.label} @${s.row.connections}: ${s.errors} errors; first: ${firstError(samples.get(s.row.key))}`);
+  if (coalescing.errors > 0) failures.push(`coalescing: ${coalescing.errors} errors; first: ${coalescing.firstError ?? '?'}`);
+  progress(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (failures.length === 0) return 0;
+  process.stderr.write(`FAILED: wrong or failed answers:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+  return 1;
+}
+
+function firstError(samples: ReadonlyArray<{ firstError: string | null }> | undefined): string {
+  return samples?.find((s) => s.firstError !== null)?.firstError ?? '?';
+}
+
+void main()
+  .catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  })
+  .then(async (code) => {
+    await shutdown();
+    process.exit(code);
+  });

@@ -1,0 +1,115 @@
+// Starts every server under test on loopback over one seeded database, and makes each one give
+// the reference answer before any load is put on it.
+import path from 'node:path';
+import type { Build } from './build';
+import { type Check, SimulatorControl, createPayment, exactly, gql, paymentRead, readBody, REDIRECT_ORIGIN } from './graphql';
+import { createPgDatabase } from './pg';
+import { type ServerProcess, onCleanup, startServer } from './proc';
+import { rssMiB } from './probe';
+import { AUTH_ENV } from './token';
+
+const CASHII_KEY = 'sk_bench_local_simulator_key';
+
+/** A BFF with the payments every row reads, created through its own API. */
+export interface SeededBff {
+  readonly server: ServerProcess;
+  /** A PAID payment: the terminal read. */
+  readonly paidId: string;
+  /** A PENDING payment: the read that re-confirms with Cashii. */
+  readonly pendingId: string;
+  /** The BFF's answer for the PAID payment; every contender must answer it byte for byte. */
+  readonly reference: string;
+}
+
+export interface Stack {
+  readonly simulator: ServerProcess;
+  readonly control: SimulatorControl;
+  readonly bff: SeededBff;
+  readonly limit: ServerProcess;
+  readonly yoga: ServerProcess;
+  readonly mercurius: ServerProcess;
+  readonly bffPg: SeededBff | null;
+  /** RSS of the SQLite BFF after start and seeding, before any load. */
+  readonly idleRssMiB: number;
+}
+
+/**
+ * The environment of the BFF (and of Y and M, which read it through loadConfig): production mode
+ * (graphql-js skips its development checks there, JWTs are verified), silent logs, the simulator
+ * as Cashii. PAID_STATUS_TTL_MS is a day so the PAID row is never re-confirmed: the terminal read
+ * makes no upstream call. The create rate limits are raised out of reach (they still count every
+ * create) so that the create rows measure creating, not refusing. The reconciler stays at its
+ * defaults: it is part of the app.
+ */
+export function bffEnv(simulatorUrl: string, databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    CASHII_API_KEY: CASHII_KEY,
+    CASHII_API_BASE_URL: simulatorUrl,
+    CASHII_PAYMENT_PAGE_URL: `${simulatorUrl}/payment`,
+    REDIRECT_ALLOWED_ORIGINS: REDIRECT_ORIGIN,
+    ...AUTH_ENV,
+    RATE_LIMIT_CREATE_PER_VIEWER: '1000000',
+    RATE_LIMIT_CREATE_PER_ADDRESS: '1000000',
+    PAID_STATUS_TTL_MS: '86400000',
+    ...extra,
+  };
+}
+
+export function startSimulator(build: Build): Promise<ServerProcess> {
+  return startServer('simulator', build.entry('bench/servers/simulator.ts'), { BENCH_CASHII_KEY: CASHII_KEY });
+}
+
+export function startBff(name: string, build: Build, env: Record<string, string>): Promise<ServerProcess> {
+  return startServer(name, build.entry('bench/servers/bff.ts'), env);
+}
+
+/** Seeds as a client would: create two payments, have Cashii mark one paid, read it once so the BFF stores PAID. */
+async function seed(server: ServerProcess, control: SimulatorControl): Promise<SeededBff> {
+  const paidId = await createPayment(server.url);
+  await control.setStatus(paidId, 'paid');
+  // STATUS_TTL_MS=0 on these BFFs: this read re-confirms with Cashii and stores PAID.
+  await gql(server.url, readBody(paidId), paymentRead(paidId, 'PAID'));
+  const reference = await gql(server.url, readBody(paidId), paymentRead(paidId, 'PAID'));
+  // A second identical answer proves the PAID row is now read without touching it.
+  await gql(server.url, readBody(paidId), exactly(reference));
+  const pendingId = await createPayment(server.url);
+  await gql(server.url, readBody(pendingId), paymentRead(pendingId, 'PENDING'));
+  return { server, paidId, pendingId, reference };
+}
+
+async function startSeededBff(name: string, build: Build, env: Record<string, string>, control: SimulatorControl): Promise<SeededBff> {
+  return seed(await startBff(name, build, env), control);
+}
+
+/** Everything the rounds need, started and checked. `workDir` holds the SQLite file. */
+export async function startStack(build: Build, workDir: string, postgresUrl: string | null): Promise<Stack> {
+  const simulator = await startSimulator(build);
+  const control = new SimulatorControl(simulator.url);
+  const sqliteFile = path.join(workDir, 'bench.sqlite');
+  const env = bffEnv(simulator.url, `sqlite:${sqliteFile}`, { STATUS_TTL_MS: '0' });
+  const bff = await startSeededBff('BFF', build, env, control);
+
+  // L reads the BFF's file read-only; Y and M open it through the app's own DataSource.
+  const [limit, yoga, mercurius] = await Promise.all([
+    startServer('L', build.entry('bench/servers/limit.ts'), { BENCH_SQLITE_FILE: sqliteFile }),
+    startServer('Y', build.entry('bench/servers/yoga.ts'), env),
+    startServer('M', build.entry('bench/servers/mercurius.ts'), env),
+  ]);
+  const same: Check = exactly(bff.reference);
+  for (const contender of [limit, yoga, mercurius]) await gql(contender.url, readBody(bff.paidId), same);
+
+  let bffPg: SeededBff | null = null;
+  if (postgresUrl !== null) {
+    const database = await createPgDatabase(postgresUrl);
+    onCleanup(() => database.drop());
+    bffPg = await startSeededBff('BFF-pg', build, bffEnv(simulator.url, database.url, { STATUS_TTL_MS: '0' }), control);
+  }
+
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return { simulator, control, bff, limit, yoga, mercurius, bffPg, idleRssMiB: rssMiB(bff.server.pid) };
+}
