@@ -36,12 +36,21 @@ export class PaymentSync {
     this.listeners.push(listener);
   }
 
-  /** Reads the payment from Cashii and applies what it says; concurrent calls for one payment share the work. */
-  refresh(record: PaymentOrder, source: EventSource): Promise<SyncResult> {
-    return this.flights.run(record.id, () => this.refreshNow(record, source));
+  /**
+   * Reads the payment from Cashii and applies what it says; concurrent calls for one payment share
+   * the work. With `freshForMs`, a payment that someone (any replica) confirmed within that time is
+   * served as stored instead: however many clients poll, Cashii is asked about once per TTL.
+   */
+  refresh(record: PaymentOrder, source: EventSource, freshForMs = 0): Promise<SyncResult> {
+    return this.flights.run(record.id, () => this.refreshNow(record, source, freshForMs));
   }
 
-  private async refreshNow(record: PaymentOrder, source: EventSource): Promise<SyncResult> {
+  private async refreshNow(stale: PaymentOrder, source: EventSource, freshForMs: number): Promise<SyncResult> {
+    let record = stale;
+    if (freshForMs > 0) {
+      record = (await this.repository.findById(stale.id)) ?? stale;
+      if (record.verifiedAt !== null && Date.now() - record.verifiedAt.getTime() < freshForMs) return { record, confirmed: true };
+    }
     const cashiiId = record.cashiiId as string;
     let snapshot: RemotePaymentSnapshot;
     try {

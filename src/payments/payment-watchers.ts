@@ -19,6 +19,8 @@ export interface WatcherOptions {
   /** Live subscriptions one viewer may hold at once (all connections, this process). */
   maxPerViewer: number;
   isStale(record: PaymentOrder): boolean;
+  /** How long a confirmation of this payment stays fresh. */
+  ttlOf(record: PaymentOrder): number;
   present(record: PaymentOrder): RemotePayment;
 }
 
@@ -122,7 +124,7 @@ export class PaymentWatchers {
 
   private async poll(entry: Watched): Promise<void> {
     const fresh = await this.repository.findById(entry.recordId);
-    if (fresh && this.options.isStale(fresh)) await this.sync.refresh(fresh, 'read');
+    if (fresh && this.options.isStale(fresh)) await this.sync.refresh(fresh, 'read', this.options.ttlOf(fresh));
     await this.update(entry); // also catches a change made between the first read and the subscription
   }
 

@@ -47,6 +47,7 @@ export class PaymentService {
         pollMs: Math.max(1000, options.statusTtlMs),
         maxPerViewer: options.maxWatchesPerViewer,
         isStale: (record) => this.isStale(record, Date.now()),
+        ttlOf: (record) => this.ttlOf(record),
         present: (record) => this.present(record),
       },
       log,
@@ -67,7 +68,7 @@ export class PaymentService {
     let record = await loaders.records.load(cashiiId);
     if (record === null || record.ownerId !== ownerId) return null;
     if (this.isStale(record, Date.now())) {
-      record = (await this.sync.refresh(record, 'read')).record;
+      record = (await this.sync.refresh(record, 'read', this.ttlOf(record))).record;
       loaders.records.clear(cashiiId).prime(cashiiId, record);
     }
     return this.present(record);
@@ -134,8 +135,11 @@ export class PaymentService {
 
   private isStale(record: PaymentOrder, now: number): boolean {
     if (isFinal(record.status) || record.reviewReason !== null) return false;
-    const ttl = record.status === PaymentStatus.PAID ? this.options.paidStatusTtlMs : this.options.statusTtlMs;
-    return record.verifiedAt === null || now - record.verifiedAt.getTime() >= ttl;
+    return record.verifiedAt === null || now - record.verifiedAt.getTime() >= this.ttlOf(record);
+  }
+
+  private ttlOf(record: PaymentOrder): number {
+    return record.status === PaymentStatus.PAID ? this.options.paidStatusTtlMs : this.options.statusTtlMs;
   }
 
   private present(record: PaymentOrder): RemotePayment {

@@ -222,6 +222,22 @@ describeEachDatabase('payment lifecycle', (target) => {
     });
   });
 
+  describe('polling', () => {
+    it('asks Cashii about once per TTL however many clients poll one pending payment', async () => {
+      await stack.close();
+      stack = await startStack(target, { STATUS_TTL_MS: '1000', RECONCILER_ENABLED: 'false' });
+      const payment = await create();
+      const before = (await stack.simulatorStats()).get;
+      const started = Date.now();
+      const poll = async () => {
+        for (let i = 0; i < 200 && Date.now() - started < 2500; i++) await stack.gql(READ_WITH_EVENTS, { id: payment.id });
+      };
+      await Promise.all(Array.from({ length: 100 }, poll));
+      const elapsedWindows = Math.ceil((Date.now() - started) / 1000);
+      expect((await stack.simulatorStats()).get - before).toBeLessThanOrEqual(elapsedWindows + 1);
+    });
+  });
+
   describe('circuit breaker', () => {
     it('opens after repeated outages, fails fast without the network, and closes after a good probe', async () => {
       await stack.close();
