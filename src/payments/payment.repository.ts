@@ -9,6 +9,7 @@ import type { Database } from '../db/database';
 import { type EventSource, PaymentEventRecord } from './payment-event.entity';
 import { CreateState, PaymentOrder } from './payment.entity';
 import { PaymentStatus } from './payment-status';
+import { hydrate, selectByCashiiIds } from './payment.row';
 
 /** Columns a confirmation with Cashii may update besides the status. */
 export type VerificationPatch = Partial<Pick<PaymentOrder, 'verifiedAt' | 'upstreamStatus' | 'from' | 'to' | 'nextCheckAt'>>;
@@ -25,8 +26,12 @@ export class PaymentRepository {
     return this.db.reader.findOne(PaymentOrder, { where: { id } });
   }
 
-  findByCashiiIds(cashiiIds: readonly string[]): Promise<PaymentOrder[]> {
-    return this.db.reader.find(PaymentOrder, { where: { cashiiId: In([...cashiiIds]) } });
+  /** The hot read (every `payment(id)`), as one plain SELECT. */
+  async findByCashiiIds(cashiiIds: readonly string[]): Promise<PaymentOrder[]> {
+    const rows = (await this.db.reader.query(selectByCashiiIds(cashiiIds.length, this.db.kind), [...cashiiIds])) as Parameters<
+      typeof hydrate
+    >[0][];
+    return rows.map(hydrate);
   }
 
   findByIdempotencyKey(ownerId: string, idempotencyKey: string): Promise<PaymentOrder | null> {

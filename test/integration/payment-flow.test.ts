@@ -1,6 +1,8 @@
 /** The whole path over real HTTP: create, read, pay on the simulator's page, read PAID confirmed. */
 import { describeEachDatabase } from '../support/database';
 import { CREATE, READ, type TestStack, actOnPaymentPage, startStack, validInput } from '../support/stack';
+import { Database } from '../../src/db/database';
+import { PaymentOrder } from '../../src/payments/payment.entity';
 import { PaymentRepository } from '../../src/payments/payment.repository';
 
 describeEachDatabase('payment flow', (target) => {
@@ -53,6 +55,17 @@ describeEachDatabase('payment flow', (target) => {
     expect(display.body.data!.payment).toMatchObject({ amountDecimal: '30000000.00', currencyExponent: 2 });
     expect(display.body.data!.payment.en.replace(/\u00a0/g, ' ')).toBe('SYP 30,000,000.00');
     expect(display.body.data!.payment.ar).toMatch(/٣٠٬٠٠٠٬٠٠٠/);
+  });
+
+  it('reads records on the hot path exactly as TypeORM hydrates them', async () => {
+    const payment = (await stack.gql(CREATE, { input: validInput({ metadata: { a: 1 }, orderId: 'O-9', payableTo: '1111222233334444' }) }))
+      .body.data!.createRemotePayment;
+    await actOnPaymentPage(payment.paymentUrl, 'pay');
+    await stack.gql(READ, { id: payment.id });
+    const viaTypeorm = await stack.app.dataSource.getRepository(PaymentOrder).findOneByOrFail({ cashiiId: payment.id });
+    const [viaSql] = await new PaymentRepository(new Database(stack.app.dataSource)).findByCashiiIds([payment.id]);
+    expect(viaSql).toEqual(viaTypeorm);
+    expect(viaSql.from).toMatch(/^\d{16}$/);
   });
 
   it('keeps the largest safe amount exact', async () => {
