@@ -9,7 +9,7 @@ import type { Database } from '../db/database';
 import { type EventSource, PaymentEventRecord } from './payment-event.entity';
 import { CreateState, PaymentOrder } from './payment.entity';
 import { PaymentStatus } from './payment-status';
-import { hydrate, selectByCashiiIds } from './payment.row';
+import { type PaymentRow, hydrate, selectByCashiiIds } from './payment.row';
 
 /** Columns a confirmation with Cashii may update besides the status. */
 export type VerificationPatch = Partial<Pick<PaymentOrder, 'verifiedAt' | 'upstreamStatus' | 'from' | 'to' | 'nextCheckAt'>>;
@@ -28,9 +28,7 @@ export class PaymentRepository {
 
   /** The hot read (every `payment(id)`), as one plain SELECT. */
   async findByCashiiIds(cashiiIds: readonly string[]): Promise<PaymentOrder[]> {
-    const rows = (await this.db.reader.query(selectByCashiiIds(cashiiIds.length, this.db.kind), [...cashiiIds])) as Parameters<
-      typeof hydrate
-    >[0][];
+    const rows = await this.db.reader.query<PaymentRow[]>(selectByCashiiIds(cashiiIds.length, this.db.kind), [...cashiiIds]);
     return rows.map(hydrate);
   }
 

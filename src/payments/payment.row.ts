@@ -43,12 +43,13 @@ export function selectByCashiiIds(count: number, kind: 'sqlite' | 'postgres'): s
   return `SELECT ${COLUMNS.map((c) => `"${c}"`).join(', ')} FROM "payment_orders" WHERE "cashiiId" IN (${params})`;
 }
 
-type Row = Record<(typeof COLUMNS)[number], unknown>;
+export type PaymentRow = Record<(typeof COLUMNS)[number], unknown>;
 
 const date = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(toSafeInteger(value)));
-const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+const text = (value: unknown): string | null =>
+  typeof value === 'string' ? value : value === null || value === undefined ? null : String(value as number);
 
-export function hydrate(row: Row): PaymentOrder {
+export function hydrate(row: PaymentRow): PaymentOrder {
   return Object.assign(new PaymentOrder(), {
     id: row.id as string,
     cashiiId: text(row.cashiiId),
