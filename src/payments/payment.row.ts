@@ -47,7 +47,7 @@ export type PaymentRow = Record<(typeof COLUMNS)[number], unknown>;
 
 const date = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(toSafeInteger(value)));
 const text = (value: unknown): string | null =>
-  typeof value === 'string' ? value : value === null || value === undefined ? null : String(value as number);
+  typeof value === 'string' ? value : value === null || value === undefined ? null : String(value);
 
 export function hydrate(row: PaymentRow): PaymentOrder {
   return Object.assign(new PaymentOrder(), {
