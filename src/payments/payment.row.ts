@@ -46,8 +46,8 @@ export function selectByCashiiIds(count: number, kind: 'sqlite' | 'postgres'): s
 export type PaymentRow = Record<(typeof COLUMNS)[number], unknown>;
 
 const date = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(toSafeInteger(value)));
-const text = (value: unknown): string | null =>
-  typeof value === 'string' ? value : value === null || value === undefined ? null : String(value);
+/** Text columns come back as strings on both drivers; anything else is absent. */
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 export function hydrate(row: PaymentRow): PaymentOrder {
   return Object.assign(new PaymentOrder(), {
