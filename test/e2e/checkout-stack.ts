@@ -6,15 +6,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { startApp, type RunningApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import type { RunningApp } from '../../src/app';
 import { PaymentEventRecord } from '../../src/payments/payment-event.entity';
 import { PaymentOrder } from '../../src/payments/payment.entity';
-import { type RunningSimulator, startSimulator } from '../../src/sandbox/simulator';
-import { createTestDatabase } from '../support/database';
-import { TEST_CASHII_KEY } from '../support/stack';
+import type { RunningSimulator } from '../../src/sandbox/simulator';
+import { changeAtSimulator, startStack } from '../support/stack';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -39,52 +35,22 @@ export interface CheckoutStack {
 }
 
 export async function startCheckoutStack(): Promise<CheckoutStack> {
-  const simulator = await startSimulator({ apiKey: TEST_CASHII_KEY });
-  const database = await createTestDatabase('sqlite');
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    DATABASE_URL: database.url,
-    CASHII_API_KEY: TEST_CASHII_KEY,
-    CASHII_API_BASE_URL: simulator.url,
-    CASHII_PAYMENT_PAGE_URL: simulator.paymentPageUrl,
-    CASHII_TIMEOUT_MS: '1500',
-    AUTH_MODE: 'dev',
-    // The reconciler stays out of the journeys: each change is then made by the page's own calls.
-    RECONCILER_BASE_DELAY_MS: '120000',
-    LOG_LEVEL: 'info',
-  });
-  const app = await startApp(config, createLogger('info', sink));
+  // As `npm start` runs: development auth, no redirect allow-list. The reconciler stays out of the
+  // journeys, so each change is made by the page's own calls.
+  const stack = await startStack('sqlite', { AUTH_MODE: 'dev', RECONCILER_BASE_DELAY_MS: '120000', LOG_LEVEL: 'info' });
+  const { app, simulator } = stack;
   let vite: ChildProcess | null = null;
   try {
     const started = await startVite(app.url);
     vite = started.child;
-    const exampleUrl = started.url;
-    const control = async (route: string, body?: unknown): Promise<unknown> => {
-      const response = await fetch(`${simulator.url}/__control/${route}`, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`simulator control ${route} answered ${response.status}`);
-      return response.json();
-    };
-    const records = () => app.dataSource.getRepository(PaymentOrder).find();
     return {
       app,
       simulator,
-      exampleUrl,
-      logs,
-      simulatorStats: async () => (await control('stats')) as { create: number; get: number; page: number },
-      setAtSimulator: async (cashiiId, status) => void (await control(`payments/${cashiiId}`, { status })),
-      records,
+      exampleUrl: started.url,
+      logs: stack.logs,
+      simulatorStats: () => stack.simulatorStats(),
+      setAtSimulator: (cashiiId, status) => changeAtSimulator(stack, cashiiId, { status }),
+      records: () => stack.records(),
       stored: async (cashiiId) => {
         const record = await app.dataSource.getRepository(PaymentOrder).findOneByOrFail({ cashiiId });
         const events = await app.dataSource
@@ -94,16 +60,12 @@ export async function startCheckoutStack(): Promise<CheckoutStack> {
       },
       close: async () => {
         await stopChild(vite);
-        await app.close();
-        await simulator.close();
-        await database.drop();
+        await stack.close();
       },
     };
   } catch (error) {
     await stopChild(vite);
-    await app.close();
-    await simulator.close();
-    await database.drop();
+    await stack.close();
     throw error;
   }
 }

@@ -5,7 +5,7 @@
 import { startSimulator, type RunningSimulator } from '../../src/sandbox/simulator';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../support/database';
 import { type ServerProcess, postGraphQL, spawnServer } from '../support/server-process';
-import { CREATE, TEST_CASHII_KEY, validInput } from '../support/stack';
+import { CREATE, TEST_CASHII_KEY, cashiiEnv, validInput } from '../support/stack';
 import { Client } from 'pg';
 import Sqlite from 'better-sqlite3';
 
@@ -44,9 +44,7 @@ describeEachDatabase('process faults', (target) => {
     NODE_ENV: 'test',
     PORT: '0',
     DATABASE_URL: database.url,
-    CASHII_API_KEY: TEST_CASHII_KEY,
-    CASHII_API_BASE_URL: simulator.url,
-    CASHII_PAYMENT_PAGE_URL: simulator.paymentPageUrl,
+    ...cashiiEnv(simulator),
     CASHII_TIMEOUT_MS: '500',
     RECONCILER_INTERVAL_MS: '100',
     LOG_LEVEL: 'info',

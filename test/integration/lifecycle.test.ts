@@ -16,6 +16,7 @@ import {
   actOnPaymentPage,
   changeAtSimulator,
   referenceOf,
+  returnInput,
   startStack,
   validInput,
 } from '../support/stack';
@@ -112,12 +113,7 @@ describeEachDatabase('payment lifecycle', (target) => {
     it('confirms PAID with Cashii, keeps the transaction id and signature, and records one event', async () => {
       const payment = await create();
       const back = await actOnPaymentPage(payment.paymentUrl, 'pay');
-      const input = {
-        reference: back.searchParams.get('cashii_ref'),
-        transactionId: back.searchParams.get('transaction_id'),
-        status: back.searchParams.get('status'),
-        signature: back.searchParams.get('signature'),
-      };
+      const input = returnInput(back);
       const confirmed = (await gql(CONFIRM, { input })).body.data!.confirmPaymentReturn;
       expect(confirmed).toMatchObject({ id: payment.id, status: 'PAID', transactionId: input.transactionId });
       expect(confirmed.events).toEqual([
@@ -140,12 +136,7 @@ describeEachDatabase('payment lifecycle', (target) => {
     it('is harmless when replayed twice and concurrently with a read', async () => {
       const payment = await create();
       const back = await actOnPaymentPage(payment.paymentUrl, 'pay');
-      const input = Object.fromEntries(
-        ['cashii_ref', 'transaction_id', 'status', 'signature'].map((k, i) => [
-          ['reference', 'transactionId', 'status', 'signature'][i],
-          back.searchParams.get(k),
-        ]),
-      );
+      const input = returnInput(back);
       const results = await Promise.all([gql(CONFIRM, { input }), gql(CONFIRM, { input }), gql(READ_WITH_EVENTS, { id: payment.id })]);
       expect(results[0].body.data!.confirmPaymentReturn.status).toBe('PAID');
       expect(results[1].body.data!.confirmPaymentReturn.status).toBe('PAID');

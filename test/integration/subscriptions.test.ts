@@ -6,10 +6,11 @@ import {
   CONFIRM,
   CREATE,
   TEST_CASHII_KEY,
+  cashiiEnv,
   type TestStack,
   actOnPaymentPage,
   mintToken,
-  referenceOf,
+  returnInput,
   startStack,
   validInput,
 } from '../support/stack';
@@ -32,12 +33,7 @@ describeEachDatabase('paymentStatusChanged', (target) => {
     const stranger = await watchPayment(`${stack.app.url}/graphql`, payment.id, await bearer('stranger'));
     try {
       const back = await actOnPaymentPage(payment.paymentUrl, 'pay');
-      const input = {
-        reference: back.searchParams.get('cashii_ref'),
-        transactionId: back.searchParams.get('transaction_id'),
-        status: back.searchParams.get('status'),
-        signature: back.searchParams.get('signature'),
-      };
+      const input = returnInput(back);
       await stack.gql(CONFIRM, { input }, { user: 'owner' });
       const seen = await owner.until((p) => p.status === 'PAID');
       expect(seen).toMatchObject({ id: payment.id, status: 'PAID' });
@@ -126,9 +122,7 @@ describeEachDatabase('paymentStatusChanged', (target) => {
         NODE_ENV: 'test',
         PORT: '0',
         DATABASE_URL: database.url,
-        CASHII_API_KEY: TEST_CASHII_KEY,
-        CASHII_API_BASE_URL: simulator.url,
-        CASHII_PAYMENT_PAGE_URL: simulator.paymentPageUrl,
+        ...cashiiEnv(simulator),
         AUTH_MODE: 'dev',
         RECONCILER_ENABLED: 'false',
         // B's own watcher would only re-read Cashii after 10 minutes: what B sees comes from A.
@@ -140,14 +134,7 @@ describeEachDatabase('paymentStatusChanged', (target) => {
       const watch = await watchPayment(urlB, payment.id);
       try {
         const back = await actOnPaymentPage(payment.paymentUrl, 'pay');
-        const confirmed = await postGraphQL(urlA, CONFIRM, {
-          input: {
-            reference: referenceOf(payment.paymentUrl),
-            transactionId: back.searchParams.get('transaction_id'),
-            status: 'paid',
-            signature: back.searchParams.get('signature'),
-          },
-        });
+        const confirmed = await postGraphQL(urlA, CONFIRM, { input: returnInput(back) });
         expect(confirmed.body.data.confirmPaymentReturn.status).toBe('PAID');
         expect(await watch.until((p) => p.status === 'PAID')).toMatchObject({ id: payment.id });
         expect(simulator.state.stats.get).toBe(1);

@@ -17,6 +17,11 @@ export const TEST_JWT_SECRET = 'jwt-test-secret-7d1c0a9e5b3f48d2a6c4e8b0f2d4a6c8
 export const TEST_ISSUER = 'https://auth.test.example';
 export const TEST_AUDIENCE = 'cashii-bff-test';
 
+/** The settings that point a BFF at a running simulator. */
+export function cashiiEnv(simulator: RunningSimulator): Record<string, string> {
+  return { CASHII_API_KEY: TEST_CASHII_KEY, CASHII_API_BASE_URL: simulator.url, CASHII_PAYMENT_PAGE_URL: simulator.paymentPageUrl };
+}
+
 /** A token as the merchant's backend would mint it for `user` (claims can be overridden or removed). */
 export async function mintToken(user: string, claims: Record<string, unknown> = {}, secret = TEST_JWT_SECRET): Promise<string> {
   const jwt = new SignJWT({ ...claims })
@@ -70,9 +75,7 @@ export async function startStack(target: DbTarget, env: Record<string, string> =
     NODE_ENV: 'test',
     PORT: '0',
     DATABASE_URL: database.url,
-    CASHII_API_KEY: TEST_CASHII_KEY,
-    CASHII_API_BASE_URL: simulator.url,
-    CASHII_PAYMENT_PAGE_URL: simulator.paymentPageUrl,
+    ...cashiiEnv(simulator),
     CASHII_TIMEOUT_MS: '1500',
     RATE_LIMIT_CREATE_PER_VIEWER: '100000',
     RATE_LIMIT_CREATE_PER_ADDRESS: '100000',
@@ -189,4 +192,14 @@ export function expectNoSecrets(stack: TestStack): void {
     expect(stack.responses.filter((text) => text.includes(secret))).toEqual([]);
     expect(stack.logs.filter((line) => line.includes(secret))).toEqual([]);
   }
+}
+
+/** What a return page sends to confirmPaymentReturn, read from the URL Cashii sent the browser to. */
+export function returnInput(back: URL): Record<string, string | null> {
+  return {
+    reference: back.searchParams.get('cashii_ref'),
+    transactionId: back.searchParams.get('transaction_id'),
+    status: back.searchParams.get('status'),
+    signature: back.searchParams.get('signature'),
+  };
 }
