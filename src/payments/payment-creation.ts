@@ -25,6 +25,8 @@ export interface CreationOptions {
 }
 
 const WAIT_STEP_MS = 50;
+/** Tries at recording Cashii's id before giving up (100 ms, then 200 ms apart). */
+const RECORD_ATTEMPTS = 3;
 
 export class PaymentCreator {
   /** Creates in flight in this process, by record id: duplicates await them instead of polling. */
@@ -118,12 +120,20 @@ export class PaymentCreator {
 
     const at = new Date();
     const nextCheckAt = new Date(at.getTime() + this.options.firstCheckDelayMs);
-    try {
-      await this.repository.markCreated(record.id, cashiiId, at, nextCheckAt);
-    } catch (error) {
-      // Cashii has the payment but our record does not say so: keep both ids in the log so it can be recovered.
-      this.log.error({ orderRef: record.id, cashiiId, err: describeError(error) }, 'Cashii created a payment that could not be recorded');
-      throw error;
+    // Cashii has the payment now: losing its id would orphan it, so a failing write is tried again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.repository.markCreated(record.id, cashiiId, at, nextCheckAt);
+        break;
+      } catch (error) {
+        if (attempt < RECORD_ATTEMPTS) {
+          await sleep(WAIT_STEP_MS * 2 ** attempt);
+          continue;
+        }
+        // Keep both ids in the log so the payment can be recovered by hand.
+        this.log.error({ orderRef: record.id, cashiiId, err: describeError(error) }, 'Cashii created a payment that could not be recorded');
+        throw error;
+      }
     }
     this.log.info({ orderRef: record.id, cashiiId, amount: record.amount, currency: record.currency }, 'payment created');
     return Object.assign(new PaymentOrder(), record, {

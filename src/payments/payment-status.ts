@@ -25,11 +25,6 @@ export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
   return NEXT[from].includes(to);
 }
 
-/** The statuses from which `to` can be reached in one move. */
-export function predecessorsOf(to: PaymentStatus): PaymentStatus[] {
-  return (Object.keys(NEXT) as PaymentStatus[]).filter((from) => NEXT[from].includes(to));
-}
-
 /** No further change is possible. */
 export function isFinal(status: PaymentStatus): boolean {
   return NEXT[status].length === 0;

@@ -3,6 +3,12 @@
  * machine under late and forged answers, review of mismatches, the breaker, the reconciler.
  * The invariants are checked after every scenario.
  */
+import { CashiiClient } from '../../src/cashii';
+import { Database } from '../../src/db/database';
+import { createLogger } from '../../src/logger';
+import { PaymentSync } from '../../src/payments/payment-sync';
+import { PaymentOrder } from '../../src/payments/payment.entity';
+import { PaymentRepository } from '../../src/payments/payment.repository';
 import { describeEachDatabase } from '../support/database';
 import { expectInvariants, expectNothingLeaked } from '../support/invariants';
 import {
@@ -102,7 +108,7 @@ describeEachDatabase('payment lifecycle', (target) => {
       expect(await stack.records()).toHaveLength(1);
     });
 
-    it('scopes nothing across keys: different keys make different payments', async () => {
+    it('makes different payments for different keys', async () => {
       const a = await create({ idempotencyKey: 'k-a' });
       const b = await create({ idempotencyKey: 'k-b' });
       expect(a.id).not.toBe(b.id);
@@ -210,6 +216,26 @@ describeEachDatabase('payment lifecycle', (target) => {
       const reads = await Promise.all(Array.from({ length: 10 }, () => gql(READ_WITH_EVENTS, { id: payment.id })));
       expect(reads.every((r) => r.body.data!.payment.id === payment.id)).toBe(true);
       expect((await stack.simulatorStats()).get - before).toBe(1);
+    });
+  });
+
+  describe('the shared refresh', () => {
+    it('skips the Cashii GET when the stored confirmation is fresh, even for a caller holding an old copy', async () => {
+      const payment = await create();
+      const repository = new PaymentRepository(new Database(stack.app.dataSource));
+      const sync = new PaymentSync(
+        repository,
+        new CashiiClient({ baseUrl: stack.simulator.url, apiKey: TEST_CASHII_KEY, timeoutMs: 1000 }),
+        createLogger('silent'),
+      );
+      const [stored] = await repository.findByCashiiIds([payment.id]);
+      // What a request that loaded the record before another replica's refresh committed would hold.
+      const oldCopy = Object.assign(new PaymentOrder(), stored, { verifiedAt: new Date(0) });
+      const before = (await stack.simulatorStats()).get;
+      expect((await sync.refresh(oldCopy, 'read', 60_000)).confirmed).toBe(true);
+      expect((await stack.simulatorStats()).get).toBe(before);
+      await sync.refresh(oldCopy, 'read', 0);
+      expect((await stack.simulatorStats()).get).toBe(before + 1);
     });
   });
 

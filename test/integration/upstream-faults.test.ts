@@ -4,6 +4,7 @@
  * Cashii did not confirm.
  */
 import { CreateState } from '../../src/payments/payment.entity';
+import { PaymentRepository } from '../../src/payments/payment.repository';
 import type { Fault } from '../../src/sandbox/state';
 import { describeEachDatabase } from '../support/database';
 import { expectInvariants } from '../support/invariants';
@@ -87,6 +88,19 @@ describeEachDatabase('Cashii faults', (target) => {
     expect(response.body.errors![0].extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE', retryable: true });
     expect((await stack.records())[0].createState).toBe(CreateState.FAILED);
     expectNoLeak(response.text);
+  });
+
+  it("keeps Cashii's id when the database fails once while recording it", async () => {
+    const markCreated = jest.spyOn(PaymentRepository.prototype, 'markCreated').mockRejectedValueOnce(new Error('database is locked'));
+    try {
+      const response = await stack.gql(CREATE, { input: validInput() });
+      expect(response.body.errors).toBeUndefined();
+      const [record] = await stack.records();
+      expect(record).toMatchObject({ createState: CreateState.CREATED, cashiiId: response.body.data!.createRemotePayment.id });
+      expect(markCreated).toHaveBeenCalledTimes(2);
+    } finally {
+      markCreated.mockRestore();
+    }
   });
 
   it('serves the last confirmed status when Cashii fails on a read, after retrying twice', async () => {
