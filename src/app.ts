@@ -9,6 +9,7 @@ import { AuthenticationFailed, type Authenticator } from './auth/authenticator';
 import type { CircuitBreaker } from './cashii';
 import type { Config } from './config';
 import { openDatabase } from './db/data-source';
+import { storageFaultCode } from './db/storage-fault';
 import { createApollo } from './graphql/apollo';
 import { createErrorFormatter } from './graphql/format-error';
 import { operationLimitRule } from './graphql/limits';
@@ -45,7 +46,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
 
   let dataSource: DataSource;
   try {
-    dataSource = await openDatabase(config.database);
+    dataSource = await openDatabase(config.database, config.storage.busyTimeoutMs);
   } catch (error) {
     await simulator?.close();
     throw error;
@@ -69,9 +70,16 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     bodyLimitBytes: config.http.bodyLimitBytes,
     log,
     ready: async () => {
-      if (draining) return false;
-      await dataSource.query('SELECT 1');
-      return !(await dataSource.showMigrations());
+      if (draining) return { ready: false, reason: 'shutting down' };
+      const storage = await services.database.storageState();
+      if (!storage.writable) return { ready: false, reason: `database writes are failing (${storage.reason})`, storage };
+      try {
+        await dataSource.query('SELECT 1');
+        if (await dataSource.showMigrations()) return { ready: false, reason: 'database migrations are pending' };
+      } catch (error) {
+        return { ready: false, reason: `the database cannot be reached (${storageFaultCode(error) ?? 'error'})` };
+      }
+      return { ready: true };
     },
     context: async (req) => services.contextFor(await authenticate(services.authenticator, req), req),
   });

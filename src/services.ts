@@ -15,6 +15,8 @@ import { buildAppSchema } from './graphql/schema';
 import { createValidator } from './graphql/validation';
 import type { Logger } from './logger';
 import { Metrics } from './observability/metrics';
+import { CreateJournal } from './payments/create-journal';
+import { CreateRecorder } from './payments/create-recorder';
 import { PaymentCreator } from './payments/payment-creation';
 import { PaymentPolicy } from './payments/payment-policy';
 import { PaymentSync } from './payments/payment-sync';
@@ -38,6 +40,7 @@ export interface Services {
   readonly schema: GraphQLSchema;
   readonly metrics: Metrics;
   readonly breaker: CircuitBreaker;
+  readonly database: Database;
   readonly payments: PaymentService;
   readonly reconciler: Reconciler;
   readonly authenticator: Authenticator;
@@ -71,7 +74,27 @@ export async function createServices(
       metrics.cashiiDuration.observe({ operation }, seconds);
     },
   });
-  const repository = new PaymentRepository(new Database(dataSource));
+  const database = new Database(dataSource, {
+    lockWaitMs: config.storage.lockWaitMs,
+    log,
+    onCommitFailure: (reason) => metrics.storageCommitFailures.inc({ reason }),
+  });
+  const repository = new PaymentRepository(database);
+  const journal = new CreateJournal(config.storage.journalFile, log);
+  journal.load();
+  const recorder = new CreateRecorder(
+    repository,
+    journal,
+    {
+      waitMs: config.storage.recordWaitMs,
+      windowMs: config.storage.recordWindowMs,
+      firstCheckDelayMs: config.reconciler.baseDelayMs,
+      onReplay: (result) => metrics.journalReplays.inc({ result }),
+    },
+    log,
+  );
+  metrics.observeStorage({ writable: () => database.writable, journalPending: () => journal.size });
+  await recoverInterruptedCreates(database, repository, recorder, log);
   const bus = await createBus(config, dataSource, log);
   const sync = new PaymentSync(repository, cashii, log);
   sync.onTransition((record, from, to, source) => {
@@ -82,6 +105,7 @@ export async function createServices(
   const creator = new PaymentCreator(
     repository,
     cashii,
+    recorder,
     { cashiiTimeoutMs: cashiiEndpoint.timeoutMs, firstCheckDelayMs: config.reconciler.baseDelayMs },
     log,
   );
@@ -101,6 +125,7 @@ export async function createServices(
   const reconciler = new Reconciler(
     repository,
     sync,
+    recorder,
     { ...config.reconciler, cashiiTimeoutMs: cashiiEndpoint.timeoutMs },
     log,
     (report, backlog) => {
@@ -128,6 +153,7 @@ export async function createServices(
     schema,
     metrics,
     breaker,
+    database,
     payments,
     reconciler,
     authenticator,
@@ -144,10 +170,25 @@ export async function createServices(
       await reconciler.stop();
       // A create whose HTTP request was cut off at the grace period still gets Cashii's answer recorded.
       await creator.drain();
+      await recorder.drain();
       await limiter.close();
       await bus.close();
     },
   };
+}
+
+/**
+ * Before serving: Cashii ids journaled during a database outage are recorded, then (SQLite: one
+ * process owns the file) creates left SENDING by a process that is gone become UNKNOWN, so the next
+ * retry of their key proceeds at once. On PostgreSQL replicas share the table: the time rule applies.
+ */
+async function recoverInterruptedCreates(database: Database, repository: PaymentRepository, recorder: CreateRecorder, log: Logger) {
+  const left = await recorder.replay();
+  if (left > 0) log.error({ left }, 'journaled Cashii ids could not be recorded at start; the reconciler keeps trying');
+  if (database.kind !== 'sqlite') return;
+  const now = new Date();
+  const expired = await repository.expireSending(new Date(now.getTime() + 1), now);
+  if (expired > 0) log.warn({ count: expired }, 'creates interrupted by the last shutdown marked UNKNOWN');
 }
 
 async function createBus(config: Config, dataSource: DataSource, log: Logger): Promise<StatusBus> {

@@ -3,7 +3,14 @@
  * GraphQL edge turns them into errors (src/graphql/format-error.ts) and masks everything else.
  */
 export type ErrorCode =
-  'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_REJECTED' | 'IDEMPOTENCY_KEY_REUSED' | 'RATE_LIMITED';
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_REJECTED'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'RATE_LIMITED'
+  /** The database could not commit or be reached; nothing was stored; `retryable: true`. */
+  | 'STORAGE_UNAVAILABLE';
 
 export class AppError extends Error {
   constructor(

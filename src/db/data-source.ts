@@ -10,11 +10,15 @@ import { PaymentEventRecord } from '../payments/payment-event.entity';
 import { PaymentOrder } from '../payments/payment.entity';
 import { CreatePaymentOrders1764150000000 } from './migrations/1764150000000-CreatePaymentOrders';
 import { PaymentLifecycle1764160000000 } from './migrations/1764160000000-PaymentLifecycle';
+import { StorageProbe1764170000000 } from './migrations/1764170000000-StorageProbe';
 
 export const ENTITIES = [PaymentOrder, PaymentEventRecord];
-export const MIGRATIONS = [CreatePaymentOrders1764150000000, PaymentLifecycle1764160000000];
+export const MIGRATIONS = [CreatePaymentOrders1764150000000, PaymentLifecycle1764160000000, StorageProbe1764170000000];
 
-export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+/** SQLite's busy_timeout: how long one statement may block the event loop on a lock held by another process. */
+const DEFAULT_BUSY_TIMEOUT_MS = 10;
+
+export function dataSourceOptions(database: DatabaseConfig, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false };
   if (database.kind === 'postgres') {
     return { ...common, type: 'postgres', url: database.url, extra: { max: 10, connectionTimeoutMillis: 5000 } };
@@ -24,21 +28,23 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     type: 'better-sqlite3',
     database: database.file,
     enableWAL: true,
-    timeout: 5000,
+    // better-sqlite3 is synchronous: a long busy timeout would freeze the process while another one
+    // holds the lock. Writes wait for the lock with timers instead (Database.write).
+    timeout: busyTimeoutMs,
     // FULL makes every committed payment row durable across power loss, not only a process crash.
     prepareDatabase: (db: { pragma(source: string): unknown }) => {
       db.pragma('synchronous = FULL');
-      db.pragma('busy_timeout = 5000');
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     },
   };
 }
 
 /** Opens the database (creating the SQLite folder if needed) and applies pending migrations. */
-export async function openDatabase(database: DatabaseConfig): Promise<DataSource> {
+export async function openDatabase(database: DatabaseConfig, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): Promise<DataSource> {
   if (database.kind === 'sqlite' && database.file !== ':memory:') {
     fs.mkdirSync(path.dirname(path.resolve(database.file)), { recursive: true });
   }
-  const dataSource = new DataSource(dataSourceOptions(database));
+  const dataSource = new DataSource(dataSourceOptions(database, busyTimeoutMs));
   await dataSource.initialize();
   try {
     await migrate(dataSource);

@@ -1,37 +1,239 @@
 /**
- * Write access to the database. better-sqlite3 gives TypeORM a single connection, on which two
- * interleaved transactions collide (and a plain write would slip into another flow's open
- * transaction), so on SQLite every write runs through one queue. PostgreSQL uses its pool.
+ * Write access to the database, owning each transaction's BEGIN, COMMIT and ROLLBACK.
+ *
+ * TypeORM's transaction bookkeeping cannot be trusted once a COMMIT has failed (TypeORM 1.1.1 keeps
+ * its depth and swallows the ROLLBACK error, so every later write becomes a SAVEPOINT inside a
+ * transaction that never commits). So on SQLite this class issues BEGIN/COMMIT/ROLLBACK itself on
+ * better-sqlite3's handle and asks that handle (`inTransaction`) for the real state before and
+ * after every write; on PostgreSQL each write gets its own pooled connection, and a connection
+ * whose COMMIT or ROLLBACK failed is destroyed instead of going back to the pool.
+ *
+ * better-sqlite3 is synchronous: waiting for a lock inside SQLite would stop the event loop. The
+ * connection's busy_timeout stays tiny, and a write that finds the database locked retries with
+ * timers until `lockWaitMs`, then fails with STORAGE_UNAVAILABLE.
+ *
+ * Every storage fault marks the database as failing (readiness answers 503 with the reason) until
+ * a write commits again.
  */
-import type { DataSource, EntityManager } from 'typeorm';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { Logger } from '../logger';
+import { StorageUnavailableError, isStorageFault, storageFaultCode } from './storage-fault';
 
-/** One write queue per SQLite DataSource, however many Database objects wrap it. */
-const queues = new WeakMap<DataSource, Promise<unknown>>();
+export interface DatabaseOptions {
+  /** A write waits this long in all for a lock held elsewhere, then fails. */
+  lockWaitMs: number;
+  log?: Logger;
+  /** Called on every write that could not commit, with the fault's code. */
+  onCommitFailure?: (reason: string) => void;
+}
+
+export interface StorageState {
+  writable: boolean;
+  /** Why writes fail (the driver's code and a phrase), while they do. */
+  reason?: string;
+  since?: string;
+}
+
+/** State shared by every Database object over one DataSource (tests wrap the app's DataSource again). */
+interface Shared {
+  queue: Promise<unknown>;
+  failing: { reason: string; since: Date } | null;
+  lastProbe: number;
+  options: DatabaseOptions;
+}
+
+const shared = new WeakMap<DataSource, Shared>();
+
+/** A readiness probe runs a real write at most this often while writes are failing. */
+const PROBE_INTERVAL_MS = 1000;
+const LOCK_RETRY_MAX_MS = 50;
 
 export class Database {
   private readonly serial: boolean;
+  private readonly state: Shared;
 
-  constructor(readonly dataSource: DataSource) {
+  constructor(
+    readonly dataSource: DataSource,
+    options: DatabaseOptions = { lockWaitMs: 500 },
+  ) {
     this.serial = dataSource.options.type === 'better-sqlite3';
+    let state = shared.get(dataSource);
+    if (!state) {
+      state = { queue: Promise.resolve(), failing: null, lastProbe: 0, options };
+      shared.set(dataSource, state);
+    }
+    this.state = state;
   }
 
   get kind(): 'sqlite' | 'postgres' {
     return this.serial ? 'sqlite' : 'postgres';
   }
 
-  /** Runs `work` in one transaction; on SQLite, after every write queued before it. */
-  write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serial) return this.dataSource.transaction(work);
-    const run = (queues.get(this.dataSource) ?? Promise.resolve()).then(() => this.dataSource.transaction(work));
-    queues.set(
-      this.dataSource,
-      run.catch(() => undefined),
-    );
-    return run;
-  }
-
   /** The manager for reads (never for writes: use `write`). */
   get reader(): EntityManager {
     return this.dataSource.manager;
   }
+
+  /**
+   * Runs `work` in one transaction and resolves only once it is committed. A storage fault (on
+   * BEGIN, inside `work` or on COMMIT) rejects with StorageUnavailableError; any other error of
+   * `work` rolls back and is rethrown as it is. On SQLite, writes run one after another.
+   */
+  write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.serial) return this.writePostgres(work);
+    const deadline = Date.now() + this.state.options.lockWaitMs;
+    const run = this.state.queue.then(() => this.writeSqlite(work, deadline));
+    this.state.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Whether the last write committed (no probe). */
+  get writable(): boolean {
+    return this.state.failing === null;
+  }
+
+  /** Whether writes commit now. While they fail, a real write probes (at most once a second) to see if they commit again. */
+  async storageState(): Promise<StorageState> {
+    if (this.state.failing !== null && Date.now() - this.state.lastProbe >= PROBE_INTERVAL_MS) {
+      this.state.lastProbe = Date.now();
+      await this.probe().catch(() => undefined);
+    }
+    const failing = this.state.failing;
+    return failing === null ? { writable: true } : { writable: false, reason: failing.reason, since: failing.since.toISOString() };
+  }
+
+  /** A one-row write through the normal path: clears the failing state when it commits. */
+  probe(): Promise<void> {
+    const now = Date.now();
+    return this.write(async (m) => {
+      await m.query(
+        `INSERT INTO storage_probe (id, "checkedAt") VALUES (1, ${now}) ON CONFLICT (id) DO UPDATE SET "checkedAt" = excluded."checkedAt"`,
+      );
+    });
+  }
+
+  private async writeSqlite<T>(work: (manager: EntityManager) => Promise<T>, deadline: number): Promise<T> {
+    const handle = this.sqliteHandle();
+    // Whatever an earlier failure left open is rolled back before anything new starts.
+    this.settle(handle);
+    await this.beginImmediate(handle, deadline);
+    let result: T;
+    try {
+      result = await work(this.dataSource.manager);
+    } catch (error) {
+      this.settle(handle);
+      throw this.failure(error);
+    }
+    try {
+      handle.exec('COMMIT');
+    } catch (error) {
+      // A failed COMMIT may or may not have ended the transaction (SQLite's docs): ask the handle.
+      this.settle(handle);
+      throw this.failure(error, 'COMMIT_FAILED');
+    }
+    if (handle.inTransaction) {
+      this.settle(handle);
+      throw this.failure(new Error('the transaction is still open after COMMIT'), 'COMMIT_FAILED');
+    }
+    this.succeeded();
+    return result;
+  }
+
+  /** BEGIN IMMEDIATE takes the write lock up front; a lock held elsewhere is waited for with timers, never inside SQLite. */
+  private async beginImmediate(handle: BetterSqlite3.Database, deadline: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        handle.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (error) {
+        const code = storageFaultCode(error);
+        const busy = code !== null && /^SQLITE_(BUSY|LOCKED)/.test(code);
+        const left = deadline - Date.now();
+        if (!busy || left <= 0) throw this.failure(error);
+        await sleep(Math.min(left, LOCK_RETRY_MAX_MS, 2 ** attempt));
+      }
+    }
+  }
+
+  /** Rolls back an open transaction; if even that fails, the next write tries again before it starts. */
+  private settle(handle: BetterSqlite3.Database): void {
+    if (!handle.inTransaction) return;
+    try {
+      handle.exec('ROLLBACK');
+    } catch (error) {
+      this.state.options.log?.error({ err: error }, 'ROLLBACK failed; the next write will try again before it starts');
+    }
+    if (handle.inTransaction) this.markFailing('ROLLBACK_FAILED');
+  }
+
+  private async writePostgres<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const runner: QueryRunner = this.dataSource.createQueryRunner();
+    let committing = false;
+    let result: T;
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      result = await work(runner.manager);
+      committing = true;
+      await runner.commitTransaction();
+    } catch (error) {
+      // After a failed COMMIT, a failed ROLLBACK or a storage fault, the connection's state is unknown: destroy it.
+      let broken = committing || isStorageFault(error);
+      if (!broken && runner.isTransactionActive) {
+        await runner.query('ROLLBACK').catch(() => (broken = true));
+      }
+      await releasePostgres(runner, broken ? error : undefined);
+      throw committing ? this.failure(error, 'COMMIT_FAILED') : this.failure(error);
+    }
+    await releasePostgres(runner, undefined);
+    this.succeeded();
+    return result;
+  }
+
+  /** Storage faults become StorageUnavailableError and mark writes as failing; other errors pass through. */
+  private failure(error: unknown, fallbackReason?: string): unknown {
+    const wrapped = StorageUnavailableError.from(error, fallbackReason);
+    if (wrapped instanceof StorageUnavailableError) {
+      this.state.options.onCommitFailure?.(wrapped.reason);
+      this.markFailing(wrapped.reason);
+    }
+    return wrapped;
+  }
+
+  private markFailing(reason: string): void {
+    if (this.state.failing !== null) return;
+    this.state.failing = { reason, since: new Date() };
+    this.state.lastProbe = Date.now();
+    this.state.options.log?.error(
+      { reason },
+      'database writes are failing: requests that write answer STORAGE_UNAVAILABLE and /readyz 503',
+    );
+  }
+
+  private succeeded(): void {
+    if (this.state.failing === null) return;
+    const { reason, since } = this.state.failing;
+    this.state.failing = null;
+    this.state.options.log?.warn({ reason, downMs: Date.now() - since.getTime() }, 'database writes commit again');
+  }
+
+  private sqliteHandle(): BetterSqlite3.Database {
+    return (this.dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+  }
+}
+
+/** Returns a pooled connection; with an error, pg's pool destroys it instead of reusing it. */
+async function releasePostgres(runner: QueryRunner, error: unknown): Promise<void> {
+  const pgRunner = runner as QueryRunner & { releasePostgresConnection?: (err?: unknown) => Promise<void> };
+  try {
+    if (error !== undefined && pgRunner.releasePostgresConnection) await pgRunner.releasePostgresConnection(error);
+    else await runner.release();
+  } catch {
+    // Releasing a dead connection can fail too; the pool has dropped it either way.
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

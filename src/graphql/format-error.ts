@@ -7,6 +7,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { CashiiAuthenticationError, CashiiError, CashiiInvalidRequestError, CashiiNotFoundError, CashiiPermissionError } from '../cashii';
 import { AppError } from '../common/errors';
+import { StorageUnavailableError, storageFaultCode } from '../db/storage-fault';
 import type { Logger } from '../logger';
 
 /** Codes of errors that GraphQL/Apollo raise about the request itself (no internals in them). */
@@ -36,6 +37,13 @@ export function createErrorFormatter(log: Logger) {
       return { ...base, message: original.message, extensions: { code: original.code, ...original.extensions } };
     }
     if (original instanceof CashiiError) return fromCashiiError(original, base, log);
+    // A read that hit a storage fault (writes wrap theirs in StorageUnavailableError, an AppError).
+    const storageFault = storageFaultCode(original);
+    if (storageFault !== null) {
+      log.warn({ reason: storageFault, path: formatted.path }, 'a request could not reach the database');
+      const unavailable = new StorageUnavailableError(storageFault, 'Payment records are unavailable right now, please try again');
+      return { ...base, message: unavailable.message, extensions: { code: unavailable.code, ...unavailable.extensions } };
+    }
 
     // graphql-js's own errors (syntax, validation) carry no code when they come through graphql-ws.
     const bare = error instanceof GraphQLError && !error.originalError && formatted.extensions?.code === undefined;

@@ -2,6 +2,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BreakerState } from '../cashii';
 
+export interface StorageGaugeSource {
+  writable(): boolean;
+  journalPending(): number;
+}
+
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 export class Metrics {
@@ -54,9 +59,43 @@ export class Metrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly storageCommitFailures = new Counter({
+    name: 'bff_storage_commit_failures_total',
+    help: 'Database writes that could not commit (or begin), by the fault code (SQLITE_FULL, SQLITE_BUSY, ECONNREFUSED, COMMIT_FAILED, ...)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  /** What the storage gauges read at each scrape (set once the database is open). */
+  private storage: StorageGaugeSource | null = null;
+  readonly storageWritable = new Gauge({
+    name: 'bff_storage_writable',
+    help: '1 while database writes commit, 0 while they fail (readiness answers 503 then)',
+    registers: [this.registry],
+    collect: () => {
+      if (this.storage) this.storageWritable.set(this.storage.writable() ? 1 : 0);
+    },
+  });
+  readonly journalReplays = new Counter({
+    name: 'bff_create_journal_replays_total',
+    help: 'Journaled Cashii ids replayed into the database, by result (recorded, failed, conflict)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly journalPending = new Gauge({
+    name: 'bff_create_journal_pending',
+    help: 'Cashii ids created at Cashii that wait in the create journal for the database',
+    registers: [this.registry],
+    collect: () => {
+      if (this.storage) this.journalPending.set(this.storage.journalPending());
+    },
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  observeStorage(source: StorageGaugeSource): void {
+    this.storage = source;
   }
 
   setBreakerState(state: BreakerState): void {

@@ -10,6 +10,7 @@ import { CashiiError, type CashiiClient } from '../cashii';
 import { idempotencyKeyReused, upstreamUnavailable } from '../common/errors';
 import { SingleFlight } from '../common/singleflight';
 import type { Logger } from '../logger';
+import type { CreateRecorder } from './create-recorder';
 import { describeError } from './describe-error';
 import { CreateState, PaymentOrder } from './payment.entity';
 import type { CreateRemotePaymentInput } from './payment.input';
@@ -25,8 +26,6 @@ export interface CreationOptions {
 }
 
 const WAIT_STEP_MS = 50;
-/** Tries at recording Cashii's id before giving up (100 ms, then 200 ms apart). */
-const RECORD_ATTEMPTS = 3;
 
 export class PaymentCreator {
   /** Creates in flight in this process, by record id: duplicates await them instead of polling. */
@@ -35,6 +34,7 @@ export class PaymentCreator {
   constructor(
     private readonly repository: PaymentRepository,
     private readonly cashii: CashiiClient,
+    private readonly recorder: CreateRecorder,
     private readonly options: CreationOptions,
     private readonly log: Logger,
   ) {}
@@ -73,7 +73,10 @@ export class PaymentCreator {
     while (record) {
       const state = record.createState;
       if (state === CreateState.CREATED) return record;
-      if (state === CreateState.FAILED || state === CreateState.UNKNOWN) {
+      if (this.recorder.has(record.id)) {
+        // Cashii created it and its id waits in the journal: record that id, never create again.
+        await this.recorder.flush(record.id);
+      } else if (state === CreateState.FAILED || state === CreateState.UNKNOWN) {
         // A duplicate that waited for the first attempt shares its failure; only a later retry sends again.
         if (waited) throw upstreamUnavailable(true);
         if (await this.repository.claimCreateRetry(record.id, state, new Date())) {
@@ -84,14 +87,24 @@ export class PaymentCreator {
           return this.sends.run(record.id, () => this.send(claimed));
         }
       } else {
-        waited = true;
         const local = this.sends.get(record.id);
-        if (local) await local.catch(() => undefined);
-        else if (Date.now() > deadline) throw upstreamUnavailable(true, 'The payment is still being created, please try again');
-        else {
-          // A SENDING record this old belongs to a process that died mid-call.
-          await this.repository.expireSending(new Date(Date.now() - this.options.cashiiTimeoutMs * 2), new Date(), record.id);
-          await sleep(WAIT_STEP_MS);
+        if (local) {
+          waited = true;
+          await local.catch(() => undefined);
+        } else if (Date.now() > deadline) {
+          throw upstreamUnavailable(true, 'The payment is still being created, please try again');
+        } else {
+          // A SENDING record this old belongs to a process that died mid-call: it becomes UNKNOWN and
+          // this request retries it at once. A younger one may be another replica's live call: wait.
+          const expired = await this.repository.expireSending(
+            new Date(Date.now() - this.options.cashiiTimeoutMs * 2),
+            new Date(),
+            record.id,
+          );
+          if (expired === 0) {
+            waited = true;
+            await sleep(WAIT_STEP_MS);
+          }
         }
       }
       record = await this.repository.findById(record.id);
@@ -120,21 +133,8 @@ export class PaymentCreator {
 
     const at = new Date();
     const nextCheckAt = new Date(at.getTime() + this.options.firstCheckDelayMs);
-    // Cashii has the payment now: losing its id would orphan it, so a failing write is tried again.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.repository.markCreated(record.id, cashiiId, at, nextCheckAt);
-        break;
-      } catch (error) {
-        if (attempt < RECORD_ATTEMPTS) {
-          await sleep(WAIT_STEP_MS * 2 ** attempt);
-          continue;
-        }
-        // Keep both ids in the log so the payment can be recovered by hand.
-        this.log.error({ orderRef: record.id, cashiiId, err: describeError(error) }, 'Cashii created a payment that could not be recorded');
-        throw error;
-      }
-    }
+    // Cashii has the payment now: the recorder never loses its id (retries, then the journal).
+    await this.recorder.record(record.id, cashiiId, at);
     this.log.info({ orderRef: record.id, cashiiId, amount: record.amount, currency: record.currency }, 'payment created');
     return Object.assign(new PaymentOrder(), record, {
       cashiiId,

@@ -36,17 +36,25 @@ export class PaymentRepository {
     return this.db.reader.findOne(PaymentOrder, { where: { ownerId, idempotencyKey } });
   }
 
-  /** Records Cashii's id once the create is confirmed, with the first event, in one transaction. */
-  markCreated(id: string, cashiiId: string, at: Date, nextCheckAt: Date | null): Promise<void> {
+  /**
+   * Records Cashii's id once the create is confirmed, with the first event, in one transaction.
+   * Idempotent (journal replays): `recorded` now, `already` held this very id, or `conflict` (the
+   * record holds another id, or is missing).
+   */
+  recordCreatedId(id: string, cashiiId: string, at: Date, nextCheckAt: Date | null): Promise<'recorded' | 'already' | 'conflict'> {
     return this.db.write(async (m) => {
-      // UNKNOWN too: a call that outlived the crash detector still brings Cashii's authoritative answer.
+      // UNKNOWN and FAILED too: a call that outlived the crash detector still brings Cashii's authoritative answer.
       const result = await m.update(
         PaymentOrder,
-        { id, createState: In([CreateState.SENDING, CreateState.UNKNOWN]) },
+        { id, createState: In([CreateState.SENDING, CreateState.UNKNOWN, CreateState.FAILED]) },
         { cashiiId, createState: CreateState.CREATED, updatedAt: at, verifiedAt: at, nextCheckAt },
       );
-      if (result.affected !== 1) throw new Error(`payment order ${id} was already settled`);
-      await this.insertEvent(m, id, null, PaymentStatus.PENDING, 'create', at);
+      if (result.affected === 1) {
+        await this.insertEvent(m, id, null, PaymentStatus.PENDING, 'create', at);
+        return 'recorded';
+      }
+      const current = await m.findOne(PaymentOrder, { where: { id } });
+      return current?.cashiiId === cashiiId ? 'already' : 'conflict';
     });
   }
 

@@ -7,6 +7,7 @@
  */
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { CreateRecorder } from './create-recorder';
 import type { PaymentSync } from './payment-sync';
 import type { PaymentRepository } from './payment.repository';
 import { PaymentStatus } from './payment-status';
@@ -27,6 +28,7 @@ export class Reconciler {
   constructor(
     private readonly repository: PaymentRepository,
     private readonly sync: PaymentSync,
+    private readonly recorder: Pick<CreateRecorder, 'replay'>,
     private readonly options: Config['reconciler'] & { cashiiTimeoutMs: number },
     private readonly log: Logger,
     private readonly onRun?: (report: ReconcileReport, backlog: number) => void,
@@ -68,6 +70,8 @@ export class Reconciler {
   private async pass(): Promise<ReconcileReport> {
     const now = new Date();
     const report: ReconcileReport = { claimed: 0, changed: 0, unreachable: 0, stale: 0, expiredCreates: 0 };
+    // Cashii ids journaled during a database outage go in first: their records must not be taken as crashed below.
+    await this.recorder.replay();
     // Creates still SENDING long after the Cashii deadline belong to a process that died mid-call.
     report.expiredCreates = await this.repository.expireSending(new Date(now.getTime() - this.options.cashiiTimeoutMs * 2), now);
     if (report.expiredCreates > 0) {

@@ -2,6 +2,9 @@
  * The process dying at the worst moments: SIGKILL in the middle of a Cashii create (then a restart
  * whose reconciler settles the record), and SIGTERM with a request in flight (it completes).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startSimulator, type RunningSimulator } from '../../src/sandbox/simulator';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../support/database';
 import { type ServerProcess, postGraphQL, spawnServer } from '../support/server-process';
@@ -44,15 +47,18 @@ describeEachDatabase('process faults', (target) => {
     NODE_ENV: 'test',
     PORT: '0',
     DATABASE_URL: database.url,
+    CREATE_JOURNAL_FILE: path.join(journalDir, 'cashii-created.journal'),
     ...cashiiEnv(simulator),
     CASHII_TIMEOUT_MS: '500',
     RECONCILER_INTERVAL_MS: '100',
     LOG_LEVEL: 'info',
   });
 
+  let journalDir: string;
   beforeEach(async () => {
     simulator = await startSimulator({ apiKey: TEST_CASHII_KEY });
     database = await createTestDatabase(target);
+    journalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashii-bff-journal-'));
   });
   afterEach(async () => {
     if (server && server.child.exitCode === null && server.child.signalCode === null) {
@@ -61,6 +67,7 @@ describeEachDatabase('process faults', (target) => {
     }
     await simulator.close();
     await database.drop();
+    fs.rmSync(journalDir, { recursive: true, force: true });
   });
 
   it('settles a create interrupted by SIGKILL after restart, and a retry with the key then succeeds', async () => {
@@ -78,11 +85,36 @@ describeEachDatabase('process faults', (target) => {
     server = spawnServer(env());
     const restarted = await server.ready();
     await until(async () => (await createStates(database.url))[0].createState === 'UNKNOWN');
-    expect(server.output()).toContain('creates interrupted mid-call marked UNKNOWN');
+    // SQLite: one process owns the file, so start-up marks them; PostgreSQL: the reconciler's time rule.
+    expect(server.output()).toContain(
+      target === 'sqlite' ? 'creates interrupted by the last shutdown marked UNKNOWN' : 'creates interrupted mid-call marked UNKNOWN',
+    );
 
     const retried = await postGraphQL(restarted, CREATE, { input });
     expect(retried.body.errors).toBeUndefined();
     expect(await createStates(database.url)).toEqual([{ createState: 'CREATED', cashiiId: retried.body.data.createRemotePayment.id }]);
+  });
+
+  it('lets the first retry of a key left SENDING by a killed process proceed at once after restart', async () => {
+    server = spawnServer({ ...env(), CASHII_TIMEOUT_MS: '5000' });
+    const url = await server.ready();
+    simulator.state.faults.push({ route: 'create', delayMs: 3000, afterCreate: true });
+    const input = validInput({ idempotencyKey: 'crash-2' });
+    const pending = postGraphQL(url, CREATE, { input }).catch((error: unknown) => error);
+    await until(() => simulator.state.stats.create === 1);
+    server.child.kill('SIGKILL');
+    await server.exited;
+    await pending;
+    // Longer than twice the restarted process's Cashii deadline: on PostgreSQL the time rule then applies.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+
+    server = spawnServer({ ...env(), RECONCILER_ENABLED: 'false' });
+    const restarted = await server.ready();
+    const retried = await postGraphQL(restarted, CREATE, { input });
+    expect(retried.body.errors).toBeUndefined();
+    expect(simulator.state.stats.create).toBe(2);
+    const states = await createStates(database.url);
+    expect(states).toEqual([{ createState: 'CREATED', cashiiId: retried.body.data.createRemotePayment.id }]);
   });
 
   it('finishes a request in flight when SIGTERM arrives, then exits 0', async () => {

@@ -91,7 +91,8 @@ describeEachDatabase('Cashii faults', (target) => {
   });
 
   it("keeps Cashii's id when the database fails once while recording it", async () => {
-    const markCreated = jest.spyOn(PaymentRepository.prototype, 'markCreated').mockRejectedValueOnce(new Error('database is locked'));
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    const markCreated = jest.spyOn(PaymentRepository.prototype, 'recordCreatedId').mockRejectedValueOnce(busy);
     try {
       const response = await stack.gql(CREATE, { input: validInput() });
       expect(response.body.errors).toBeUndefined();

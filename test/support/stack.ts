@@ -2,6 +2,9 @@
  * Starts the real thing for integration tests: the Cashii simulator on port 0 and the BFF on
  * port 0 over a fresh database, talking real HTTP. Log lines are captured for assertions.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { SignJWT } from 'jose';
 import { startApp, type RunningApp } from '../../src/app';
@@ -64,6 +67,8 @@ export interface TestStack {
 export async function startStack(target: DbTarget, env: Record<string, string> = {}): Promise<TestStack> {
   const simulator = await startSimulator({ apiKey: TEST_CASHII_KEY });
   const database = await createTestDatabase(target);
+  // Each stack its own create journal (the default for PostgreSQL is data/ in the working folder).
+  const journalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashii-bff-journal-'));
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -75,6 +80,7 @@ export async function startStack(target: DbTarget, env: Record<string, string> =
     NODE_ENV: 'test',
     PORT: '0',
     DATABASE_URL: database.url,
+    CREATE_JOURNAL_FILE: path.join(journalDir, 'cashii-created.journal'),
     ...cashiiEnv(simulator),
     CASHII_TIMEOUT_MS: '1500',
     RATE_LIMIT_CREATE_PER_VIEWER: '100000',
@@ -129,6 +135,7 @@ export async function startStack(target: DbTarget, env: Record<string, string> =
       await app.close();
       await simulator.close();
       await database.drop();
+      fs.rmSync(journalDir, { recursive: true, force: true });
     },
   };
 }
