@@ -15,6 +15,19 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly database: DatabaseConfig;
+  /** How writes behave when the database cannot take them (full disk, a lock, an outage). */
+  readonly storage: {
+    /** Longest the event loop may block on a SQLite lock held by another process (SQLite's busy_timeout). */
+    readonly busyTimeoutMs: number;
+    /** A write waits this long in all for the database lock (without blocking), then fails with STORAGE_UNAVAILABLE. */
+    readonly lockWaitMs: number;
+    /** A create waits this long for Cashii's id to be recorded before answering STORAGE_UNAVAILABLE (retryable). */
+    readonly recordWaitMs: number;
+    /** Cashii's id is retried into the database this long before only the journal (and later passes) hold it. */
+    readonly recordWindowMs: number;
+    /** Append-only, fsynced file where Cashii ids wait while the database cannot take them; replayed at start. */
+    readonly journalFile: string;
+  };
   readonly cashii: {
     /** Base URL of Cashii's API, without `/api/v1`. Replaced by the simulator's URL when it runs. */
     readonly apiBaseUrl: string;
@@ -119,6 +132,12 @@ export class ConfigError extends Error {
 type Env = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_SQLITE_FILE = path.join('data', 'cashii-bff.sqlite');
+
+/** Beside the SQLite file (one process owns both); under data/ for PostgreSQL or an in-memory database. */
+function defaultJournalFile(database: DatabaseConfig): string {
+  const dir = database.kind === 'sqlite' && database.file !== ':memory:' ? path.dirname(database.file) : 'data';
+  return path.join(dir, 'cashii-created.journal');
+}
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Reads and validates the configuration from `env` (normally `process.env`). Throws `ConfigError` naming every bad key. */
@@ -168,12 +187,20 @@ export function loadConfig(env: Env = process.env): Config {
     if (!/^[A-Z]{3}$/.test(currency)) problems.push(`ALLOWED_CURRENCIES: "${currency}" is not a three-letter upper-case code`);
   }
 
+  const database = parseDatabaseUrl(read.string('DATABASE_URL', `sqlite:${DEFAULT_SQLITE_FILE}`), problems);
   const config: Config = {
     nodeEnv,
     production,
     host: read.string('HOST', production ? '0.0.0.0' : '127.0.0.1'),
     port: read.int('PORT', 4000, 0, 65535),
-    database: parseDatabaseUrl(read.string('DATABASE_URL', `sqlite:${DEFAULT_SQLITE_FILE}`), problems),
+    database,
+    storage: {
+      busyTimeoutMs: read.int('DATABASE_BUSY_TIMEOUT_MS', 10, 0, 1000),
+      lockWaitMs: read.int('DATABASE_LOCK_WAIT_MS', 500, 0, 60_000),
+      recordWaitMs: read.int('CREATE_RECORD_WAIT_MS', 2000, 0, 60_000),
+      recordWindowMs: read.int('CREATE_RECORD_WINDOW_MS', 30_000, 0, 3_600_000),
+      journalFile: read.string('CREATE_JOURNAL_FILE', defaultJournalFile(database)),
+    },
     cashii: {
       apiBaseUrl,
       apiKey,
@@ -367,5 +394,37 @@ class EnvReader {
       .split(',')
       .map((item) => item.trim())
       .filter((item) => item !== '');
+  }
+}
+
+/**
+ * Every configured secret as it may appear in text, for the logger to scrub from every line: the
+ * Cashii key, the JWT secret, the metrics token, and the database and Redis passwords (as written
+ * in their URLs and percent-decoded).
+ */
+export function secretsOf(config: Config): string[] {
+  const secrets = [config.cashii.apiKey, config.metricsToken, config.auth.mode === 'jwt' ? config.auth.secret : null];
+  for (const url of [config.database.kind === 'postgres' ? config.database.url : null, config.rateLimit.redisUrl]) {
+    if (url !== null) secrets.push(...urlPasswords(url));
+  }
+  return [...new Set(secrets.filter((secret): secret is string => typeof secret === 'string' && secret !== ''))];
+}
+
+/** The password of a connection URL (`user:pass@`, or a `password` parameter), raw and decoded. */
+function urlPasswords(value: string): string[] {
+  try {
+    const url = new URL(value);
+    const raw = [url.password, url.searchParams.get('password') ?? ''].filter((password) => password !== '');
+    return raw.flatMap((password) => [password, safeDecode(password)]);
+  } catch {
+    return [];
+  }
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
   }
 }
