@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { OperationTypeNode, getOperationAST, parse } from 'graphql';
 import type { GraphQLContext } from '../graphql/context';
 import type { Logger } from '../logger';
 import type { TrustedDocuments } from '../graphql/trusted-documents';
@@ -13,8 +14,8 @@ import type { Metrics } from '../observability/metrics';
 export interface HttpServerOptions {
   apollo: ApolloServer<GraphQLContext>;
   context: (req: IncomingMessage) => Promise<GraphQLContext>;
-  /** Whether this instance should get traffic: database reachable, migrations applied, not draining. */
-  ready: () => Promise<boolean>;
+  /** Whether this instance should get traffic: writes commit, migrations applied, not draining. */
+  ready: () => Promise<Readiness>;
   metrics: Metrics;
   trusted: TrustedDocuments;
   /** Bearer token that /metrics requires, if any. */
@@ -23,8 +24,21 @@ export interface HttpServerOptions {
   log: Logger;
 }
 
+/** The answer of /readyz: `reason` says what keeps the instance out of traffic. */
+export interface Readiness {
+  ready: boolean;
+  reason?: string;
+  [detail: string]: unknown;
+}
+
 /** Routes with their own metric label; everything else is counted as `other`. */
 const ROUTES = new Set(['/graphql', '/livez', '/readyz', '/healthz', '/metrics']);
+
+/** Refuses malformed UTF-8 instead of turning it into U+FFFD; a BOM is kept, so JSON.parse still refuses it as before. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** How long the rest of a refused body is read and thrown away, so a client still sending it gets the answer. */
+const DISCARD_MS = 5_000;
 
 class HttpError extends Error {
   constructor(
@@ -70,8 +84,11 @@ export async function listen(server: Server, port: number, host: string): Promis
 
 async function handle(options: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  if (url.pathname === '/livez') return sendStatus(res, true);
-  if (url.pathname === '/readyz' || url.pathname === '/healthz') return sendStatus(res, await options.ready().catch(() => false));
+  if (url.pathname === '/livez') return sendStatus(res, { ready: true });
+  if (url.pathname === '/readyz' || url.pathname === '/healthz') {
+    const readiness = await options.ready().catch((): Readiness => ({ ready: false, reason: 'the readiness check failed' }));
+    return sendStatus(res, readiness);
+  }
   if (url.pathname === '/metrics') {
     if (options.metricsToken !== null && req.headers.authorization !== `Bearer ${options.metricsToken}`) {
       return sendError(res, 401, 'Metrics need the metrics token', 'UNAUTHENTICATED');
@@ -93,6 +110,9 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     const trusted = options.trusted.resolve(body);
     if (!trusted.ok) return sendError(res, 400, trusted.message, 'TRUSTED_DOCUMENT_REQUIRED');
     body = trusted.body;
+    if (isSubscription(body)) {
+      return sendError(res, 400, 'Subscriptions are served over a WebSocket (graphql-ws) at /graphql, not over HTTP POST');
+    }
   } else if (url.searchParams.has('query') || url.searchParams.has('extensions')) {
     const trusted = options.trusted.resolve(searchAsBody(url.searchParams));
     if (!trusted.ok) return sendError(res, 400, trusted.message, 'TRUSTED_DOCUMENT_REQUIRED');
@@ -136,6 +156,7 @@ function readText(req: IncomingMessage, limit: number): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        chunks.length = 0;
         req.removeAllListeners('data');
         req.resume();
         reject(new HttpError(413, `Request body is larger than ${limit} bytes`));
@@ -143,9 +164,31 @@ function readText(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    req.once('end', () => {
+      try {
+        resolve(UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+      } catch {
+        reject(new HttpError(400, 'Request body is not valid UTF-8'));
+      }
+    });
     req.once('error', reject);
   });
+}
+
+/**
+ * Whether the operation a POST body selects is a subscription. Those run over graphql-ws only:
+ * Apollo would execute one as a query, without its event stream, and fail with an internal error.
+ * Only documents that mention the keyword are parsed here, so other requests pay nothing extra.
+ */
+function isSubscription(body: unknown): boolean {
+  const { query, operationName } = (body ?? {}) as { query?: unknown; operationName?: unknown };
+  if (typeof query !== 'string' || !query.includes('subscription')) return false;
+  try {
+    const operation = getOperationAST(parse(query, { noLocation: true }), typeof operationName === 'string' ? operationName : undefined);
+    return operation?.operation === OperationTypeNode.SUBSCRIPTION;
+  } catch {
+    return false; // not a valid document: Apollo answers with the parse error
+  }
 }
 
 function pathOf(url: string | undefined): string {
@@ -153,9 +196,9 @@ function pathOf(url: string | undefined): string {
   return (end >= 0 ? url!.slice(0, end) : url) ?? '/';
 }
 
-function sendStatus(res: ServerResponse, ok: boolean): void {
-  res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
+function sendStatus(res: ServerResponse, { ready, ...details }: Readiness): void {
+  res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify({ status: ready ? 'ok' : 'unavailable', ...details }));
 }
 
 /** A GET request's parameters in the shape of a POST body (for the trusted-document check). */
@@ -178,10 +221,29 @@ function sendError(res: ServerResponse, status: number, message: string, errorCo
     errorCode ??
     (status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 400 ? 'BAD_REQUEST' : status === 404 ? 'NOT_FOUND' : 'INTERNAL_SERVER_ERROR');
   const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  const closing = status === 413;
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
-    connection: status === 413 ? 'close' : 'keep-alive',
+    connection: closing ? 'close' : 'keep-alive',
   });
+  if (closing && !res.req.complete) return endAfterDiscarding(res, body);
   res.end(body);
+}
+
+/**
+ * Sends `body` at once but ends the response, which closes the connection, only when the client
+ * has stopped sending or after DISCARD_MS. A socket closed while request bytes still arrive
+ * answers them with a reset, and a client busy writing then sees EPIPE instead of the answer.
+ */
+function endAfterDiscarding(res: ServerResponse, body: string): void {
+  const end = () => {
+    clearTimeout(timer);
+    res.end();
+  };
+  const timer = setTimeout(end, DISCARD_MS).unref();
+  res.once('close', () => clearTimeout(timer));
+  res.req.once('end', end);
+  res.req.resume();
+  res.write(body);
 }

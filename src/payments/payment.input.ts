@@ -2,7 +2,7 @@
 import { IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateBy } from 'class-validator';
 import { GraphQLJSONObject, GraphQLSafeInt } from 'graphql-scalars';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
-import { hasControlOrBrokenText, jsonDepth } from '../common/text';
+import { type JsonProblem, hasControlOrBrokenText, jsonProblem } from '../common/text';
 
 export const PAYMENT_ID_PATTERN = /^[0-9]{16}$/;
 /** 1-255 printable ASCII characters, not starting or ending with a space. */
@@ -11,27 +11,44 @@ const REFERENCE_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 export const NOTE_MAX_LENGTH = 500;
 export const METADATA_MAX_BYTES = 8 * 1024;
 export const METADATA_MAX_DEPTH = 5;
+/**
+ * Every key or array item costs at least 2 bytes serialised (`0,`), so more than this many cannot
+ * fit in METADATA_MAX_BYTES anyway: the cap adds no rule, it only stops the walk early.
+ */
+const METADATA_MAX_ENTRIES = METADATA_MAX_BYTES / 2;
 
-/** Rejects control characters and broken UTF-16 (lone surrogates). */
+/** Rejects control characters (bidirectional overrides and isolates included) and broken UTF-16 (lone surrogates). */
 function CleanText(): PropertyDecorator {
   return ValidateBy({
     name: 'cleanText',
     validator: {
       validate: (value: unknown) => typeof value !== 'string' || !hasControlOrBrokenText(value),
-      defaultMessage: (args) => `${args?.property} must not contain control characters or broken Unicode`,
+      defaultMessage: (args) =>
+        `${args?.property} must not contain control characters (bidirectional overrides and isolates included) or broken Unicode`,
     },
   });
 }
 
-/** Bounds the serialised size and nesting of a JSON object, and refuses prototype keys. */
+const METADATA_LIMITS = { maxDepth: METADATA_MAX_DEPTH, maxEntries: METADATA_MAX_ENTRIES };
+
+/** What is wrong with a metadata value, or null. The shape is walked (without recursion) before JSON.stringify may run. */
+function metadataProblem(value: unknown): JsonProblem | 'too-large' | null {
+  if (value == null) return null;
+  const problem = jsonProblem(value, METADATA_LIMITS);
+  if (problem) return problem;
+  return Buffer.byteLength(JSON.stringify(value)) > METADATA_MAX_BYTES ? 'too-large' : null;
+}
+
+/** Bounds the serialised size, nesting and numbers of a JSON object, and refuses prototype keys. */
 function BoundedJsonObject(): PropertyDecorator {
   return ValidateBy({
     name: 'boundedJsonObject',
     validator: {
-      validate: (value: unknown) =>
-        value == null || (Buffer.byteLength(JSON.stringify(value)) <= METADATA_MAX_BYTES && jsonDepth(value) <= METADATA_MAX_DEPTH),
-      defaultMessage: () =>
-        `metadata must be a JSON object of at most ${METADATA_MAX_BYTES} bytes and depth ${METADATA_MAX_DEPTH}, without __proto__, constructor or prototype keys`,
+      validate: (value: unknown) => metadataProblem(value) === null,
+      defaultMessage: (args) =>
+        metadataProblem(args?.value) === 'unsafe-number'
+          ? `metadata numbers must be finite and within ±${Number.MAX_SAFE_INTEGER} (send bigger ones as strings)`
+          : `metadata must be a JSON object of at most ${METADATA_MAX_BYTES} bytes and depth ${METADATA_MAX_DEPTH}, without __proto__, constructor or prototype keys`,
     },
   });
 }
