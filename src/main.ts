@@ -1,6 +1,6 @@
 /** Boots the BFF: configuration, then the app; exits non-zero with a clear message when it cannot start. */
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, secretsOf } from './config';
 import { startApp } from './app';
 import { createLogger } from './logger';
 
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, secretsOf(config));
   const app = await startApp(config, log);
 
   let stopping = false;

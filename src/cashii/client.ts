@@ -1,7 +1,8 @@
 /**
  * Typed client for Cashii's Remote Payments API. Knows nothing about GraphQL or the database.
  * Every call has a deadline; GETs are retried (at most twice, jittered, honouring Retry-After);
- * the create POST is never retried because Cashii documents no idempotency.
+ * the create POST is never retried because Cashii documents no idempotency. Redirects are never
+ * followed: a 3xx is a bad answer.
  */
 import { type CircuitBreaker, CashiiCircuitOpenError } from './breaker';
 import { CashiiBadResponseError, CashiiError, CashiiRateLimitedError, CashiiUnavailableError, errorForStatus } from './errors';
@@ -118,11 +119,25 @@ export class CashiiClient {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body,
+        // Cashii never redirects its API: a 3xx is a misconfigured URL or someone in between, and
+        // following it would hand the request (a POST turned into a GET by a 302) to another host.
+        redirect: 'manual',
         signal: AbortSignal.timeout(remaining),
       });
       text = await response.text();
     } catch (error) {
       throw networkError(error);
+    }
+    if (response.status >= 300 && response.status <= 399) {
+      // A bad answer with outcome "unknown", not "not created": a 302/303 after a POST is how a
+      // server says "done, the result is over there", so Cashii (or a proxy) may have created the
+      // payment. Marking it FAILED would invite a silent resend and a double payment.
+      const location = response.headers.get('location') ?? '(none)';
+      throw new CashiiBadResponseError(
+        `Cashii answered with a redirect (HTTP ${response.status}), which is never followed`,
+        response.status,
+        `location: ${location.slice(0, 200)}; body: ${text.slice(0, 300)}`,
+      );
     }
     if (response.status < 200 || response.status > 299) {
       throw errorForStatus(response.status, text, parseRetryAfter(response.headers.get('retry-after')));

@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { type Scheduled, runAt } from '../common/run-at';
 import type { GraphQLContext, Viewer } from '../graphql/context';
 import type { TrustedDocuments } from '../graphql/trusted-documents';
 
@@ -26,7 +27,7 @@ type ConnectionExtra = {
   viewer?: Viewer;
   /** Ids of this connection's running subscriptions. */
   active?: Set<string>;
-  expiry?: NodeJS.Timeout;
+  expiry?: Scheduled;
 };
 
 export function attachSubscriptions(server: Server, options: SubscriptionServerOptions): { close(): Promise<void> } {
@@ -51,14 +52,14 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
         ctx.extra.active = new Set();
         const expiresAt = ctx.extra.viewer.expiresAt;
         if (expiresAt !== undefined) {
-          // A token is only good until it expires: the connection is too.
-          ctx.extra.expiry = setTimeout(() => ctx.extra.socket.close(4403, 'Token expired'), Math.max(0, expiresAt - Date.now()));
-          ctx.extra.expiry.unref();
+          // A token is only good until it expires: the connection is too. runAt, not setTimeout: a token
+          // valid for more than ~24.8 days would overflow one timer and close the connection at once.
+          ctx.extra.expiry = runAt(expiresAt, () => ctx.extra.socket.close(4403, 'Token expired'));
         }
         return true;
       },
-      onDisconnect: (ctx) => clearTimeout(ctx.extra.expiry),
-      onClose: (ctx) => clearTimeout(ctx.extra.expiry),
+      onDisconnect: (ctx) => ctx.extra.expiry?.cancel(),
+      onClose: (ctx) => ctx.extra.expiry?.cancel(),
       onComplete: (ctx, id) => void ctx.extra.active?.delete(id),
       onSubscribe: (ctx, id, payload) => {
         const active = ctx.extra.active!;

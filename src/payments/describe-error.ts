@@ -1,10 +1,15 @@
 /** A log-safe description of an error: its class and kind, never a stack or a secret. */
 import { CashiiError } from '../cashii';
+import { scrubSecrets } from '../logger';
 
-/** Upstream bodies are logged for diagnosis, cut short and with anything key- or token-like masked. */
+/**
+ * Upstream bodies are logged for diagnosis, cut short and with anything key- or token-like masked.
+ * The configured secrets go first, whole: a cut or a pattern below could split one (a key with a
+ * `-` or a `"` in it), and the logger's own scrub would then miss the half left over.
+ */
 export function redactBody(body: string | undefined): string | undefined {
   if (body === undefined) return undefined;
-  return body
+  return scrubSecrets(body)
     .slice(0, 300)
     .replace(/(bearer\s+)[^\s"']+/gi, '$1[redacted]')
     .replace(/("(?:[a-z_]*key|token|secret|authorization|password)"\s*:\s*)"[^"]*"/gi, '$1"[redacted]"')
