@@ -2,6 +2,7 @@
  * Builds the TypeORM DataSource for SQLite (the embedded default) or PostgreSQL. Schema changes are
  * migrations, run at start; `synchronize` stays off.
  */
+import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
@@ -46,6 +47,7 @@ export async function openDatabase(database: DatabaseConfig, busyTimeoutMs = DEF
   }
   const dataSource = new DataSource(dataSourceOptions(database, busyTimeoutMs));
   await dataSource.initialize();
+  if (database.kind === 'postgres') guardPoolClients(dataSource);
   try {
     await migrate(dataSource);
   } catch (error) {
@@ -53,6 +55,16 @@ export async function openDatabase(database: DatabaseConfig, busyTimeoutMs = DEF
     throw error;
   }
   return dataSource;
+}
+
+/**
+ * A pooled pg client whose connection is cut (pg_terminate_backend, a restart) can emit 'error'
+ * when neither TypeORM nor the pool listens, and an unheard 'error' ends the process. Every client
+ * gets a listener of its own; the failure itself reaches whoever was querying.
+ */
+function guardPoolClients(dataSource: DataSource): void {
+  const pool = (dataSource.driver as unknown as { master?: EventEmitter }).master;
+  pool?.on('connect', (client: EventEmitter) => client.on('error', () => undefined));
 }
 
 /** Any 64-bit number unique to this application: the advisory lock key of its migrations. */

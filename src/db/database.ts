@@ -140,19 +140,19 @@ export class Database {
     return result;
   }
 
-  /** BEGIN IMMEDIATE takes the write lock up front; a lock held elsewhere is waited for with timers, never inside SQLite. */
+  /**
+   * BEGIN IMMEDIATE takes the write lock up front. A lock held elsewhere is waited for with timers,
+   * never inside SQLite: the attempt runs with busy_timeout 0 (reads keep the connection's short one).
+   */
   private async beginImmediate(handle: BetterSqlite3.Database, deadline: number): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      try {
-        handle.exec('BEGIN IMMEDIATE');
-        return;
-      } catch (error) {
-        const code = storageFaultCode(error);
-        const busy = code !== null && /^SQLITE_(BUSY|LOCKED)/.test(code);
-        const left = deadline - Date.now();
-        if (!busy || left <= 0) throw this.failure(error);
-        await sleep(Math.min(left, LOCK_RETRY_MAX_MS, 2 ** attempt));
-      }
+      const error = tryBegin(handle);
+      if (error === null) return;
+      const code = storageFaultCode(error);
+      const busy = code !== null && /^SQLITE_(BUSY|LOCKED)/.test(code);
+      const left = deadline - Date.now();
+      if (!busy || left <= 0) throw this.failure(error);
+      await sleep(Math.min(left, LOCK_RETRY_MAX_MS, 2 ** attempt));
     }
   }
 
@@ -231,6 +231,20 @@ async function releasePostgres(runner: QueryRunner, error: unknown): Promise<voi
     else await runner.release();
   } catch {
     // Releasing a dead connection can fail too; the pool has dropped it either way.
+  }
+}
+
+/** One BEGIN IMMEDIATE that never waits inside SQLite; null when it took the lock. */
+function tryBegin(handle: BetterSqlite3.Database): unknown {
+  const busyTimeout = handle.pragma('busy_timeout', { simple: true }) as number;
+  handle.pragma('busy_timeout = 0');
+  try {
+    handle.exec('BEGIN IMMEDIATE');
+    return null;
+  } catch (error) {
+    return error;
+  } finally {
+    handle.pragma(`busy_timeout = ${busyTimeout}`);
   }
 }
 

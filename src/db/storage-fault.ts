@@ -41,7 +41,7 @@ const PG_FAULT_MESSAGE =
 
 /** The driver's error inside TypeORM's wrapper (QueryFailedError keeps it as `driverError`). */
 function driverErrorOf(error: unknown): unknown {
-  if (error !== null && typeof error === 'object' && 'driverError' in error) return (error).driverError;
+  if (error !== null && typeof error === 'object' && 'driverError' in error) return error.driverError;
   return error;
 }
 

@@ -6,6 +6,7 @@
  * runs never overlap.
  */
 import type { Config } from '../config';
+import { isStorageFault, storageFaultCode } from '../db/storage-fault';
 import type { Logger } from '../logger';
 import type { CreateRecorder } from './create-recorder';
 import type { PaymentSync } from './payment-sync';
@@ -61,7 +62,12 @@ export class Reconciler {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.runOnce()
-        .catch((error: unknown) => this.log.error({ err: error }, 'reconciler run failed'))
+        .catch((error: unknown) => {
+          // The database layer already reported the storage fault (once, at error level).
+          if (isStorageFault(error))
+            this.log.warn({ reason: storageFaultCode(error) }, 'reconciler run skipped: the database is unavailable');
+          else this.log.error({ err: error }, 'reconciler run failed');
+        })
         .finally(() => this.schedule());
     }, this.options.intervalMs);
     this.timer.unref();

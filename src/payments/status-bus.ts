@@ -72,13 +72,21 @@ export class PostgresStatusBus extends LocalStatusBus {
     client.on('notification', (message) => {
       if (message.channel === CHANNEL && message.payload) this.emitter.emit(message.payload);
     });
+    // A cut connection may emit several errors: only the first, on the live listener, starts one reconnect loop.
     client.on('error', (error) => {
+      if (this.listener !== client) return;
+      this.listener = null;
       this.log.error({ err: error.message }, 'status bus LISTEN connection lost; reconnecting');
       void client.end().catch(() => undefined);
       void this.reconnect();
     });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     this.listener = client;
   }
 
