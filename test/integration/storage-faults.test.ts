@@ -118,8 +118,8 @@ describe('storage faults on SQLite', () => {
       const fault: Fault = {
         name: 'sqlite-disk-full',
         durationMs: 3000,
-        start: async () => fillDisk(filler),
-        stop: async () => fs.rmSync(filler, { force: true }),
+        start: () => fillDisk(filler),
+        stop: () => fs.rmSync(filler, { force: true }),
       };
       const report = await runStorageFault(env, fault);
       expect(report.errors.fault.STORAGE_UNAVAILABLE ?? 0).toBeGreaterThan(0);
@@ -139,8 +139,8 @@ describe('storage faults on SQLite', () => {
         durationMs: 3000,
         // Every write past the first byte of any file fails with EFBIG: the WAL cannot take a frame.
         // Only the soft limit moves (lowering the hard one could not be undone without CAP_SYS_RESOURCE).
-        start: async (server) => void limit(server.child.pid!, '1:'),
-        stop: async (server) => void limit(server.child.pid!, 'unlimited:'),
+        start: (server) => void limit(server.child.pid!, '1:'),
+        stop: (server) => void limit(server.child.pid!, 'unlimited:'),
       };
       const report = await runStorageFault(env, fault);
       expect(report.errors.fault.STORAGE_UNAVAILABLE ?? 0).toBeGreaterThan(0);
@@ -155,11 +155,11 @@ describe('storage faults on SQLite', () => {
     const fault: Fault = {
       name: 'sqlite-outside-lock',
       durationMs: 10_000,
-      start: async () => {
+      start: () => {
         holder = new Sqlite(file, { timeout: 5000 });
         holder.exec('BEGIN EXCLUSIVE');
       },
-      stop: async () => {
+      stop: () => {
         holder?.exec('COMMIT');
         holder?.close();
       },
@@ -209,7 +209,7 @@ describe('storage faults on SQLite', () => {
     const fault: Fault = {
       name: 'postgres-killed',
       durationMs: 3000,
-      start: async () => {
+      start: () => {
         killing = true;
         killer = (async () => {
           const admin = new Client({ connectionString: POSTGRES_URL });

@@ -15,8 +15,8 @@ import { CREATE, validInput } from './stack';
 
 export interface Fault {
   name: string;
-  start(server: ServerProcess): Promise<void>;
-  stop(server: ServerProcess): Promise<void>;
+  start(server: ServerProcess): void | Promise<void>;
+  stop(server: ServerProcess): void | Promise<void>;
   durationMs: number;
 }
 
