@@ -17,7 +17,7 @@ import { TrustedDocuments } from './graphql/trusted-documents';
 import { createHttpServer, listen } from './http/server';
 import { attachSubscriptions } from './http/subscriptions';
 import type { Logger } from './logger';
-import type { Reconciler } from './payments/reconciler';
+import type { Reconciler } from './payments/core/reconciler';
 import { type RunningSimulator, startSimulator } from './sandbox/simulator';
 import { createServices } from './services';
 

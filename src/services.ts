@@ -15,16 +15,16 @@ import { buildAppSchema } from './graphql/schema';
 import { createValidator } from './graphql/validation';
 import type { Logger } from './logger';
 import { Metrics } from './observability/metrics';
-import { CreateJournal } from './payments/create-journal';
-import { CreateRecorder } from './payments/create-recorder';
-import { PaymentCreator } from './payments/payment-creation';
-import { PaymentPolicy } from './payments/payment-policy';
-import { PaymentSync } from './payments/payment-sync';
-import { createPaymentLoaders } from './payments/payment.loader';
-import { PaymentRepository } from './payments/payment.repository';
-import { PaymentService } from './payments/payment.service';
-import { Reconciler } from './payments/reconciler';
-import { LocalStatusBus, PostgresStatusBus, type StatusBus } from './payments/status-bus';
+import { CreateJournal } from './payments/core/create-journal';
+import { CreateRecorder } from './payments/core/create-recorder';
+import { PaymentCreator } from './payments/core/payment-creator';
+import { PaymentPolicy } from './payments/core/payment-policy';
+import { PaymentSync } from './payments/core/payment-sync';
+import { createPaymentLoaders } from './payments/store/payment.loader';
+import { PaymentRepository } from './payments/store/payment.repository';
+import { PaymentService } from './payments/core/payment.service';
+import { Reconciler } from './payments/core/reconciler';
+import { LocalStatusBus, PostgresStatusBus, type StatusBus } from './messaging/status-bus';
 import {
   ConfirmReturnLimits,
   CreatePaymentLimits,

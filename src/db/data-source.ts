@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config';
-import { PaymentEventRecord } from '../payments/payment-event.entity';
-import { PaymentOrder } from '../payments/payment.entity';
-import { CreatePaymentOrders1764150000000 } from './migrations/1764150000000-CreatePaymentOrders';
-import { PaymentLifecycle1764160000000 } from './migrations/1764160000000-PaymentLifecycle';
+import { PaymentEventRecord } from '../payments/store/payment-event.entity';
+import { PaymentOrder } from '../payments/store/payment.entity';
+import { CreatePaymentOrders1764150000000 } from '../payments/store/migrations/1764150000000-CreatePaymentOrders';
+import { PaymentLifecycle1764160000000 } from '../payments/store/migrations/1764160000000-PaymentLifecycle';
 import { StorageProbe1764170000000 } from './migrations/1764170000000-StorageProbe';
 
 export const ENTITIES = [PaymentOrder, PaymentEventRecord];

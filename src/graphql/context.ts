@@ -1,6 +1,6 @@
 /** What every resolver gets: the viewer, the services, and this request's DataLoaders. */
-import type { PaymentLoaders } from '../payments/payment.loader';
-import type { PaymentService } from '../payments/payment.service';
+import type { PaymentLoaders } from '../payments/store/payment.loader';
+import type { PaymentService } from '../payments/core/payment.service';
 import type { ConfirmReturnLimits, CreatePaymentLimits } from '../rate-limit/rate-limiter';
 
 export interface Viewer {

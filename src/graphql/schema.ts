@@ -1,7 +1,7 @@
 /** Builds the executable schema from the resolver classes. */
 import type { GraphQLSchema } from 'graphql';
 import { type PubSub, type ValidatorFn, buildSchema } from 'type-graphql';
-import { PaymentResolver } from '../payments/payment.resolver';
+import { PaymentResolver } from '../payments/api/payment.resolver';
 
 export const RESOLVERS = [PaymentResolver] as const;
 

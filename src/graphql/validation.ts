@@ -6,8 +6,8 @@
 import { type ValidationError, validate } from 'class-validator';
 import type { ValidatorFn } from 'type-graphql';
 import { badInput } from '../common/errors';
-import type { PaymentPolicy } from '../payments/payment-policy';
-import { CreateRemotePaymentInput } from '../payments/payment.input';
+import type { PaymentPolicy } from '../payments/core/payment-policy';
+import { CreateRemotePaymentInput } from '../payments/api/payment.input';
 
 export function createValidator(policy: PaymentPolicy): ValidatorFn {
   return async (argValue) => {

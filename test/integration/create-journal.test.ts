@@ -41,7 +41,10 @@ async function outageFor(database: TestDatabase): Promise<Outage> {
         holder = null;
         return Promise.resolve();
       },
-      close: () => Promise.resolve(holder?.close()),
+      close: () => {
+        holder?.close();
+        return Promise.resolve();
+      },
     };
   }
   const proxy: TcpProxy = await startTcpProxy('127.0.0.1', Number(new URL(POSTGRES_URL!).port || 5432));

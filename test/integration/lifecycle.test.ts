@@ -6,9 +6,9 @@
 import { CashiiClient } from '../../src/cashii';
 import { Database } from '../../src/db/database';
 import { createLogger } from '../../src/logger';
-import { PaymentSync } from '../../src/payments/payment-sync';
-import { PaymentOrder } from '../../src/payments/payment.entity';
-import { PaymentRepository } from '../../src/payments/payment.repository';
+import { PaymentSync } from '../../src/payments/core/payment-sync';
+import { PaymentOrder } from '../../src/payments/store/payment.entity';
+import { PaymentRepository } from '../../src/payments/store/payment.repository';
 import { describeEachDatabase } from '../support/database';
 import { expectInvariants, expectNothingLeaked } from '../support/invariants';
 import {

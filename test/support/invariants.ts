@@ -4,9 +4,9 @@
  * without a confirmed create claims nothing.
  */
 import type { DataSource } from 'typeorm';
-import { PaymentEventRecord } from '../../src/payments/payment-event.entity';
-import { CreateState, PaymentOrder } from '../../src/payments/payment.entity';
-import { PaymentStatus, canTransition } from '../../src/payments/payment-status';
+import { PaymentEventRecord } from '../../src/payments/store/payment-event.entity';
+import { CreateState, PaymentOrder } from '../../src/payments/store/payment.entity';
+import { PaymentStatus, canTransition } from '../../src/payments/core/payment-status';
 import type { RunningSimulator } from '../../src/sandbox/simulator';
 
 export async function expectInvariants(dataSource: DataSource, simulator: RunningSimulator): Promise<void> {

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { CashiiInvalidRequestError } from '../../src/cashii';
 import { loadConfig, secretsOf } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { describeError } from '../../src/payments/describe-error';
+import { describeError } from '../../src/payments/core/describe-error';
 
 /** A logger at `trace` whose lines are collected. */
 function capture(secrets: readonly string[]) {

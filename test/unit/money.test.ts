@@ -1,4 +1,4 @@
-import { currencyExponent, displayAmount, formatAmount, toDecimalString } from '../../src/payments/money';
+import { currencyExponent, displayAmount, formatAmount, toDecimalString } from '../../src/payments/core/money';
 
 describe('money for people', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { PaymentStatus as S, canTransition, isFinal, pathBetween } from '../../src/payments/payment-status';
+import { PaymentStatus as S, canTransition, isFinal, pathBetween } from '../../src/payments/core/payment-status';
 
 describe('payment state machine', () => {
   it.each([

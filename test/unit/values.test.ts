@@ -1,10 +1,10 @@
 import { toSafeInteger } from '../../src/db/transformers';
 import { coercionField } from '../../src/graphql/format-error';
-import { redactBody } from '../../src/payments/describe-error';
+import { redactBody } from '../../src/payments/core/describe-error';
 import { MemoryRateLimitStore } from '../../src/rate-limit/rate-limiter';
 import { clientAddress } from '../../src/services';
-import { PaymentPolicy } from '../../src/payments/payment-policy';
-import { paymentPageUrl, returnUrlFor } from '../../src/payments/payment.mapper';
+import { PaymentPolicy } from '../../src/payments/core/payment-policy';
+import { paymentPageUrl, returnUrlFor } from '../../src/payments/core/payment-view';
 
 describe('64-bit integer columns', () => {
   it('converts PostgreSQL bigint strings exactly and refuses anything beyond 2^53 - 1', () => {

@@ -1,7 +1,7 @@
 /** What clients see of a payment. Built from the record by `toRemotePayment`. */
 import { GraphQLJSONObject, GraphQLSafeInt } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { PaymentStatus } from './payment-status';
+import { PaymentStatus } from '../core/payment-status';
 
 registerEnumType(PaymentStatus, {
   name: 'PaymentStatus',

@@ -2,21 +2,21 @@
  * The payment aggregate's entry points: create, read (refreshed from Cashii when stale), confirm a
  * return from the payment page, and the status history.
  */
-import { badInput } from '../common/errors';
-import type { Logger } from '../logger';
-import { type PaymentConnection, type PaymentsArgs, decodeCursor, encodeCursor } from './payment-connection';
-import type { PaymentCreator } from './payment-creation';
+import { badInput } from '../../common/errors';
+import type { Logger } from '../../logger';
+import { type PaymentConnection, type PaymentsArgs, decodeCursor, encodeCursor } from '../api/payment-connection';
+import type { PaymentCreator } from './payment-creator';
 import type { PaymentSync } from './payment-sync';
-import type { PaymentOrder } from './payment.entity';
-import type { ConfirmPaymentReturnInput, CreateRemotePaymentInput } from './payment.input';
-import type { PaymentLoaders } from './payment.loader';
-import { toRemotePayment } from './payment.mapper';
-import type { PaymentRepository } from './payment.repository';
-import { PAYMENT_ID_PATTERN } from './payment.input';
-import type { StatusBus } from './status-bus';
+import type { PaymentOrder } from '../store/payment.entity';
+import type { ConfirmPaymentReturnInput, CreateRemotePaymentInput } from '../api/payment.input';
+import type { PaymentLoaders } from '../store/payment.loader';
+import { toRemotePayment } from './payment-view';
+import type { PaymentRepository } from '../store/payment.repository';
+import { PAYMENT_ID_PATTERN } from '../api/payment.input';
+import type { StatusBus } from '../../messaging/status-bus';
 import { PaymentWatchers } from './payment-watchers';
 import { PaymentStatus, isFinal } from './payment-status';
-import type { RemotePayment } from './payment.type';
+import type { RemotePayment } from '../api/payment.type';
 
 export interface PaymentServiceOptions {
   paymentPageUrl: string;

@@ -6,16 +6,16 @@
  * UNKNOWN create.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { CashiiError, type CashiiClient } from '../cashii';
-import { idempotencyKeyReused, upstreamUnavailable } from '../common/errors';
-import { SingleFlight } from '../common/singleflight';
-import type { Logger } from '../logger';
+import { CashiiError, type CashiiClient } from '../../cashii';
+import { idempotencyKeyReused, upstreamUnavailable } from '../../common/errors';
+import { SingleFlight } from '../../common/singleflight';
+import type { Logger } from '../../logger';
 import type { CreateRecorder } from './create-recorder';
 import { describeError } from './describe-error';
-import { CreateState, PaymentOrder } from './payment.entity';
-import type { CreateRemotePaymentInput } from './payment.input';
-import { returnUrlFor } from './payment.mapper';
-import type { PaymentRepository } from './payment.repository';
+import { CreateState, PaymentOrder } from '../store/payment.entity';
+import type { CreateRemotePaymentInput } from '../api/payment.input';
+import { returnUrlFor } from './payment-view';
+import type { PaymentRepository } from '../store/payment.repository';
 import { PaymentStatus } from './payment-status';
 
 export interface CreationOptions {

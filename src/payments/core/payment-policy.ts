@@ -2,9 +2,9 @@
  * The configurable rules on a new payment (allowed currencies, amount limit, redirect origins).
  * Checked at the GraphQL edge together with the static rules, before anything is written or sent.
  */
-import type { Config } from '../config';
-import { type AppError, badInput } from '../common/errors';
-import type { CreateRemotePaymentInput } from './payment.input';
+import type { Config } from '../../config';
+import { type AppError, badInput } from '../../common/errors';
+import type { CreateRemotePaymentInput } from '../api/payment.input';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 

@@ -2,12 +2,12 @@
  * Brings a record in line with Cashii: one GET per payment shared by every concurrent caller
  * (reads, returns, the reconciler), then the state machine decides what changes.
  */
-import type { CashiiClient, RemotePaymentSnapshot } from '../cashii';
-import { SingleFlight } from '../common/singleflight';
-import type { Logger } from '../logger';
-import type { EventSource } from './payment-event.entity';
-import type { PaymentOrder } from './payment.entity';
-import type { PaymentRepository, VerificationPatch } from './payment.repository';
+import type { CashiiClient, RemotePaymentSnapshot } from '../../cashii';
+import { SingleFlight } from '../../common/singleflight';
+import type { Logger } from '../../logger';
+import type { EventSource } from '../store/payment-event.entity';
+import type { PaymentOrder } from '../store/payment.entity';
+import type { PaymentRepository, VerificationPatch } from '../store/payment.repository';
 import { fromCashiiStatus, pathBetween } from './payment-status';
 import { describeError } from './describe-error';
 

@@ -1,7 +1,7 @@
 /** One status change of a payment, written in the same transaction as the change itself. */
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { epochMillis } from '../db/transformers';
-import type { PaymentStatus } from './payment-status';
+import { epochMillis } from '../../db/transformers';
+import type { PaymentStatus } from '../core/payment-status';
 
 /** What caused a change: the create, a read, a confirmed return, or the reconciler. */
 export type EventSource = 'create' | 'read' | 'return' | 'reconcile';

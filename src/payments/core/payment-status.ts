@@ -2,7 +2,7 @@
  * The payment lifecycle as one small state machine (Cashii's: pending -> paid | canceled |
  * rejected; paid -> refunded). Every status write is checked against it.
  */
-import type { CashiiStatus } from '../cashii';
+import type { CashiiStatus } from '../../cashii';
 
 export enum PaymentStatus {
   PENDING = 'PENDING',

@@ -1,8 +1,8 @@
 /** Record -> GraphQL type, and the hosted payment page URL. */
 import { currencyExponent, toDecimalString } from './money';
-import type { PaymentOrder } from './payment.entity';
-import type { PaymentEventRecord } from './payment-event.entity';
-import { PaymentEvent, type PaymentEventSource, RemotePayment } from './payment.type';
+import type { PaymentOrder } from '../store/payment.entity';
+import type { PaymentEventRecord } from '../store/payment-event.entity';
+import { PaymentEvent, type PaymentEventSource, RemotePayment } from '../api/payment.type';
 
 /** The return URL parameter that carries our own reference (Cashii adds no payment id to the redirect). */
 export const RETURN_REF_PARAM = 'cashii_ref';

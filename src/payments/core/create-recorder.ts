@@ -5,11 +5,11 @@
  * that created it waits at most `waitMs` and then answers STORAGE_UNAVAILABLE (retryable); a retry
  * with the same idempotency key finds the id here and never sends a second create.
  */
-import { StorageUnavailableError, isStorageFault } from '../db/storage-fault';
-import type { Logger } from '../logger';
+import { StorageUnavailableError, isStorageFault } from '../../db/storage-fault';
+import type { Logger } from '../../logger';
 import type { CreateJournal, JournalEntry } from './create-journal';
 import { describeError } from './describe-error';
-import type { PaymentRepository } from './payment.repository';
+import type { PaymentRepository } from '../store/payment.repository';
 
 export interface CreateRecorderOptions {
   /** The creating request waits this long for the id to reach the database. */

@@ -5,12 +5,12 @@
  * SKIP LOCKED on PostgreSQL), so several replicas never check one payment at once; in one process
  * runs never overlap.
  */
-import type { Config } from '../config';
-import { isStorageFault, storageFaultCode } from '../db/storage-fault';
-import type { Logger } from '../logger';
+import type { Config } from '../../config';
+import { isStorageFault, storageFaultCode } from '../../db/storage-fault';
+import type { Logger } from '../../logger';
 import type { CreateRecorder } from './create-recorder';
 import type { PaymentSync } from './payment-sync';
-import type { PaymentRepository } from './payment.repository';
+import type { PaymentRepository } from '../store/payment.repository';
 import { PaymentStatus } from './payment-status';
 
 export interface ReconcileReport {

@@ -3,7 +3,7 @@
  * currency's ISO 4217 exponent. Never through floating point, so amounts beyond 2^31 (or 2^53's
  * neighbours) stay exact.
  */
-import { badInput } from '../common/errors';
+import { badInput } from '../../common/errors';
 
 /** ISO 4217 minor-unit exponents that are not 2. */
 const EXPONENTS: Readonly<Record<string, number>> = {

@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
-import type { Database } from '../db/database';
+import type { Database } from '../../db/database';
 import { type EventSource, PaymentEventRecord } from './payment-event.entity';
 import { CreateState, PaymentOrder } from './payment.entity';
-import { PaymentStatus } from './payment-status';
-import { type PaymentRow, hydrate, selectByCashiiIds } from './payment.row';
+import { PaymentStatus } from '../core/payment-status';
+import { type PaymentRow, hydrate, selectByCashiiIds } from './payment-row';
 
 /** Columns a confirmation with Cashii may update besides the status. */
 export type VerificationPatch = Partial<Pick<PaymentOrder, 'verifiedAt' | 'upstreamStatus' | 'from' | 'to' | 'nextCheckAt'>>;

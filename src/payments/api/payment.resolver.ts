@@ -1,10 +1,10 @@
 /** GraphQL entry points of payments: read arguments and context, call one service method. */
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, UseMiddleware } from 'type-graphql';
-import { displayAmount } from './money';
-import type { GraphQLContext } from '../graphql/context';
-import { LimitConfirms, LimitCreates } from '../rate-limit/rate-limit.middleware';
+import { displayAmount } from '../core/money';
+import type { GraphQLContext } from '../../graphql/context';
+import { LimitConfirms, LimitCreates } from '../../rate-limit/rate-limit.middleware';
 import { PaymentConnection, PaymentsArgs } from './payment-connection';
-import { toPaymentEvent } from './payment.mapper';
+import { toPaymentEvent } from '../core/payment-view';
 import { ConfirmPaymentReturnInput, CreateRemotePaymentInput, PaymentArgs } from './payment.input';
 import { PaymentEvent, RemotePayment } from './payment.type';
 

@@ -1,8 +1,8 @@
 /** The viewer's payments as a cursor-paginated connection, newest first (order-history screens). */
 import { Max, Min, MaxLength, IsOptional } from 'class-validator';
 import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
-import { badInput } from '../common/errors';
-import { PaymentStatus } from './payment-status';
+import { badInput } from '../../common/errors';
+import { PaymentStatus } from '../core/payment-status';
 import { RemotePayment } from './payment.type';
 
 export const MAX_PAGE_SIZE = 100;

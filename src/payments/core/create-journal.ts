@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Logger } from '../logger';
+import type { Logger } from '../../logger';
 
 export interface JournalEntry {
   /** Our record's id (payment_orders.id). */

@@ -1,6 +1,6 @@
 /** A log-safe description of an error: its class and kind, never a stack or a secret. */
-import { CashiiError } from '../cashii';
-import { scrubSecrets } from '../logger';
+import { CashiiError } from '../../cashii';
+import { scrubSecrets } from '../../logger';
 
 /**
  * Upstream bodies are logged for diagnosis, cut short and with anything key- or token-like masked.

@@ -3,15 +3,15 @@
  * listener and one poller (which keeps a payment that can still change fresh, one Cashii read
  * per TTL through PaymentSync), and each viewer may watch a bounded number at once.
  */
-import { Channel } from '../common/channel';
-import { AppError } from '../common/errors';
-import type { Logger } from '../logger';
+import { Channel } from '../../common/channel';
+import { AppError } from '../../common/errors';
+import type { Logger } from '../../logger';
 import type { PaymentSync } from './payment-sync';
-import type { PaymentOrder } from './payment.entity';
-import type { PaymentRepository } from './payment.repository';
+import type { PaymentOrder } from '../store/payment.entity';
+import type { PaymentRepository } from '../store/payment.repository';
 import { type PaymentStatus, isFinal, pathBetween } from './payment-status';
-import type { RemotePayment } from './payment.type';
-import type { StatusBus } from './status-bus';
+import type { RemotePayment } from '../api/payment.type';
+import type { StatusBus } from '../../messaging/status-bus';
 
 export interface WatcherOptions {
   /** How often a watched payment is re-checked. */

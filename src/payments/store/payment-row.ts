@@ -3,9 +3,9 @@
  * builder and entity hydration (about a quarter of a terminal read's CPU in the profile). The
  * columns and conversions mirror payment.entity.ts; a test compares both ways of reading.
  */
-import { toSafeInteger } from '../db/transformers';
+import { toSafeInteger } from '../../db/transformers';
 import { CreateState, PaymentOrder } from './payment.entity';
-import type { PaymentStatus } from './payment-status';
+import type { PaymentStatus } from '../core/payment-status';
 
 const COLUMNS = [
   'id',

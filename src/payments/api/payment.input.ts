@@ -2,7 +2,7 @@
 import { IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateBy } from 'class-validator';
 import { GraphQLJSONObject, GraphQLSafeInt } from 'graphql-scalars';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
-import { type JsonProblem, hasControlOrBrokenText, jsonProblem } from '../common/text';
+import { type JsonProblem, hasControlOrBrokenText, jsonProblem } from '../../common/text';
 
 export const PAYMENT_ID_PATTERN = /^[0-9]{16}$/;
 /** 1-255 printable ASCII characters, not starting or ending with a space. */

@@ -3,8 +3,8 @@
  * status) stay here; `RemotePayment` is what clients see.
  */
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { PaymentStatus } from './payment-status';
-import { epochMillis, safeBigint } from '../db/transformers';
+import { PaymentStatus } from '../core/payment-status';
+import { epochMillis, safeBigint } from '../../db/transformers';
 
 /**
  * Where the create call to Cashii stands. The record is written as `SENDING` before the call, so
