@@ -6,7 +6,8 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadConfig } from './src/config';
 import { dataSourceOptions } from './src/db/data-source';
+import { PAYMENT_ENTITIES, PAYMENT_MIGRATIONS } from './src/payments/store/schema';
 
 const { database } = loadConfig({ ...process.env, CASHII_SIMULATOR: 'on', NODE_ENV: 'development' });
 
-export default new DataSource(dataSourceOptions(database));
+export default new DataSource(dataSourceOptions(database, { entities: PAYMENT_ENTITIES, migrations: PAYMENT_MIGRATIONS }));

@@ -10,10 +10,12 @@ import type { CircuitBreaker } from './cashii';
 import type { Config } from './config';
 import { openDatabase } from './db/data-source';
 import { storageFaultCode } from './db/storage-fault';
+import { PAYMENT_ENTITIES, PAYMENT_MIGRATIONS } from './payments/store/schema';
 import { createApollo } from './graphql/apollo';
 import { createErrorFormatter } from './graphql/format-error';
 import { operationLimitRule } from './graphql/limits';
 import { TrustedDocuments } from './graphql/trusted-documents';
+import { CorsPolicy } from './http/cors';
 import { createHttpServer, listen } from './http/server';
 import { attachSubscriptions } from './http/subscriptions';
 import type { Logger } from './logger';
@@ -46,7 +48,11 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
 
   let dataSource: DataSource;
   try {
-    dataSource = await openDatabase(config.database, config.storage.busyTimeoutMs);
+    dataSource = await openDatabase(
+      config.database,
+      { entities: PAYMENT_ENTITIES, migrations: PAYMENT_MIGRATIONS },
+      config.storage.busyTimeoutMs,
+    );
   } catch (error) {
     await simulator?.close();
     throw error;
@@ -60,12 +66,17 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
 
   const trusted = TrustedDocuments.fromFile(config.graphql.trustedDocumentsFile, config.graphql.trustedDocumentsOnly);
   if (trusted.enforce) log.info({ documents: trusted.size }, 'only trusted documents are accepted');
+  const cors = new CorsPolicy(config.cors, config.auth.mode === 'dev');
+  if (config.production && config.cors.allowedOrigins.length === 0) {
+    log.info('no CORS_ALLOWED_ORIGINS: web pages on other origins cannot call /graphql (same-origin pages and apps can)');
+  }
   if (config.production && config.metricsToken === null) log.warn('/metrics is open to anyone who reaches this port: set METRICS_TOKEN');
   let draining = false;
   const server = createHttpServer({
     apollo,
     metrics: services.metrics,
     trusted,
+    cors,
     metricsToken: config.metricsToken,
     bodyLimitBytes: config.http.bodyLimitBytes,
     log,
@@ -86,6 +97,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   const subscriptions = attachSubscriptions(server, {
     schema: services.schema,
     trusted,
+    allowUpgrade: (req) => cors.allowsWebSocket(req),
     maxPerConnection: config.graphql.maxSubscriptionsPerConnection,
     validationRules,
     formatError,

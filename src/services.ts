@@ -7,24 +7,19 @@ import type { IncomingMessage } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { Authenticator } from './auth/authenticator';
+import type { Viewer } from './auth/viewer';
 import { CashiiClient, CircuitBreaker } from './cashii';
 import type { Config } from './config';
 import { Database } from './db/database';
-import type { GraphQLContext, Viewer } from './graphql/context';
+import type { GraphQLContext } from './graphql/context';
 import { buildAppSchema } from './graphql/schema';
-import { createValidator } from './graphql/validation';
+import { clientAddress } from './http/client-address';
 import type { Logger } from './logger';
-import { Metrics } from './observability/metrics';
-import { CreateJournal } from './payments/core/create-journal';
-import { CreateRecorder } from './payments/core/create-recorder';
-import { PaymentCreator } from './payments/core/payment-creator';
-import { PaymentPolicy } from './payments/core/payment-policy';
-import { PaymentSync } from './payments/core/payment-sync';
-import { createPaymentLoaders } from './payments/store/payment.loader';
-import { PaymentRepository } from './payments/store/payment.repository';
-import { PaymentService } from './payments/core/payment.service';
-import { Reconciler } from './payments/core/reconciler';
 import { LocalStatusBus, PostgresStatusBus, type StatusBus } from './messaging/status-bus';
+import { Metrics } from './observability/metrics';
+import type { PaymentService } from './payments/core/payment.service';
+import type { Reconciler } from './payments/core/reconciler';
+import { createPaymentsModule } from './payments/module';
 import {
   ConfirmReturnLimits,
   CreatePaymentLimits,
@@ -79,63 +74,29 @@ export async function createServices(
     log,
     onCommitFailure: (reason) => metrics.storageCommitFailures.inc({ reason }),
   });
-  const repository = new PaymentRepository(database);
-  const journal = new CreateJournal(config.storage.journalFile, log);
-  journal.load();
-  const recorder = new CreateRecorder(
-    repository,
-    journal,
-    {
-      waitMs: config.storage.recordWaitMs,
-      windowMs: config.storage.recordWindowMs,
-      firstCheckDelayMs: config.reconciler.baseDelayMs,
-      onReplay: (result) => metrics.journalReplays.inc({ result }),
-    },
-    log,
-  );
-  metrics.observeStorage({ writable: () => database.writable, journalPending: () => journal.size });
-  await recoverInterruptedCreates(database, repository, recorder, log);
   const bus = await createBus(config, dataSource, log);
-  const sync = new PaymentSync(repository, cashii, log);
-  sync.onTransition((record, from, to, source) => {
-    metrics.transitions.inc({ from, to, source });
-    if (record.cashiiId) bus.publish(record.cashiiId);
-  });
-  // Checks are scheduled even where the reconciler is off: another replica (or a later start) may run it.
-  const creator = new PaymentCreator(
-    repository,
+  const paymentsModule = await createPaymentsModule({
+    config,
+    cashiiTimeoutMs: cashiiEndpoint.timeoutMs,
+    paymentPageUrl: cashiiEndpoint.paymentPageUrl,
+    database,
     cashii,
-    recorder,
-    { cashiiTimeoutMs: cashiiEndpoint.timeoutMs, firstCheckDelayMs: config.reconciler.baseDelayMs },
-    log,
-  );
-  const payments = new PaymentService(
-    repository,
-    creator,
-    sync,
     bus,
-    {
-      paymentPageUrl: cashiiEndpoint.paymentPageUrl,
-      statusTtlMs: config.payments.statusTtlMs,
-      paidStatusTtlMs: config.payments.paidStatusTtlMs,
-      maxWatchesPerViewer: config.graphql.maxSubscriptionsPerViewer,
-    },
     log,
-  );
-  const reconciler = new Reconciler(
-    repository,
-    sync,
-    recorder,
-    { ...config.reconciler, cashiiTimeoutMs: cashiiEndpoint.timeoutMs },
-    log,
-    (report, backlog) => {
-      metrics.reconcilerBacklog.set(backlog);
-      metrics.reconcilerChecks.inc({ result: 'changed' }, report.changed);
-      metrics.reconcilerChecks.inc({ result: 'unchanged' }, report.claimed - report.changed - report.unreachable - report.stale);
-      metrics.reconcilerChecks.inc({ result: 'unreachable' }, report.unreachable);
-      metrics.reconcilerChecks.inc({ result: 'stale' }, report.stale);
+    hooks: {
+      onTransition: (_record, from, to, source) => metrics.transitions.inc({ from, to, source }),
+      onReplay: (result) => metrics.journalReplays.inc({ result }),
+      onReconcile: (report, backlog) => {
+        metrics.reconcilerBacklog.set(backlog);
+        for (const result of ['changed', 'unchanged', 'unreachable', 'stale'] as const) {
+          metrics.reconcilerChecks.inc({ result }, report[result]);
+        }
+      },
     },
-  );
+  });
+  metrics.observeStorage({ writable: () => database.writable, journalPending: () => paymentsModule.journalPending() });
+  const payments = paymentsModule.service;
+  const reconciler = paymentsModule.reconciler;
 
   const authenticator = new Authenticator(config.auth);
   if (config.auth.mode === 'dev') {
@@ -147,7 +108,7 @@ export async function createServices(
   );
   const createLimits = new CreatePaymentLimits(limiter, config.rateLimit);
   const confirmLimits = new ConfirmReturnLimits(limiter, config.rateLimit);
-  const schema = await buildAppSchema(createValidator(new PaymentPolicy(config.payments, config.production)));
+  const schema = await buildAppSchema();
 
   return {
     schema,
@@ -163,52 +124,19 @@ export async function createServices(
       payments,
       createLimits,
       confirmLimits,
-      loaders: createPaymentLoaders(repository),
+      loaders: payments.readBatch(),
     }),
     close: async () => {
-      payments.closeWatchers();
-      await reconciler.stop();
-      // A create whose HTTP request was cut off at the grace period still gets Cashii's answer recorded.
-      await creator.drain();
-      await recorder.drain();
+      await paymentsModule.close();
       await limiter.close();
       await bus.close();
     },
   };
 }
 
-/**
- * Before serving: Cashii ids journaled during a database outage are recorded, then (SQLite: one
- * process owns the file) creates left SENDING by a process that is gone become UNKNOWN, so the next
- * retry of their key proceeds at once. On PostgreSQL replicas share the table: the time rule applies.
- */
-async function recoverInterruptedCreates(database: Database, repository: PaymentRepository, recorder: CreateRecorder, log: Logger) {
-  const left = await recorder.replay();
-  if (left > 0) log.error({ left }, 'journaled Cashii ids could not be recorded at start; the reconciler keeps trying');
-  if (database.kind !== 'sqlite') return;
-  const now = new Date();
-  const expired = await repository.expireSending(new Date(now.getTime() + 1), now);
-  if (expired > 0) log.warn({ count: expired }, 'creates interrupted by the last shutdown marked UNKNOWN');
-}
-
 async function createBus(config: Config, dataSource: DataSource, log: Logger): Promise<StatusBus> {
   if (config.database.kind !== 'postgres') return new LocalStatusBus();
-  const bus = new PostgresStatusBus(
-    config.database.url,
-    (channel, payload) => dataSource.query('SELECT pg_notify($1, $2)', [channel, payload]),
-    log,
-  );
+  const bus = new PostgresStatusBus(config.database.url, dataSource, log);
   await bus.start();
   return bus;
-}
-
-/**
- * The client's address for rate limits. Behind a trusted proxy it is the LAST X-Forwarded-For
- * entry: the one that proxy appended. Entries to its left come from the client and can be forged.
- */
-export function clientAddress(req: Pick<IncomingMessage, 'headers' | 'socket'>, trustProxy: boolean): string {
-  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
-  const header = Array.isArray(forwarded) ? forwarded.join(',') : forwarded;
-  const last = header?.split(',').at(-1)?.trim();
-  return last || req.socket.remoteAddress || 'unknown';
 }

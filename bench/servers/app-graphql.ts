@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../../src/config';
 import { openDatabase } from '../../src/db/data-source';
+import { PAYMENT_ENTITIES, PAYMENT_MIGRATIONS } from '../../src/payments/store/schema';
 import type { GraphQLContext } from '../../src/graphql/context';
 import type { Logger } from '../../src/logger';
 import { createServices } from '../../src/services';
@@ -18,7 +19,7 @@ export interface AppGraphQL {
 }
 
 export async function buildAppGraphQL(config: Config, log: Logger): Promise<AppGraphQL> {
-  const dataSource = await openDatabase(config.database);
+  const dataSource = await openDatabase(config.database, { entities: PAYMENT_ENTITIES, migrations: PAYMENT_MIGRATIONS });
   // The reconciler is not started: Y and M only serve requests, the BFF's own process reconciles.
   const services = await createServices(config, config.cashii, dataSource, log);
   return {

@@ -8,7 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { type JWTVerifyGetKey, createRemoteJWKSet, jwtVerify } from 'jose';
 import type { AuthConfig } from '../config';
-import type { Viewer } from '../graphql/context';
+import type { Viewer } from './viewer';
 
 export const LOCAL_VIEWER: Viewer = Object.freeze({ id: 'local-user' });
 const DEV_USER = /^[A-Za-z0-9._@-]{1,64}$/;

@@ -5,22 +5,35 @@
 import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
 import type { DatabaseConfig } from '../config';
-import { PaymentEventRecord } from '../payments/store/payment-event.entity';
-import { PaymentOrder } from '../payments/store/payment.entity';
-import { CreatePaymentOrders1764150000000 } from '../payments/store/migrations/1764150000000-CreatePaymentOrders';
-import { PaymentLifecycle1764160000000 } from '../payments/store/migrations/1764160000000-PaymentLifecycle';
 import { StorageProbe1764170000000 } from './migrations/1764170000000-StorageProbe';
 
-export const ENTITIES = [PaymentOrder, PaymentEventRecord];
-export const MIGRATIONS = [CreatePaymentOrders1764150000000, PaymentLifecycle1764160000000, StorageProbe1764170000000];
+/**
+ * What the modules store: each module hands over its entities and the migrations that create
+ * them (the database room imports no module). The database's own migration (the readiness probe
+ * table) is added here.
+ */
+export interface StoredModels {
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations: Array<new () => MigrationInterface>;
+}
 
 /** SQLite's busy_timeout: how long one statement may block the event loop on a lock held by another process. */
 const DEFAULT_BUSY_TIMEOUT_MS = 10;
 
-export function dataSourceOptions(database: DatabaseConfig, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false };
+export function dataSourceOptions(
+  database: DatabaseConfig,
+  models: StoredModels,
+  busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS,
+): DataSourceOptions {
+  const common = {
+    entities: models.entities,
+    migrations: [...models.migrations, StorageProbe1764170000000],
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+  };
   if (database.kind === 'postgres') {
     return { ...common, type: 'postgres', url: database.url, extra: { max: 10, connectionTimeoutMillis: 5000 } };
   }
@@ -41,11 +54,15 @@ export function dataSourceOptions(database: DatabaseConfig, busyTimeoutMs = DEFA
 }
 
 /** Opens the database (creating the SQLite folder if needed) and applies pending migrations. */
-export async function openDatabase(database: DatabaseConfig, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): Promise<DataSource> {
+export async function openDatabase(
+  database: DatabaseConfig,
+  models: StoredModels,
+  busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS,
+): Promise<DataSource> {
   if (database.kind === 'sqlite' && database.file !== ':memory:') {
     fs.mkdirSync(path.dirname(path.resolve(database.file)), { recursive: true });
   }
-  const dataSource = new DataSource(dataSourceOptions(database, busyTimeoutMs));
+  const dataSource = new DataSource(dataSourceOptions(database, models, busyTimeoutMs));
   await dataSource.initialize();
   if (database.kind === 'postgres') guardPoolClients(dataSource);
   try {

@@ -41,8 +41,8 @@ export class PostgresStatusBus extends LocalStatusBus {
 
   constructor(
     private readonly url: string,
-    /** Runs `SELECT pg_notify($1, $2)` on the application's pool (which reconnects by itself). */
-    private readonly notify: (channel: string, payload: string) => Promise<unknown>,
+    /** The application's pool (which reconnects by itself) for NOTIFY; LISTEN needs a connection of its own. */
+    private readonly pool: { query(sql: string, parameters: unknown[]): Promise<unknown> },
     private readonly log: Logger,
   ) {
     super();
@@ -55,7 +55,7 @@ export class PostgresStatusBus extends LocalStatusBus {
 
   /** Delivers locally only through LISTEN (its own NOTIFY included), so every replica sees each change once. */
   override publish(cashiiId: string): void {
-    this.notify(CHANNEL, cashiiId).catch((error: Error) => {
+    this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, cashiiId]).catch((error: Error) => {
       this.log.error({ err: error.message, cashiiId }, 'NOTIFY failed; delivering locally only');
       super.publish(cashiiId);
     });

@@ -7,6 +7,8 @@ import { CashiiClient } from '../../src/cashii';
 import { Database } from '../../src/db/database';
 import { createLogger } from '../../src/logger';
 import { PaymentSync } from '../../src/payments/core/payment-sync';
+import { FreshnessPolicy } from '../../src/payments/core/freshness';
+import { PaymentEventSource } from '../../src/payments/core/payment-view';
 import { PaymentOrder } from '../../src/payments/store/payment.entity';
 import { PaymentRepository } from '../../src/payments/store/payment.repository';
 import { describeEachDatabase } from '../support/database';
@@ -226,15 +228,16 @@ describeEachDatabase('payment lifecycle', (target) => {
       const sync = new PaymentSync(
         repository,
         new CashiiClient({ baseUrl: stack.simulator.url, apiKey: TEST_CASHII_KEY, timeoutMs: 1000 }),
+        new FreshnessPolicy({ statusTtlMs: 60_000, paidStatusTtlMs: 60_000 }),
         createLogger('silent'),
       );
       const [stored] = await repository.findByCashiiIds([payment.id]);
       // What a request that loaded the record before another replica's refresh committed would hold.
       const oldCopy = Object.assign(new PaymentOrder(), stored, { verifiedAt: new Date(0) });
       const before = (await stack.simulatorStats()).get;
-      expect((await sync.refresh(oldCopy, 'read', 60_000)).confirmed).toBe(true);
+      expect((await sync.refresh(oldCopy, PaymentEventSource.READ, { ifStale: true })).confirmed).toBe(true);
       expect((await stack.simulatorStats()).get).toBe(before);
-      await sync.refresh(oldCopy, 'read', 0);
+      await sync.refresh(oldCopy, PaymentEventSource.READ, { ifStale: false });
       expect((await stack.simulatorStats()).get).toBe(before + 1);
     });
   });

@@ -2,7 +2,7 @@ import { toSafeInteger } from '../../src/db/transformers';
 import { coercionField } from '../../src/graphql/format-error';
 import { redactBody } from '../../src/payments/core/describe-error';
 import { MemoryRateLimitStore } from '../../src/rate-limit/rate-limiter';
-import { clientAddress } from '../../src/services';
+import { clientAddress } from '../../src/http/client-address';
 import { PaymentPolicy } from '../../src/payments/core/payment-policy';
 import { paymentPageUrl, returnUrlFor } from '../../src/payments/core/payment-view';
 

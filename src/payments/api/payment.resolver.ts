@@ -1,10 +1,12 @@
-/** GraphQL entry points of payments: read arguments and context, call one service method. */
+/**
+ * GraphQL entry points of payments: map arguments to a command, call one method of the service
+ * (the one door, which validates), return its view as the GraphQL type. Nothing else.
+ */
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, UseMiddleware } from 'type-graphql';
 import { displayAmount } from '../core/money';
 import type { GraphQLContext } from '../../graphql/context';
 import { LimitConfirms, LimitCreates } from '../../rate-limit/rate-limit.middleware';
 import { PaymentConnection, PaymentsArgs } from './payment-connection';
-import { toPaymentEvent } from '../core/payment-view';
 import { ConfirmPaymentReturnInput, CreateRemotePaymentInput, PaymentArgs } from './payment.input';
 import { PaymentEvent, RemotePayment } from './payment.type';
 
@@ -20,7 +22,7 @@ export class PaymentResolver {
 
   @Query(() => PaymentConnection, { description: "The viewer's own payments, newest first, with cursor pagination." })
   payments(@Args() args: PaymentsArgs, @Ctx() ctx: GraphQLContext): Promise<PaymentConnection> {
-    return ctx.payments.listForViewer(ctx.viewer.id, args);
+    return ctx.payments.listForViewer(ctx.viewer.id, { first: args.first, after: args.after, status: args.status });
   }
 
   @Mutation(() => RemotePayment, {
@@ -67,7 +69,7 @@ export class PaymentResolver {
   }
 
   @FieldResolver(() => [PaymentEvent], { description: 'Every status change of this payment, oldest first.' })
-  async events(@Root() payment: RemotePayment, @Ctx() ctx: GraphQLContext): Promise<PaymentEvent[]> {
-    return (await ctx.loaders.events.load(payment.recordId)).map(toPaymentEvent);
+  events(@Root() payment: RemotePayment, @Ctx() ctx: GraphQLContext): Promise<PaymentEvent[]> {
+    return ctx.payments.history(payment.recordId, ctx.loaders);
   }
 }

@@ -1,7 +1,8 @@
-/** What clients see of a payment. Built from the record by `toRemotePayment`. */
+/** What clients see of a payment: the GraphQL types of the module's views (core/payment-view.ts). */
 import { GraphQLJSONObject, GraphQLSafeInt } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { PaymentStatus } from '../core/payment-status';
+import { PaymentEventSource, type PaymentEventView, type PaymentView } from '../core/payment-view';
 
 registerEnumType(PaymentStatus, {
   name: 'PaymentStatus',
@@ -16,7 +17,7 @@ registerEnumType(PaymentStatus, {
 });
 
 @ObjectType({ description: 'A Cashii Remote Payment created through this API, with its server-confirmed status.' })
-export class RemotePayment {
+export class RemotePayment implements PaymentView {
   @Field(() => ID, { description: "Cashii's payment id: always a string of 16 ASCII digits." })
   id: string;
 
@@ -81,13 +82,6 @@ export class RemotePayment {
   recordId: string;
 }
 
-export enum PaymentEventSource {
-  CREATE = 'create',
-  READ = 'read',
-  RETURN = 'return',
-  RECONCILE = 'reconcile',
-}
-
 registerEnumType(PaymentEventSource, {
   name: 'PaymentEventSource',
   description: 'What caused a status change.',
@@ -100,7 +94,7 @@ registerEnumType(PaymentEventSource, {
 });
 
 @ObjectType({ description: 'One change of a payment status, in the order it happened.' })
-export class PaymentEvent {
+export class PaymentEvent implements PaymentEventView {
   @Field(() => PaymentStatus, { nullable: true, description: 'The status before; null for the creation.' })
   from: PaymentStatus | null;
 

@@ -13,7 +13,7 @@ import type { Logger } from '../../logger';
 import type { CreateRecorder } from './create-recorder';
 import { describeError } from './describe-error';
 import { CreateState, PaymentOrder } from '../store/payment.entity';
-import type { CreateRemotePaymentInput } from '../api/payment.input';
+import type { CreatePaymentCommand } from './payment-commands';
 import { returnUrlFor } from './payment-view';
 import type { PaymentRepository } from '../store/payment.repository';
 import { PaymentStatus } from './payment-status';
@@ -39,13 +39,28 @@ export class PaymentCreator {
     private readonly log: Logger,
   ) {}
 
+  /**
+   * Before serving: Cashii ids journaled during a database outage are recorded, then (with one
+   * process owning the database, SQLite) creates left SENDING by a process that is gone become
+   * UNKNOWN, so the next retry of their key proceeds at once. Where replicas share the table
+   * (PostgreSQL) a SENDING record counts as interrupted only once older than twice the deadline.
+   */
+  async recoverAtStart({ singleProcess }: { singleProcess: boolean }): Promise<void> {
+    const left = await this.recorder.replay();
+    if (left > 0) this.log.error({ left }, 'journaled Cashii ids could not be recorded at start; the reconciler keeps trying');
+    if (!singleProcess) return;
+    const now = new Date();
+    const expired = await this.repository.expireSending(new Date(now.getTime() + 1), now);
+    if (expired > 0) this.log.warn({ count: expired }, 'creates interrupted by the last shutdown marked UNKNOWN');
+  }
+
   /** Resolves once every create in flight in this process has settled (shutdown waits for it). */
   async drain(): Promise<void> {
     await Promise.allSettled(this.sends.pending());
   }
 
-  /** Returns the created record (createState CREATED). Input must already be validated. */
-  async create(input: CreateRemotePaymentInput, ownerId: string): Promise<PaymentOrder> {
+  /** Returns the created record (createState CREATED). The service has validated and normalised the command. */
+  async create(input: CreatePaymentCommand, ownerId: string): Promise<PaymentOrder> {
     const key = input.idempotencyKey ?? null;
     const hash = requestHash(input);
     if (key !== null) {
@@ -146,7 +161,7 @@ export class PaymentCreator {
   }
 }
 
-function newRecord(input: CreateRemotePaymentInput, ownerId: string, hash: string): PaymentOrder {
+function newRecord(input: CreatePaymentCommand, ownerId: string, hash: string): PaymentOrder {
   const now = new Date();
   const id = randomUUID();
   return Object.assign(new PaymentOrder(), {
@@ -181,7 +196,7 @@ function newRecord(input: CreateRemotePaymentInput, ownerId: string, hash: strin
 }
 
 /** SHA-256 of the input without its key, with object keys sorted, so equal inputs hash equally. */
-export function requestHash(input: CreateRemotePaymentInput): string {
+export function requestHash(input: CreatePaymentCommand): string {
   const canonical = canonicalJson({
     amount: input.amount,
     currency: input.currency,

@@ -1,10 +1,10 @@
 /**
  * The configurable rules on a new payment (allowed currencies, amount limit, redirect origins).
- * Checked at the GraphQL edge together with the static rules, before anything is written or sent.
+ * Checked by the service (the one door) after the static rules, before anything is written or sent.
  */
 import type { Config } from '../../config';
 import { type AppError, badInput } from '../../common/errors';
-import type { CreateRemotePaymentInput } from '../api/payment.input';
+import type { CreatePaymentCommand } from './payment-commands';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -16,7 +16,7 @@ export class PaymentPolicy {
   ) {}
 
   /** The first rule the input breaks, or null. */
-  check(input: CreateRemotePaymentInput): AppError | null {
+  check(input: CreatePaymentCommand): AppError | null {
     if (input.amount > this.rules.maxAmount) return badInput('amount', `amount must be at most ${this.rules.maxAmount}`);
     if (!this.rules.currencies.includes(input.currency)) {
       return badInput('currency', `currency must be one of ${this.rules.currencies.join(', ')}`);

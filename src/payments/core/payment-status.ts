@@ -1,16 +1,12 @@
 /**
  * The payment lifecycle as one small state machine (Cashii's: pending -> paid | canceled |
- * rejected; paid -> refunded). Every status write is checked against it.
+ * rejected; paid -> refunded). The only status write (PaymentSync.apply -> repository.transition)
+ * takes steps of `pathBetween` and asserts each with `assertTransition`.
  */
 import type { CashiiStatus } from '../../cashii';
+import { PaymentStatus } from '../store/payment-values';
 
-export enum PaymentStatus {
-  PENDING = 'PENDING',
-  PAID = 'PAID',
-  CANCELED = 'CANCELED',
-  REJECTED = 'REJECTED',
-  REFUNDED = 'REFUNDED',
-}
+export { PaymentStatus };
 
 const NEXT: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
   [PaymentStatus.PENDING]: [PaymentStatus.PAID, PaymentStatus.CANCELED, PaymentStatus.REJECTED],
@@ -30,8 +26,22 @@ export function isFinal(status: PaymentStatus): boolean {
   return NEXT[status].length === 0;
 }
 
+/** Throws unless `from -> to` is a legal move: a bug, never an input error. */
+export function assertTransition(from: PaymentStatus, to: PaymentStatus): void {
+  if (!canTransition(from, to)) throw new Error(`illegal payment status change ${from} -> ${to}`);
+}
+
+/** Cashii's wire status to ours; exhaustive, so a new Cashii status fails to compile here. */
+const FROM_CASHII: Readonly<Record<CashiiStatus, PaymentStatus>> = {
+  pending: PaymentStatus.PENDING,
+  paid: PaymentStatus.PAID,
+  canceled: PaymentStatus.CANCELED,
+  rejected: PaymentStatus.REJECTED,
+  refunded: PaymentStatus.REFUNDED,
+};
+
 export function fromCashiiStatus(status: CashiiStatus): PaymentStatus {
-  return status.toUpperCase() as PaymentStatus;
+  return FROM_CASHII[status];
 }
 
 /**

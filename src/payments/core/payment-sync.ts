@@ -5,10 +5,11 @@
 import type { CashiiClient, RemotePaymentSnapshot } from '../../cashii';
 import { SingleFlight } from '../../common/singleflight';
 import type { Logger } from '../../logger';
-import type { EventSource } from '../store/payment-event.entity';
 import type { PaymentOrder } from '../store/payment.entity';
 import type { PaymentRepository, VerificationPatch } from '../store/payment.repository';
-import { fromCashiiStatus, pathBetween } from './payment-status';
+import type { FreshnessPolicy } from './freshness';
+import { assertTransition, fromCashiiStatus, pathBetween } from './payment-status';
+import type { PaymentEventSource } from './payment-view';
 import { describeError } from './describe-error';
 
 export interface SyncResult {
@@ -20,7 +21,7 @@ export interface SyncResult {
 }
 
 /** Notified of every status change, whatever caused it (metrics, subscriptions). */
-export type TransitionListener = (record: PaymentOrder, from: string, to: string, source: EventSource) => void;
+export type TransitionListener = (record: PaymentOrder, from: string, to: string, source: PaymentEventSource) => void;
 
 export class PaymentSync {
   private readonly flights = new SingleFlight<string, SyncResult>();
@@ -29,6 +30,7 @@ export class PaymentSync {
   constructor(
     private readonly repository: PaymentRepository,
     private readonly cashii: CashiiClient,
+    private readonly freshness: FreshnessPolicy,
     private readonly log: Logger,
   ) {}
 
@@ -38,18 +40,19 @@ export class PaymentSync {
 
   /**
    * Reads the payment from Cashii and applies what it says; concurrent calls for one payment share
-   * the work. With `freshForMs`, a payment that someone (any replica) confirmed within that time is
-   * served as stored instead: however many clients poll, Cashii is asked about once per TTL.
+   * the work. With `ifStale`, the stored record is read again first and, when the freshness policy
+   * says someone (any replica) confirmed it recently, served as stored: however many clients poll,
+   * Cashii is asked about once per TTL. Without it (a return from the payment page), Cashii is asked.
    */
-  refresh(record: PaymentOrder, source: EventSource, freshForMs = 0): Promise<SyncResult> {
-    return this.flights.run(record.id, () => this.refreshNow(record, source, freshForMs));
+  refresh(record: PaymentOrder, source: PaymentEventSource, { ifStale }: { ifStale: boolean }): Promise<SyncResult> {
+    return this.flights.run(record.id, () => this.refreshNow(record, source, ifStale));
   }
 
-  private async refreshNow(stale: PaymentOrder, source: EventSource, freshForMs: number): Promise<SyncResult> {
+  private async refreshNow(stale: PaymentOrder, source: PaymentEventSource, ifStale: boolean): Promise<SyncResult> {
     let record = stale;
-    if (freshForMs > 0) {
+    if (ifStale) {
       record = (await this.repository.findById(stale.id)) ?? stale;
-      if (record.verifiedAt !== null && Date.now() - record.verifiedAt.getTime() < freshForMs) return { record, confirmed: true };
+      if (!this.freshness.isStale(record)) return { record, confirmed: true };
     }
     const cashiiId = record.cashiiId as string;
     let snapshot: RemotePaymentSnapshot;
@@ -68,7 +71,7 @@ export class PaymentSync {
    * late `pending` after `paid`) is ignored and logged; another amount or currency flags the
    * payment for review instead of moving it.
    */
-  private async apply(record: PaymentOrder, snapshot: RemotePaymentSnapshot, source: EventSource): Promise<void> {
+  async apply(record: PaymentOrder, snapshot: RemotePaymentSnapshot, source: PaymentEventSource): Promise<void> {
     const now = new Date();
     const cashiiId = record.cashiiId as string;
     const mismatch = this.mismatch(record, snapshot);
@@ -101,6 +104,7 @@ export class PaymentSync {
     }
     let from = record.status;
     for (const to of path) {
+      assertTransition(from, to);
       if (!(await this.repository.transition(record.id, from, to, source, patch, now))) {
         this.log.info({ cashiiId, from, to }, 'status changed concurrently; keeping the stored one');
         return;

@@ -1,8 +1,50 @@
-/** Record -> GraphQL type, and the hosted payment page URL. */
+/**
+ * What the payments module hands out: a payment as clients may see it (no owner, no hash, no raw
+ * upstream status), its history, and pages of them. The API layer maps these to GraphQL types.
+ */
 import { currencyExponent, toDecimalString } from './money';
-import type { PaymentOrder } from '../store/payment.entity';
 import type { PaymentEventRecord } from '../store/payment-event.entity';
-import { PaymentEvent, type PaymentEventSource, RemotePayment } from '../api/payment.type';
+import type { PaymentOrder } from '../store/payment.entity';
+import type { PaymentEventSource, PaymentStatus } from '../store/payment-values';
+
+export { PaymentEventSource } from '../store/payment-values';
+
+export interface PaymentView {
+  /** Cashii's 16-digit id. */
+  id: string;
+  amount: number;
+  currency: string;
+  currencyExponent: number;
+  amountDecimal: string;
+  note: string | null;
+  metadata: Record<string, unknown> | null;
+  status: PaymentStatus;
+  from: string | null;
+  to: string | null;
+  payableTo: string | null;
+  orderId: string | null;
+  paymentUrl: string;
+  transactionId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  verifiedAt: Date | null;
+  needsReview: boolean;
+  reviewReason: string | null;
+  /** Our record id (not exposed to clients): the key of the history loader. */
+  recordId: string;
+}
+
+export interface PaymentEventView {
+  from: PaymentStatus | null;
+  to: PaymentStatus;
+  source: PaymentEventSource;
+  at: Date;
+}
+
+export interface PaymentPage {
+  edges: Array<{ cursor: string; node: PaymentView }>;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
 
 /** The return URL parameter that carries our own reference (Cashii adds no payment id to the redirect). */
 export const RETURN_REF_PARAM = 'cashii_ref';
@@ -20,37 +62,49 @@ export function returnUrlFor(redirectUrl: string, reference: string): string {
   return url.toString();
 }
 
-export function toRemotePayment(record: PaymentOrder, pageUrl: string): RemotePayment {
+export function toPaymentView(record: PaymentOrder, pageUrl: string): PaymentView {
   if (record.cashiiId === null) throw new Error(`payment order ${record.id} has no Cashii id`);
-  const payment = new RemotePayment();
-  payment.id = record.cashiiId;
-  payment.amount = record.amount;
-  payment.currency = record.currency;
-  payment.currencyExponent = currencyExponent(record.currency);
-  payment.amountDecimal = toDecimalString(record.amount, record.currency);
-  payment.note = record.note;
-  payment.metadata = record.metadata === null ? null : (JSON.parse(record.metadata) as Record<string, unknown>);
-  payment.status = record.status;
-  payment.from = record.from;
-  payment.to = record.to;
-  payment.payableTo = record.payableTo;
-  payment.orderId = record.orderId;
-  payment.paymentUrl = paymentPageUrl(pageUrl, record.cashiiId, record.returnUrl);
-  payment.transactionId = record.transactionId;
-  payment.createdAt = record.createdAt;
-  payment.updatedAt = record.updatedAt;
-  payment.verifiedAt = record.verifiedAt;
-  payment.needsReview = record.reviewReason !== null;
-  payment.reviewReason = record.reviewReason;
-  payment.recordId = record.id;
-  return payment;
+  return {
+    id: record.cashiiId,
+    amount: record.amount,
+    currency: record.currency,
+    currencyExponent: currencyExponent(record.currency),
+    amountDecimal: toDecimalString(record.amount, record.currency),
+    note: record.note,
+    metadata: record.metadata === null ? null : (JSON.parse(record.metadata) as Record<string, unknown>),
+    status: record.status,
+    from: record.from,
+    to: record.to,
+    payableTo: record.payableTo,
+    orderId: record.orderId,
+    paymentUrl: paymentPageUrl(pageUrl, record.cashiiId, record.returnUrl),
+    transactionId: record.transactionId,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    verifiedAt: record.verifiedAt,
+    needsReview: record.reviewReason !== null,
+    reviewReason: record.reviewReason,
+    recordId: record.id,
+  };
 }
 
-export function toPaymentEvent(record: PaymentEventRecord): PaymentEvent {
-  const event = new PaymentEvent();
-  event.from = record.fromStatus;
-  event.to = record.toStatus;
-  event.source = record.source as PaymentEventSource;
-  event.at = record.at;
-  return event;
+export function toPaymentEventView(record: PaymentEventRecord): PaymentEventView {
+  return { from: record.fromStatus, to: record.toStatus, source: record.source, at: record.at };
+}
+
+/** A position in the newest-first order: creation time, then record id to break ties. */
+export interface ListPosition {
+  createdAtMs: number;
+  id: string;
+}
+
+export function encodeCursor(position: ListPosition): string {
+  return Buffer.from(`${position.createdAtMs}.${position.id}`, 'utf8').toString('base64url');
+}
+
+/** The position a cursor names, or null when it is not one of ours. */
+export function decodeCursor(cursor: string): ListPosition | null {
+  const match = /^(\d{1,16})\.([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match || !Number.isSafeInteger(Number(match[1]))) return null;
+  return { createdAtMs: Number(match[1]), id: match[2] };
 }

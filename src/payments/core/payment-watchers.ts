@@ -10,24 +10,20 @@ import type { PaymentSync } from './payment-sync';
 import type { PaymentOrder } from '../store/payment.entity';
 import type { PaymentRepository } from '../store/payment.repository';
 import { type PaymentStatus, isFinal, pathBetween } from './payment-status';
-import type { RemotePayment } from '../api/payment.type';
 import type { StatusBus } from '../../messaging/status-bus';
+import type { FreshnessPolicy } from './freshness';
+import { PaymentEventSource, type PaymentView } from './payment-view';
 
 export interface WatcherOptions {
-  /** How often a watched payment is re-checked. */
-  pollMs: number;
   /** Live subscriptions one viewer may hold at once (all connections, this process). */
   maxPerViewer: number;
-  isStale(record: PaymentOrder): boolean;
-  /** How long a confirmation of this payment stays fresh. */
-  ttlOf(record: PaymentOrder): number;
-  present(record: PaymentOrder): RemotePayment;
+  present(record: PaymentOrder): PaymentView;
 }
 
 interface Watched {
   readonly recordId: string;
   last: PaymentStatus;
-  readonly channels: Set<Channel<RemotePayment>>;
+  readonly channels: Set<Channel<PaymentView>>;
   timer: NodeJS.Timeout | null;
   readonly unsubscribe: () => void;
 }
@@ -40,12 +36,13 @@ export class PaymentWatchers {
     private readonly repository: PaymentRepository,
     private readonly sync: PaymentSync,
     private readonly bus: StatusBus,
+    private readonly freshness: FreshnessPolicy,
     private readonly options: WatcherOptions,
     private readonly log: Logger,
   ) {}
 
   /** A channel of the payment's changes, counted against `viewerId`'s limit until it closes. */
-  watch(record: PaymentOrder, viewerId: string): Channel<RemotePayment> {
+  watch(record: PaymentOrder, viewerId: string): Channel<PaymentView> {
     const held = this.perViewer.get(viewerId) ?? 0;
     if (held >= this.options.maxPerViewer) {
       throw new AppError('RATE_LIMITED', `At most ${this.options.maxPerViewer} live subscriptions at once`, { retryable: true });
@@ -53,7 +50,7 @@ export class PaymentWatchers {
     this.perViewer.set(viewerId, held + 1);
     const cashiiId = record.cashiiId as string;
     const entry = this.watched.get(cashiiId) ?? this.start(cashiiId, record);
-    const channel: Channel<RemotePayment> = new Channel<RemotePayment>(() => {
+    const channel: Channel<PaymentView> = new Channel<PaymentView>(() => {
       entry.channels.delete(channel);
       const left = (this.perViewer.get(viewerId) ?? 1) - 1;
       if (left > 0) this.perViewer.set(viewerId, left);
@@ -67,13 +64,13 @@ export class PaymentWatchers {
   }
 
   /** A channel that never yields, for ids the viewer may not see (indistinguishable from a quiet payment). */
-  silent(viewerId: string): Channel<RemotePayment> {
+  silent(viewerId: string): Channel<PaymentView> {
     const held = this.perViewer.get(viewerId) ?? 0;
     if (held >= this.options.maxPerViewer) {
       throw new AppError('RATE_LIMITED', `At most ${this.options.maxPerViewer} live subscriptions at once`, { retryable: true });
     }
     this.perViewer.set(viewerId, held + 1);
-    return new Channel<RemotePayment>(() => {
+    return new Channel<PaymentView>(() => {
       const left = (this.perViewer.get(viewerId) ?? 1) - 1;
       if (left > 0) this.perViewer.set(viewerId, left);
       else this.perViewer.delete(viewerId);
@@ -94,7 +91,7 @@ export class PaymentWatchers {
       unsubscribe: this.bus.subscribe(cashiiId, () => void this.update(entry).catch((error: unknown) => this.failed(error))),
     };
     if (!isFinal(entry.last)) {
-      entry.timer = setInterval(() => void this.poll(entry).catch((error: unknown) => this.failed(error)), this.options.pollMs);
+      entry.timer = setInterval(() => void this.poll(entry).catch((error: unknown) => this.failed(error)), this.freshness.pollMs);
       entry.timer.unref();
     }
     this.watched.set(cashiiId, entry);
@@ -124,7 +121,7 @@ export class PaymentWatchers {
 
   private async poll(entry: Watched): Promise<void> {
     const fresh = await this.repository.findById(entry.recordId);
-    if (fresh && this.options.isStale(fresh)) await this.sync.refresh(fresh, 'read', this.options.ttlOf(fresh));
+    if (fresh && this.freshness.isStale(fresh)) await this.sync.refresh(fresh, PaymentEventSource.READ, { ifStale: true });
     await this.update(entry); // also catches a change made between the first read and the subscription
   }
 

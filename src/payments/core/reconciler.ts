@@ -9,13 +9,17 @@ import type { Config } from '../../config';
 import { isStorageFault, storageFaultCode } from '../../db/storage-fault';
 import type { Logger } from '../../logger';
 import type { CreateRecorder } from './create-recorder';
+import type { FreshnessPolicy } from './freshness';
 import type { PaymentSync } from './payment-sync';
+import { PaymentEventSource } from './payment-view';
 import type { PaymentRepository } from '../store/payment.repository';
 import { PaymentStatus } from './payment-status';
 
 export interface ReconcileReport {
   claimed: number;
   changed: number;
+  /** Confirmed with Cashii (or fresh), still pending and within the horizon. */
+  unchanged: number;
   unreachable: number;
   stale: number;
   expiredCreates: number;
@@ -30,6 +34,7 @@ export class Reconciler {
     private readonly repository: PaymentRepository,
     private readonly sync: PaymentSync,
     private readonly recorder: Pick<CreateRecorder, 'replay'>,
+    private readonly freshness: FreshnessPolicy,
     private readonly options: Config['reconciler'] & { cashiiTimeoutMs: number },
     private readonly log: Logger,
     private readonly onRun?: (report: ReconcileReport, backlog: number) => void,
@@ -75,7 +80,7 @@ export class Reconciler {
 
   private async pass(): Promise<ReconcileReport> {
     const now = new Date();
-    const report: ReconcileReport = { claimed: 0, changed: 0, unreachable: 0, stale: 0, expiredCreates: 0 };
+    const report: ReconcileReport = { claimed: 0, changed: 0, unchanged: 0, unreachable: 0, stale: 0, expiredCreates: 0 };
     // Cashii ids journaled during a database outage go in first: their records must not be taken as crashed below.
     await this.recorder.replay();
     // Creates still SENDING long after the Cashii deadline belong to a process that died mid-call.
@@ -89,7 +94,8 @@ export class Reconciler {
     report.claimed = due.length;
     for (const record of due) {
       if (this.stopped) break;
-      const { record: after, confirmed } = await this.sync.refresh(record, 'reconcile');
+      // A due check asks Cashii whatever a read did meanwhile: the schedule, not the TTL, spaces them.
+      const { record: after, confirmed } = await this.sync.refresh(record, PaymentEventSource.RECONCILE, { ifStale: false });
       if (!confirmed) report.unreachable++;
       if (after.status !== record.status) report.changed++;
       // Past the horizon, one last look (above); still pending after it means stale.
@@ -99,8 +105,9 @@ export class Reconciler {
         report.stale++;
         continue;
       }
+      if (confirmed && after.status === record.status) report.unchanged++;
       const attempts = record.checkAttempts + 1;
-      const keepChecking = after.status === PaymentStatus.PENDING && after.reviewReason === null;
+      const keepChecking = this.freshness.awaitsPayer(after);
       await this.repository.scheduleCheck(record.id, keepChecking ? new Date(Date.now() + this.backoff(attempts)) : null, attempts);
     }
 

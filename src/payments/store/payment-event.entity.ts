@@ -1,10 +1,7 @@
 /** One status change of a payment, written in the same transaction as the change itself. */
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMillis } from '../../db/transformers';
-import type { PaymentStatus } from '../core/payment-status';
-
-/** What caused a change: the create, a read, a confirmed return, or the reconciler. */
-export type EventSource = 'create' | 'read' | 'return' | 'reconcile';
+import type { PaymentEventSource, PaymentStatus } from './payment-values';
 
 @Entity({ name: 'payment_events' })
 @Index('idx_payment_events_payment', ['paymentId', 'at'])
@@ -23,7 +20,7 @@ export class PaymentEventRecord {
   toStatus: PaymentStatus;
 
   @Column({ type: 'varchar', length: 16 })
-  source: EventSource;
+  source: PaymentEventSource;
 
   @Column({ type: 'bigint', transformer: epochMillis })
   at: Date;

@@ -3,21 +3,10 @@
  * status) stay here; `RemotePayment` is what clients see.
  */
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { PaymentStatus } from '../core/payment-status';
-import { epochMillis, safeBigint } from '../../db/transformers';
 
-/**
- * Where the create call to Cashii stands. The record is written as `SENDING` before the call, so
- * a crash or an unknown outcome is never silent.
- */
-export enum CreateState {
-  SENDING = 'SENDING',
-  CREATED = 'CREATED',
-  /** Cashii certainly created nothing (refused, unreachable before sending). */
-  FAILED = 'FAILED',
-  /** Cashii may have created a payment whose id we never learnt (timeout after sending, reset, garbage). */
-  UNKNOWN = 'UNKNOWN',
-}
+export { CreateState } from './payment-values';
+import { CreateState, PaymentStatus } from './payment-values';
+import { epochMillis, safeBigint } from '../../db/transformers';
 
 @Entity({ name: 'payment_orders' })
 @Index('idx_payment_orders_owner_created', ['ownerId', 'createdAt'])

@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
 import type { Database } from '../../db/database';
-import { type EventSource, PaymentEventRecord } from './payment-event.entity';
+import { PaymentEventRecord } from './payment-event.entity';
 import { CreateState, PaymentOrder } from './payment.entity';
-import { PaymentStatus } from '../core/payment-status';
+import { PaymentEventSource, PaymentStatus } from './payment-values';
 import { type PaymentRow, hydrate, selectByCashiiIds } from './payment-row';
 
 /** Columns a confirmation with Cashii may update besides the status. */
@@ -50,7 +50,7 @@ export class PaymentRepository {
         { cashiiId, createState: CreateState.CREATED, updatedAt: at, verifiedAt: at, nextCheckAt },
       );
       if (result.affected === 1) {
-        await this.insertEvent(m, id, null, PaymentStatus.PENDING, 'create', at);
+        await this.insertEvent(m, id, null, PaymentStatus.PENDING, PaymentEventSource.CREATE, at);
         return 'recorded';
       }
       const current = await m.findOne(PaymentOrder, { where: { id } });
@@ -88,7 +88,7 @@ export class PaymentRepository {
     id: string,
     from: PaymentStatus,
     to: PaymentStatus,
-    source: EventSource,
+    source: PaymentEventSource,
     patch: VerificationPatch,
     at: Date,
   ): Promise<boolean> {
@@ -198,7 +198,7 @@ export class PaymentRepository {
     paymentId: string,
     from: PaymentStatus | null,
     to: PaymentStatus,
-    source: EventSource,
+    source: PaymentEventSource,
     at: Date,
   ) {
     await m.insert(PaymentEventRecord, { id: randomUUID(), paymentId, fromStatus: from, toStatus: to, source, at });

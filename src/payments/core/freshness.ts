@@ -1,0 +1,54 @@
+/**
+ * When a stored status must be confirmed with Cashii again: the one rule used by reads, live
+ * watchers, the shared refresh (PaymentSync) and the reconciler. A final status never changes; a
+ * payment under review is not polled; otherwise a confirmation stays fresh for a TTL (longer for
+ * PAID, which can only still become REFUNDED).
+ */
+import type { PaymentOrder } from '../store/payment.entity';
+import { PaymentStatus, isFinal } from './payment-status';
+
+export interface FreshnessOptions {
+  /** A pending payment is re-confirmed when its last confirmation is older than this. */
+  statusTtlMs: number;
+  /** A paid payment (it may be refunded) is re-confirmed after this long. */
+  paidStatusTtlMs: number;
+}
+
+/** Watchers poll at least this far apart, whatever the TTL. */
+const MIN_POLL_MS = 1000;
+
+type Checked = Pick<PaymentOrder, 'status' | 'reviewReason' | 'verifiedAt'>;
+
+export class FreshnessPolicy {
+  constructor(private readonly options: FreshnessOptions) {}
+
+  /** How long a confirmation of this payment stays fresh. */
+  ttlOf(record: Pick<PaymentOrder, 'status'>): number {
+    return record.status === PaymentStatus.PAID ? this.options.paidStatusTtlMs : this.options.statusTtlMs;
+  }
+
+  /** Whether the status can still change without a person (not final, not under review). */
+  canChange(record: Pick<PaymentOrder, 'status' | 'reviewReason'>): boolean {
+    return !isFinal(record.status) && record.reviewReason === null;
+  }
+
+  /** Still pending with nothing for a person to decide: the reconciler keeps checking it on its schedule. */
+  awaitsPayer(record: Pick<PaymentOrder, 'status' | 'reviewReason'>): boolean {
+    return record.status === PaymentStatus.PENDING && record.reviewReason === null;
+  }
+
+  /** Confirmed with Cashii (by anyone, any replica) within the TTL. */
+  isFresh(record: Checked, now = Date.now()): boolean {
+    return record.verifiedAt !== null && now - record.verifiedAt.getTime() < this.ttlOf(record);
+  }
+
+  /** Whether a read must confirm with Cashii before answering. */
+  isStale(record: Checked, now = Date.now()): boolean {
+    return this.canChange(record) && !this.isFresh(record, now);
+  }
+
+  /** How often a live watcher re-checks a payment that can still change. */
+  get pollMs(): number {
+    return Math.max(MIN_POLL_MS, this.options.statusTtlMs);
+  }
+}

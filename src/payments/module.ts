@@ -1,0 +1,116 @@
+/**
+ * The payments module assembled: store, core parts and the service (the one door), from the
+ * settings and the shared infrastructure it is given. What the module does at start (records
+ * Cashii ids left in the journal, settles creates a dead process left SENDING) happens here too,
+ * before anything is served. The API room (GraphQL) is not part of it: the schema takes the
+ * resolvers and reaches the module through the context.
+ */
+import type { CashiiClient } from '../cashii';
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import type { Logger } from '../logger';
+import type { StatusBus } from '../messaging/status-bus';
+import { CreateJournal } from './core/create-journal';
+import { CreateRecorder } from './core/create-recorder';
+import { FreshnessPolicy } from './core/freshness';
+import { PaymentCreator } from './core/payment-creator';
+import { PaymentPolicy } from './core/payment-policy';
+import { PaymentSync, type TransitionListener } from './core/payment-sync';
+import { PaymentService } from './core/payment.service';
+import { type ReconcileReport, Reconciler } from './core/reconciler';
+import { PaymentRepository } from './store/payment.repository';
+
+export interface PaymentsModuleOptions {
+  config: Pick<Config, 'payments' | 'storage' | 'reconciler' | 'production'> & {
+    graphql: Pick<Config['graphql'], 'maxSubscriptionsPerViewer'>;
+  };
+  /** Cashii as this process reaches it (the configured one, or the simulator). */
+  cashiiTimeoutMs: number;
+  paymentPageUrl: string;
+  database: Database;
+  cashii: CashiiClient;
+  bus: StatusBus;
+  log: Logger;
+  /** Observers for metrics; the module works without them. */
+  hooks?: {
+    onTransition?: TransitionListener;
+    onReplay?: (result: 'recorded' | 'failed' | 'conflict') => void;
+    onReconcile?: (report: ReconcileReport, backlog: number) => void;
+  };
+}
+
+export interface PaymentsModule {
+  readonly service: PaymentService;
+  readonly reconciler: Reconciler;
+  /** Cashii ids waiting in the create journal. */
+  journalPending(): number;
+  /** Stops watchers and the reconciler, then waits for creates in flight and journal retries. */
+  close(): Promise<void>;
+}
+
+export async function createPaymentsModule(options: PaymentsModuleOptions): Promise<PaymentsModule> {
+  const { config, database, cashii, bus, log, hooks = {} } = options;
+  const repository = new PaymentRepository(database);
+  const freshness = new FreshnessPolicy(config.payments);
+  const journal = new CreateJournal(config.storage.journalFile, log);
+  journal.load();
+  const recorder = new CreateRecorder(
+    repository,
+    journal,
+    {
+      waitMs: config.storage.recordWaitMs,
+      windowMs: config.storage.recordWindowMs,
+      firstCheckDelayMs: config.reconciler.baseDelayMs,
+      onReplay: hooks.onReplay,
+    },
+    log,
+  );
+  const creator = new PaymentCreator(
+    repository,
+    cashii,
+    recorder,
+    // Checks are scheduled even where the reconciler is off: another replica (or a later start) may run it.
+    { cashiiTimeoutMs: options.cashiiTimeoutMs, firstCheckDelayMs: config.reconciler.baseDelayMs },
+    log,
+  );
+  await creator.recoverAtStart({ singleProcess: database.kind === 'sqlite' });
+
+  const sync = new PaymentSync(repository, cashii, freshness, log);
+  // Every status change, whatever caused it, reaches live subscribers on every replica.
+  sync.onTransition((record) => {
+    if (record.cashiiId) bus.publish(record.cashiiId);
+  });
+  if (hooks.onTransition) sync.onTransition(hooks.onTransition);
+
+  const service = new PaymentService(
+    repository,
+    creator,
+    sync,
+    new PaymentPolicy(config.payments, config.production),
+    freshness,
+    bus,
+    { paymentPageUrl: options.paymentPageUrl, maxWatchesPerViewer: config.graphql.maxSubscriptionsPerViewer },
+    log,
+  );
+  const reconciler = new Reconciler(
+    repository,
+    sync,
+    recorder,
+    freshness,
+    { ...config.reconciler, cashiiTimeoutMs: options.cashiiTimeoutMs },
+    log,
+    hooks.onReconcile,
+  );
+  return {
+    service,
+    reconciler,
+    journalPending: () => journal.size,
+    close: async () => {
+      service.closeWatchers();
+      await reconciler.stop();
+      // A create whose HTTP request was cut off at the grace period still gets Cashii's answer recorded.
+      await creator.drain();
+      await recorder.drain();
+    },
+  };
+}
