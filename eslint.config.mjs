@@ -1,6 +1,17 @@
 // Type-aware linting: the rules that catch money bugs (floating promises, misused promises) are on.
 import tseslint from 'typescript-eslint';
 
+/** Imports that belong to the edge (GraphQL schema and server, HTTP). */
+const EDGE = ['**/graphql/**', '**/http/**', 'type-graphql', 'graphql', 'graphql-scalars', '@apollo/*', 'graphql-ws'];
+
+/** One `no-restricted-imports` block per room: what it may not import, and why. */
+function layerRules(rooms) {
+  return rooms.map(({ files, forbidden, why }) => ({
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: forbidden, message: why }] }] },
+  }));
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -25,6 +36,30 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Rooms and their direction (docs/architecture.md): api -> core -> store inside a module; the
+  // database, messaging and other lower rooms import no module and nothing of GraphQL or HTTP.
+  ...layerRules([
+    {
+      files: ['src/payments/store/**/*.ts'],
+      forbidden: ['**/core/**', '**/api/**', '**/payments/module', ...EDGE],
+      why: 'the store is the lowest room of a module: it imports neither core nor api nor the edge',
+    },
+    {
+      files: ['src/payments/core/**/*.ts'],
+      forbidden: ['**/api/**', '**/payments/module', ...EDGE],
+      why: 'core imports store, never the API room or GraphQL/HTTP',
+    },
+    {
+      files: ['src/db/**/*.ts', 'src/messaging/**/*.ts', 'src/common/**/*.ts', 'src/cashii/**/*.ts', 'src/config/**/*.ts'],
+      forbidden: ['**/payments/**', '**/auth/**', '**/rate-limit/**', ...EDGE],
+      why: 'infrastructure rooms import no module and nothing of GraphQL/HTTP; modules hand them what they need',
+    },
+    {
+      files: ['src/auth/**/*.ts', 'src/observability/**/*.ts'],
+      forbidden: ['**/payments/**', ...EDGE],
+      why: 'auth and observability sit below the edge and the modules',
+    },
+  ]),
   {
     files: ['test/**/*.ts'],
     rules: {

@@ -9,13 +9,17 @@ import type { Database } from '../../db/database';
 import { PaymentEventRecord } from './payment-event.entity';
 import { CreateState, PaymentOrder } from './payment.entity';
 import { PaymentEventSource, PaymentStatus } from './payment-values';
-import { type PaymentRow, hydrate, selectByCashiiIds } from './payment-row';
+import { PaymentRowReader } from './payment-row';
 
 /** Columns a confirmation with Cashii may update besides the status. */
 export type VerificationPatch = Partial<Pick<PaymentOrder, 'verifiedAt' | 'upstreamStatus' | 'from' | 'to' | 'nextCheckAt'>>;
 
 export class PaymentRepository {
-  constructor(private readonly db: Database) {}
+  private readonly rows: PaymentRowReader;
+
+  constructor(private readonly db: Database) {
+    this.rows = new PaymentRowReader(db.dataSource);
+  }
 
   /** Writes a new record (before Cashii is called). Throws on a duplicate idempotency key. */
   async insert(record: PaymentOrder): Promise<void> {
@@ -27,9 +31,8 @@ export class PaymentRepository {
   }
 
   /** The hot read (every `payment(id)`), as one plain SELECT. */
-  async findByCashiiIds(cashiiIds: readonly string[]): Promise<PaymentOrder[]> {
-    const rows = await this.db.reader.query<PaymentRow[]>(selectByCashiiIds(cashiiIds.length, this.db.kind), [...cashiiIds]);
-    return rows.map(hydrate);
+  findByCashiiIds(cashiiIds: readonly string[]): Promise<PaymentOrder[]> {
+    return this.rows.findByCashiiIds(cashiiIds);
   }
 
   findByIdempotencyKey(ownerId: string, idempotencyKey: string): Promise<PaymentOrder | null> {
