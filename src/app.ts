@@ -13,12 +13,15 @@ import { storageFaultCode } from './db/storage-fault';
 import { PAYMENT_ENTITIES, PAYMENT_MIGRATIONS } from './payments/store/schema';
 import { createApollo } from './graphql/apollo';
 import { createErrorFormatter } from './graphql/format-error';
-import { operationLimitRule } from './graphql/limits';
+import { ideOf } from './graphql/ide';
+import { operationLimitRules } from './graphql/limits';
 import { TrustedDocuments } from './graphql/trusted-documents';
 import { CorsPolicy } from './http/cors';
+import { GraphiQLAssets, serveGraphiQLAssets } from './http/graphiql';
 import { createHttpServer, listen } from './http/server';
 import { attachSubscriptions } from './http/subscriptions';
 import type { Logger } from './logger';
+import type { PaymentService } from './payments/core/payment.service';
 import type { Reconciler } from './payments/core/reconciler';
 import { type RunningSimulator, startSimulator } from './sandbox/simulator';
 import { createServices } from './services';
@@ -30,6 +33,8 @@ export interface RunningApp {
   readonly simulator: RunningSimulator | null;
   readonly reconciler: Reconciler;
   readonly breaker: CircuitBreaker;
+  /** The payments module's one door (jobs and tests may call it directly, with the same rules as the API). */
+  readonly payments: PaymentService;
   /** Graceful stop: not ready, no new connections, in-flight requests finish (up to the grace period). */
   close(): Promise<void>;
 }
@@ -60,7 +65,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
 
   const services = await createServices(config, cashii, dataSource, log);
   const formatError = createErrorFormatter(log);
-  const validationRules = [operationLimitRule(config.graphql)];
+  const validationRules = operationLimitRules(config.graphql);
   const apollo = createApollo({ schema: services.schema, config, formatError, validationRules });
   await apollo.start();
 
@@ -94,6 +99,9 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     },
     context: async (req) => services.contextFor(await authenticate(services.authenticator, req), req),
   });
+  const ide = ideOf(config);
+  const graphiql = ide === 'graphiql' ? GraphiQLAssets.locate() : null;
+  if (graphiql) serveGraphiQLAssets(server, graphiql);
   const subscriptions = attachSubscriptions(server, {
     schema: services.schema,
     trusted,
@@ -107,7 +115,8 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   const url = await listen(server, config.port, config.host);
   if (config.reconciler.enabled) services.reconciler.start();
   else log.info('reconciler is off (RECONCILER_ENABLED=false)');
-  log.info(`GraphQL API ready at ${url}/graphql${config.production ? '' : ' (open it in a browser for Apollo Sandbox)'}`);
+  const shown = { graphiql: ' (open it in a browser for GraphiQL)', sandbox: ' (open it in a browser for Apollo Sandbox)', off: '' };
+  log.info(`GraphQL API ready at ${url}/graphql${shown[ide]}`);
 
   return {
     url,
@@ -115,6 +124,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     simulator,
     reconciler: services.reconciler,
     breaker: services.breaker,
+    payments: services.payments,
     close: async () => {
       draining = true;
       await services.reconciler.stop();

@@ -27,14 +27,22 @@ export interface CreationOptions {
 
 const WAIT_STEP_MS = 50;
 
+/** What the creator needs of the store, Cashii and the recorder (narrow seams: unit tests pass fakes). */
+export type CreatorStore = Pick<
+  PaymentRepository,
+  'findByIdempotencyKey' | 'insert' | 'findById' | 'claimCreateRetry' | 'expireSending' | 'markCreateOutcome'
+>;
+export type CreatorCashii = Pick<CashiiClient, 'createRemotePayment'>;
+export type CreatorRecorder = Pick<CreateRecorder, 'record' | 'has' | 'flush' | 'replay'>;
+
 export class PaymentCreator {
   /** Creates in flight in this process, by record id: duplicates await them instead of polling. */
   private readonly sends = new SingleFlight<string, PaymentOrder>();
 
   constructor(
-    private readonly repository: PaymentRepository,
-    private readonly cashii: CashiiClient,
-    private readonly recorder: CreateRecorder,
+    private readonly repository: CreatorStore,
+    private readonly cashii: CreatorCashii,
+    private readonly recorder: CreatorRecorder,
     private readonly options: CreationOptions,
     private readonly log: Logger,
   ) {}

@@ -23,13 +23,17 @@ export interface SyncResult {
 /** Notified of every status change, whatever caused it (metrics, subscriptions). */
 export type TransitionListener = (record: PaymentOrder, from: string, to: string, source: PaymentEventSource) => void;
 
+/** What the sync needs of the store and Cashii (narrow seams: unit tests pass fakes). */
+export type SyncStore = Pick<PaymentRepository, 'findById' | 'flagForReview' | 'recordVerification' | 'transition'>;
+export type SyncCashii = Pick<CashiiClient, 'getRemotePayment'>;
+
 export class PaymentSync {
   private readonly flights = new SingleFlight<string, SyncResult>();
   private readonly listeners: TransitionListener[] = [];
 
   constructor(
-    private readonly repository: PaymentRepository,
-    private readonly cashii: CashiiClient,
+    private readonly repository: SyncStore,
+    private readonly cashii: SyncCashii,
     private readonly freshness: FreshnessPolicy,
     private readonly log: Logger,
   ) {}

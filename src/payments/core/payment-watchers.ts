@@ -28,14 +28,18 @@ interface Watched {
   readonly unsubscribe: () => void;
 }
 
+/** What the watchers need of the store and the sync (narrow seams: unit tests pass fakes). */
+export type WatcherStore = Pick<PaymentRepository, 'findById'>;
+export type WatcherSync = Pick<PaymentSync, 'refresh'>;
+
 export class PaymentWatchers {
   private readonly watched = new Map<string, Watched>();
   private readonly perViewer = new Map<string, number>();
 
   constructor(
-    private readonly repository: PaymentRepository,
-    private readonly sync: PaymentSync,
-    private readonly bus: StatusBus,
+    private readonly repository: WatcherStore,
+    private readonly sync: WatcherSync,
+    private readonly bus: Pick<StatusBus, 'subscribe'>,
     private readonly freshness: FreshnessPolicy,
     private readonly options: WatcherOptions,
     private readonly log: Logger,

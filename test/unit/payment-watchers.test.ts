@@ -1,0 +1,85 @@
+/** The watchers' caps and sharing, against in-memory fakes of the store, the sync and the bus. */
+import { FreshnessPolicy } from '../../src/payments/core/freshness';
+import { PaymentWatchers } from '../../src/payments/core/payment-watchers';
+import { toPaymentView } from '../../src/payments/core/payment-view';
+import { PaymentStatus } from '../../src/payments/store/payment-values';
+import { FakeStore, record, silentLog } from '../fixtures/payment-fakes';
+
+function setup(maxPerViewer = 2) {
+  const store = new FakeStore();
+  const listeners = new Map<string, Set<() => void>>();
+  const bus = {
+    subscriptions: 0,
+    subscribe(cashiiId: string, listener: () => void) {
+      bus.subscriptions++;
+      const set = listeners.get(cashiiId) ?? new Set();
+      listeners.set(cashiiId, set.add(listener));
+      return () => set.delete(listener);
+    },
+  };
+  const sync = { refreshes: 0, refresh: () => (sync.refreshes++, Promise.reject(new Error('not in these tests'))) };
+  const watchers = new PaymentWatchers(
+    store,
+    sync,
+    bus,
+    new FreshnessPolicy({ statusTtlMs: 60_000, paidStatusTtlMs: 60_000 }),
+    { maxPerViewer, present: (row) => toPaymentView(row, 'https://cashii.example/payment') },
+    silentLog,
+  );
+  const announce = (cashiiId: string) => listeners.get(cashiiId)?.forEach((listener) => listener());
+  return { store, bus, watchers, listeners, announce };
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('PaymentWatchers', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('caps live subscriptions per viewer (silent ones included) and frees a slot when one closes', async () => {
+    const { store, watchers } = setup(2);
+    const a = store.put(record());
+    const first = watchers.watch(a, 'user-a');
+    watchers.silent('user-a');
+    expect(() => watchers.watch(a, 'user-a')).toThrow(expect.objectContaining({ code: 'RATE_LIMITED' }) as Error);
+    expect(() => watchers.watch(a, 'user-b')).not.toThrow();
+    await first.return!();
+    expect(() => watchers.watch(a, 'user-a')).not.toThrow();
+  });
+
+  it('gives one payment one bus listener however many watch it, and drops it with the last', async () => {
+    const { store, bus, watchers, listeners } = setup(10);
+    const a = store.put(record());
+    const channels = [watchers.watch(a, 'user-a'), watchers.watch(a, 'user-b'), watchers.watch(a, 'user-c')];
+    expect(bus.subscriptions).toBe(1);
+    for (const channel of channels) await channel.return!();
+    expect(listeners.get(a.cashiiId!)?.size ?? 0).toBe(0);
+  });
+
+  it('starts with the payment as it is, then pushes only forward moves', async () => {
+    const { store, watchers, announce } = setup();
+    const a = store.put(record());
+    const channel = watchers.watch(a, 'user-a');
+    expect((await channel.next()).value).toMatchObject({ status: PaymentStatus.PENDING });
+    store.get(a.id).status = PaymentStatus.PAID;
+    announce(a.cashiiId!);
+    expect((await channel.next()).value).toMatchObject({ status: PaymentStatus.PAID });
+    store.get(a.id).status = PaymentStatus.PENDING; // a late, replayed answer
+    announce(a.cashiiId!);
+    await flush();
+    store.get(a.id).status = PaymentStatus.REFUNDED;
+    announce(a.cashiiId!);
+    expect((await channel.next()).value).toMatchObject({ status: PaymentStatus.REFUNDED });
+  });
+
+  it('polls a payment that can still change, never a final one', () => {
+    jest.useFakeTimers();
+    const { store, watchers } = setup();
+    watchers.watch(store.put(record({ id: '00000000-0000-4000-8000-00000000000a', cashiiId: '1000000000000001' })), 'user-a');
+    expect(jest.getTimerCount()).toBe(1);
+    watchers.watch(
+      store.put(record({ id: '00000000-0000-4000-8000-00000000000b', cashiiId: '1000000000000002', status: PaymentStatus.REJECTED })),
+      'user-b',
+    );
+    expect(jest.getTimerCount()).toBe(1);
+  });
+});
