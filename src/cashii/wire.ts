@@ -1,6 +1,7 @@
 /**
- * Cashii's wire format and its mapping to our types. Every assumption about undocumented
- * behaviour (see ../shared/cashii-contract.md, "Not documented") is made here.
+ * Cashii's wire format and its mapping to our types. Every assumption about behaviour Cashii's
+ * public docs leave open (the retrieve endpoint, ids as numbers or strings, unknown statuses) is
+ * made here; error shapes are assumed in errors.ts. docs/architecture.md lists what to change.
  */
 
 /** Cashii's statuses, wire spelling. */

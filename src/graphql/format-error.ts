@@ -24,8 +24,13 @@ const REQUEST_ERROR_CODES = new Set([
   'RATE_LIMITED',
 ]);
 
-/** Messages of GraphQL's own input coercion (variables and inline literals, scalars' parse errors included). */
-const COERCION_MESSAGE =
+/**
+ * Messages of GraphQL's own input coercion (variables and inline literals, scalars' parse errors
+ * included). graphql-js gives these errors no code or structure of their own, so the text is the
+ * seam: test/unit/coercion-messages.test.ts produces each form with the installed graphql-js and
+ * fails on an upgrade that changes one.
+ */
+export const COERCION_MESSAGE =
   /^(Variable "\$|Expected value of type|Field "[^"]+" of required type|Field "[^"]+" is not defined by type)|cannot represent/;
 
 export function createErrorFormatter(log: Logger) {
