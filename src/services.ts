@@ -96,6 +96,7 @@ export async function createServices(
   });
   metrics.observeStorage({ writable: () => database.writable, journalPending: () => paymentsModule.journalPending() });
   const payments = paymentsModule.service;
+  metrics.observeReviewQueue(() => payments.reviewQueueCounts());
   const reconciler = paymentsModule.reconciler;
 
   const authenticator = new Authenticator(config.auth);

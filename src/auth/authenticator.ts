@@ -3,7 +3,9 @@
  * URL or a shared HS256 secret, checking issuer, audience, expiry and an algorithm allowlist
  * (unsigned `alg: none` tokens are never accepted); `sub` is the customer. Guests get a
  * short-lived token from the merchant's own backend, like any customer. In `dev` mode (refused in
- * production) a request acts as one local user, or as the user named in `X-Dev-User`.
+ * production) a request acts as one local user, or as the user named in `X-Dev-User`; with
+ * `X-Dev-Operator: true` that user is a back-office operator. A JWT makes an operator when its
+ * role claim (AUTH_OPERATOR_CLAIM, a string or a list) holds AUTH_OPERATOR_ROLE.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { type JWTVerifyGetKey, createRemoteJWKSet, jwtVerify } from 'jose';
@@ -34,7 +36,7 @@ export class Authenticator {
   }
 
   async authenticate(headers: IncomingHttpHeaders): Promise<Viewer> {
-    if (this.config.mode === 'dev') return devViewer(headers['x-dev-user']);
+    if (this.config.mode === 'dev') return devViewer(headers['x-dev-user'], headers['x-dev-operator']);
     const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(headers.authorization ?? '');
     if (!match) throw new AuthenticationFailed('A bearer token is required');
     const cached = this.verified.get(match[1]);
@@ -53,7 +55,9 @@ export class Authenticator {
       if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 255) {
         throw new AuthenticationFailed('The token names no subject');
       }
-      const viewer: Viewer = { id: payload.sub, expiresAt: (payload.exp as number) * 1000 };
+      const roles = payload[this.config.operatorClaim];
+      const operator = Array.isArray(roles) ? roles.includes(this.config.operatorRole) : roles === this.config.operatorRole;
+      const viewer: Viewer = { id: payload.sub, expiresAt: (payload.exp as number) * 1000, ...(operator ? { operator: true } : {}) };
       this.remember(match[1], viewer, viewer.expiresAt!);
       return viewer;
     } catch (error) {
@@ -71,9 +75,10 @@ export class Authenticator {
   }
 }
 
-function devViewer(header: string | string[] | undefined): Viewer {
-  if (header === undefined || header === '') return LOCAL_VIEWER;
+function devViewer(header: string | string[] | undefined, operatorHeader: string | string[] | undefined): Viewer {
+  const operator = operatorHeader === 'true' || operatorHeader === '1';
+  if (header === undefined || header === '') return operator ? { ...LOCAL_VIEWER, operator } : LOCAL_VIEWER;
   const name = Array.isArray(header) ? header[0] : header;
   if (!DEV_USER.test(name)) throw new AuthenticationFailed('X-Dev-User must be 1-64 letters, digits or ._@-');
-  return { id: `dev:${name}` };
+  return operator ? { id: `dev:${name}`, operator } : { id: `dev:${name}` };
 }

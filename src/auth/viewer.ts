@@ -4,4 +4,6 @@ export interface Viewer {
   readonly id: string;
   /** When the credentials stop being valid (epoch ms), if they expire. */
   readonly expiresAt?: number;
+  /** A merchant's back-office operator: may read every payment and order, and resolve reviews. */
+  readonly operator?: boolean;
 }

@@ -10,7 +10,11 @@ export type ErrorCode =
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'RATE_LIMITED'
   /** The database could not commit or be reached; nothing was stored; `retryable: true`. */
-  | 'STORAGE_UNAVAILABLE';
+  | 'STORAGE_UNAVAILABLE'
+  /** The order (`orderId`) already has a PAID or REFUNDED payment; `extensions.paymentId` names it. */
+  | 'ORDER_ALREADY_PAID'
+  /** The viewer is known but may not do this (back-office operations need an operator). */
+  | 'FORBIDDEN';
 
 export class AppError extends Error {
   constructor(

@@ -94,6 +94,24 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
+  /** What the review-queue gauge reads at each scrape. */
+  private reviewQueue: (() => Promise<Record<string, number>>) | null = null;
+  readonly reviewQueueSize = new Gauge({
+    name: 'bff_review_queue_size',
+    help: "Payments waiting in the back office's review queue, by reason",
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+    collect: async () => {
+      if (!this.reviewQueue) return;
+      const counts = await this.reviewQueue().catch(() => null);
+      if (counts) for (const [reason, count] of Object.entries(counts)) this.reviewQueueSize.set({ reason }, count);
+    },
+  });
+
+  observeReviewQueue(counts: () => Promise<Record<string, number>>): void {
+    this.reviewQueue = counts;
+  }
+
   observeStorage(source: StorageGaugeSource): void {
     this.storage = source;
   }

@@ -18,7 +18,11 @@ import { PaymentPolicy } from './core/payment-policy';
 import { PaymentSync, type TransitionListener } from './core/payment-sync';
 import { PaymentService } from './core/payment.service';
 import { type ReconcileReport, Reconciler } from './core/reconciler';
+import { OrderRepository } from './store/order.repository';
 import { PaymentRepository } from './store/payment.repository';
+import { PaymentStatus } from './store/payment-values';
+import { BackOffice } from './core/back-office';
+import { OrderSettlement } from './core/order-settlement';
 
 export interface PaymentsModuleOptions {
   config: Pick<Config, 'payments' | 'storage' | 'reconciler' | 'production'> & {
@@ -51,6 +55,7 @@ export interface PaymentsModule {
 export async function createPaymentsModule(options: PaymentsModuleOptions): Promise<PaymentsModule> {
   const { config, database, cashii, bus, log, hooks = {} } = options;
   const repository = new PaymentRepository(database);
+  const orders = new OrderRepository(database);
   const freshness = new FreshnessPolicy(config.payments);
   const journal = new CreateJournal(config.storage.journalFile, log);
   journal.load();
@@ -72,6 +77,7 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
     // Checks are scheduled even where the reconciler is off: another replica (or a later start) may run it.
     { cashiiTimeoutMs: options.cashiiTimeoutMs, firstCheckDelayMs: config.reconciler.baseDelayMs },
     log,
+    orders,
   );
   await creator.recoverAtStart({ singleProcess: database.kind === 'sqlite' });
 
@@ -80,7 +86,14 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
   sync.onTransition((record) => {
     if (record.cashiiId) bus.publish(record.cashiiId);
   });
+  // A payment that reached PAID pays its order, once; a second one goes to the review queue to be refunded.
+  const settlement = new OrderSettlement(orders, repository, log);
+  sync.onTransition(async (record, _from, to) => {
+    if (to === PaymentStatus.PAID) await settlement.paid(record);
+  });
   if (hooks.onTransition) sync.onTransition(hooks.onTransition);
+  // A create is UNKNOWN for a person once twice the Cashii deadline has passed since its last attempt.
+  const backOffice = new BackOffice(repository, orders, sync, settlement, options.cashiiTimeoutMs * 2, log);
 
   const service = new PaymentService(
     repository,
@@ -88,6 +101,8 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
     sync,
     new PaymentPolicy(config.payments, config.production),
     freshness,
+    orders,
+    backOffice,
     bus,
     { paymentPageUrl: options.paymentPageUrl, maxWatchesPerViewer: config.graphql.maxSubscriptionsPerViewer },
     log,

@@ -10,6 +10,8 @@ const auth = new Authenticator({
   audience: 'aud',
   algorithms: ['HS256'],
   clockToleranceSeconds: 0,
+  operatorClaim: 'roles',
+  operatorRole: 'payments-operator',
 });
 const token = (expSeconds: number, sub = 'customer-1') =>
   new SignJWT({})

@@ -11,7 +11,7 @@ function setup(stored = record()) {
   const cashii = { gets: 0, getRemotePayment: () => (cashii.gets++, Promise.resolve(answer)) };
   const sync = new PaymentSync(store, cashii, new FreshnessPolicy({ statusTtlMs: 60_000, paidStatusTtlMs: 60_000 }), silentLog);
   const changes: string[] = [];
-  sync.onTransition((_r, from, to, source) => changes.push(`${from}->${to} (${source})`));
+  sync.onTransition((_r, from, to, source) => void changes.push(`${from}->${to} (${source})`));
   return { store, cashii, sync, changes, answer: (next: ReturnType<typeof snapshot>) => (answer = next) };
 }
 

@@ -2,7 +2,7 @@
  * GraphQL entry points of payments: map arguments to a command, call one method of the service
  * (the one door, which validates), return its view as the GraphQL type. Nothing else.
  */
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, UseMiddleware } from 'type-graphql';
+import { Arg, Args, Ctx, Extensions, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, UseMiddleware } from 'type-graphql';
 import { displayAmount } from '../core/money';
 import type { GraphQLContext } from '../../graphql/context';
 import { LimitConfirms, LimitCreates } from '../../rate-limit/rate-limit.middleware';
@@ -12,6 +12,7 @@ import { PaymentEvent, RemotePayment } from './payment.type';
 
 @Resolver(() => RemotePayment)
 export class PaymentResolver {
+  @Extensions({ lookupCost: 1 }) // each may cost a Cashii call: GRAPHQL_MAX_PAYMENT_LOOKUPS caps their sum (graphql/limits.ts)
   @Query(() => RemotePayment, {
     nullable: true,
     description: "One of the viewer's payments by Cashii id, with a status confirmed with Cashii. Null when unknown or not the viewer's.",

@@ -84,12 +84,15 @@ export class RemotePayment implements PaymentView {
 
 registerEnumType(PaymentEventSource, {
   name: 'PaymentEventSource',
-  description: 'What caused a status change.',
+  description: 'What caused an event of a payment history. Customers see the status changes; operators see every event.',
   valuesConfig: {
     CREATE: { description: 'The payment was created.' },
     READ: { description: 'A read confirmed a new status with Cashii.' },
     RETURN: { description: 'A confirmed return from the payment page.' },
     RECONCILE: { description: 'The background reconciler confirmed a new status with Cashii.' },
+    REVIEW: { description: 'The payment was put in the review queue (operators only; the note says why).' },
+    OPERATOR_RECHECK: { description: 'An operator had the payment re-read from Cashii (operators only).' },
+    OPERATOR_RESOLVE: { description: 'An operator closed the review (operators only).' },
   },
 });
 

@@ -10,6 +10,7 @@ import type { Logger } from '../../logger';
 import type { CreateJournal, JournalEntry } from './create-journal';
 import { describeError } from './describe-error';
 import type { PaymentRepository } from '../store/payment.repository';
+import { ReviewReason } from '../store/payment-values';
 
 export interface CreateRecorderOptions {
   /** The creating request waits this long for the id to reach the database. */
@@ -107,6 +108,13 @@ export class CreateRecorder {
           this.log.error(
             { orderRef: entry.recordId, cashiiId: entry.cashiiId },
             'a journaled Cashii id does not match the record (another id or no record): check this payment at Cashii',
+          );
+          // The back office's queue shows it (when the record exists): Cashii may hold a payment nobody was shown.
+          await this.repository.flagForReview(
+            entry.recordId,
+            ReviewReason.RECOVERED_ID,
+            `The create journal held Cashii id ${entry.cashiiId} for this record, which holds another: check ${entry.cashiiId} at Cashii`,
+            new Date(),
           );
         } else {
           this.options.onReplay?.('recorded');

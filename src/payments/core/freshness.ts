@@ -4,7 +4,7 @@
  * payment under review is not polled; otherwise a confirmation stays fresh for a TTL (longer for
  * PAID, which can only still become REFUNDED).
  */
-import type { PaymentOrder } from '../store/payment.entity';
+import { type PaymentOrder, hasOpenReview } from '../store/payment.entity';
 import { PaymentStatus, isFinal } from './payment-status';
 
 export interface FreshnessOptions {
@@ -17,7 +17,8 @@ export interface FreshnessOptions {
 /** Watchers poll at least this far apart, whatever the TTL. */
 const MIN_POLL_MS = 1000;
 
-type Checked = Pick<PaymentOrder, 'status' | 'reviewReason' | 'verifiedAt'>;
+type Reviewed = Pick<PaymentOrder, 'status' | 'reviewCode' | 'reviewResolvedAt'>;
+type Checked = Reviewed & Pick<PaymentOrder, 'verifiedAt'>;
 
 export class FreshnessPolicy {
   constructor(private readonly options: FreshnessOptions) {}
@@ -28,13 +29,13 @@ export class FreshnessPolicy {
   }
 
   /** Whether the status can still change without a person (not final, not under review). */
-  canChange(record: Pick<PaymentOrder, 'status' | 'reviewReason'>): boolean {
-    return !isFinal(record.status) && record.reviewReason === null;
+  canChange(record: Reviewed): boolean {
+    return !isFinal(record.status) && !hasOpenReview(record);
   }
 
   /** Still pending with nothing for a person to decide: the reconciler keeps checking it on its schedule. */
-  awaitsPayer(record: Pick<PaymentOrder, 'status' | 'reviewReason'>): boolean {
-    return record.status === PaymentStatus.PENDING && record.reviewReason === null;
+  awaitsPayer(record: Reviewed): boolean {
+    return record.status === PaymentStatus.PENDING && !hasOpenReview(record);
   }
 
   /** Confirmed with Cashii (by anyone, any replica) within the TTL. */

@@ -13,6 +13,7 @@ import {
   Max,
   MaxLength,
   Min,
+  MinLength,
   ValidateBy,
   type ValidationError,
   validate,
@@ -20,6 +21,7 @@ import {
 import { CURRENCY_PATTERN } from '../../common/currency';
 import { badInput } from '../../common/errors';
 import { type JsonProblem, hasControlOrBrokenText, jsonProblem } from '../../common/text';
+import { ReviewReason, ReviewResolution } from '../store/payment-values';
 import { PaymentStatus } from './payment-status';
 
 export const PAYMENT_ID_PATTERN = /^[0-9]{16}$/;
@@ -125,6 +127,44 @@ export class ConfirmReturnCommand {
 
   @Matches(/^[\x21-\x7e]{1,1024}$/, { message: 'signature must be at most 1024 printable ASCII characters' })
   signature: string;
+}
+
+/** An operator's resolution of a review: the note is kept in the payment's history. */
+export class ResolveReviewCommand {
+  @IsIn(Object.values(ReviewResolution), { message: 'resolution must be a review resolution' })
+  resolution: ReviewResolution;
+
+  @IsString({ message: 'note must be a string' })
+  @MinLength(1, { message: 'note must say what was done (1-1000 characters)' })
+  @MaxLength(1000, { message: 'note must say what was done (1-1000 characters)' })
+  @CleanText()
+  note: string;
+}
+
+/** A page of the review queue. */
+export class ReviewQueueCommand {
+  @IsOptional()
+  @IsIn(Object.values(ReviewReason), { message: 'reason must be a review reason' })
+  reason?: ReviewReason | null;
+
+  @IsInt({ message: 'first must be a whole number' })
+  @Min(1, { message: 'first must be at least 1' })
+  @Max(MAX_PAGE_SIZE, { message: `first must be at most ${MAX_PAGE_SIZE}` })
+  first: number = 20;
+
+  @IsOptional()
+  @IsString({ message: 'after must be a cursor from pageInfo.endCursor' })
+  @MaxLength(200, { message: 'after must be a cursor from pageInfo.endCursor' })
+  after?: string | null;
+}
+
+/** A merchant's order reference, as `orderId` is checked on a create. */
+export function checkOrderRef(value: unknown, field = 'orderId'): string {
+  const text = typeof value === 'string' ? value.normalize('NFC') : '';
+  if (text === '' || text.length > ORDER_ID_MAX_LENGTH || hasControlOrBrokenText(text)) {
+    throw badInput(field, `${field} must be 1-${ORDER_ID_MAX_LENGTH} characters without control characters`);
+  }
+  return text;
 }
 
 /** A page of the viewer's payments. */

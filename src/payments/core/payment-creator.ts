@@ -7,7 +7,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { CashiiError, type CashiiClient } from '../../cashii';
-import { idempotencyKeyReused, upstreamUnavailable } from '../../common/errors';
+import { AppError, idempotencyKeyReused, upstreamUnavailable } from '../../common/errors';
+import type { OrderRepository } from '../store/order.repository';
 import { SingleFlight } from '../../common/singleflight';
 import type { Logger } from '../../logger';
 import type { CreateRecorder } from './create-recorder';
@@ -26,6 +27,8 @@ export interface CreationOptions {
 }
 
 const WAIT_STEP_MS = 50;
+/** Looks at an order again at most this often when concurrent creates keep moving it. */
+const ORDER_ATTEMPTS = 20;
 
 /** What the creator needs of the store, Cashii and the recorder (narrow seams: unit tests pass fakes). */
 export type CreatorStore = Pick<
@@ -34,6 +37,7 @@ export type CreatorStore = Pick<
 >;
 export type CreatorCashii = Pick<CashiiClient, 'createRemotePayment'>;
 export type CreatorRecorder = Pick<CreateRecorder, 'record' | 'has' | 'flush' | 'replay'>;
+export type CreatorOrders = Pick<OrderRepository, 'ensure' | 'startAttempt'>;
 
 export class PaymentCreator {
   /** Creates in flight in this process, by record id: duplicates await them instead of polling. */
@@ -45,6 +49,8 @@ export class PaymentCreator {
     private readonly recorder: CreatorRecorder,
     private readonly options: CreationOptions,
     private readonly log: Logger,
+    /** Merchant orders; without them (unit tests of other rules) `orderId` is only stored. */
+    private readonly orders: CreatorOrders | null = null,
   ) {}
 
   /**
@@ -75,6 +81,7 @@ export class PaymentCreator {
       const existing = await this.repository.findByIdempotencyKey(ownerId, key);
       if (existing) return this.resume(existing, hash);
     }
+    if (input.orderId != null && this.orders !== null) return this.createForOrder(input, input.orderId, ownerId, hash);
     const record = newRecord(input, ownerId, hash);
     try {
       await this.repository.insert(record);
@@ -85,6 +92,48 @@ export class PaymentCreator {
       throw error;
     }
     return this.sends.run(record.id, () => this.send(record));
+  }
+
+  /**
+   * A create for a merchant's order: the order row decides. Paid (or refunded) already: refused,
+   * no Cashii call. A pending payment for the same amount and currency: that payment (waited for
+   * while it is being created). A pending one for another amount or currency (the cart changed):
+   * a new payment, and the old one is superseded, never handed out again. Concurrent creates for
+   * one order race for one conditional UPDATE: one sends, the others follow it.
+   */
+  private async createForOrder(input: CreatePaymentCommand, orderRef: string, ownerId: string, hash: string): Promise<PaymentOrder> {
+    const orders = this.orders!;
+    for (let attempt = 0; attempt < ORDER_ATTEMPTS; attempt++) {
+      const order = await orders.ensure(ownerId, orderRef, new Date());
+      if (order.paidPaymentId !== null) throw await this.alreadyPaid(order.paidPaymentId);
+      const active = order.activePaymentId === null ? null : await this.repository.findById(order.activePaymentId);
+      if (active && (active.status === PaymentStatus.PAID || active.status === PaymentStatus.REFUNDED))
+        throw await this.alreadyPaid(active.id);
+      const pending = active !== null && active.status === PaymentStatus.PENDING;
+      if (pending && active.amount === input.amount && active.currency === input.currency) {
+        // The same cart: the payment already handed out, whoever asked for it and with whatever key.
+        return this.resume(active, active.requestHash ?? hash);
+      }
+      const record = newRecord(input, ownerId, hash);
+      try {
+        if (await orders.startAttempt(order, record, order.activePaymentId, pending)) {
+          if (pending)
+            this.log.info({ orderRef: record.id, superseded: active.id }, 'the cart changed: a new payment supersedes the pending one');
+          return await this.sends.run(record.id, () => this.send(record));
+        }
+      } catch (error) {
+        const winner = input.idempotencyKey == null ? null : await this.repository.findByIdempotencyKey(ownerId, input.idempotencyKey);
+        if (winner) return this.resume(winner, hash);
+        throw error;
+      }
+      // Another create for this order moved first: look again.
+    }
+    throw upstreamUnavailable(true, 'This order is being paid in another request, please try again');
+  }
+
+  private async alreadyPaid(recordId: string): Promise<AppError> {
+    const paid = await this.repository.findById(recordId);
+    return new AppError('ORDER_ALREADY_PAID', 'This order is already paid', { paymentId: paid?.cashiiId ?? null });
   }
 
   /** Continues an earlier create with the same key: its result, a wait for it, or a retry of it. */
@@ -172,9 +221,9 @@ export class PaymentCreator {
 function newRecord(input: CreatePaymentCommand, ownerId: string, hash: string): PaymentOrder {
   const now = new Date();
   const id = randomUUID();
+  // Only what a new record knows: every other column starts as the entity declares it (null).
   return Object.assign(new PaymentOrder(), {
     id,
-    cashiiId: null,
     createState: CreateState.SENDING,
     ownerId,
     amount: input.amount,
@@ -182,25 +231,14 @@ function newRecord(input: CreatePaymentCommand, ownerId: string, hash: string): 
     note: input.note ?? null,
     metadata: input.metadata == null ? null : JSON.stringify(input.metadata),
     status: PaymentStatus.PENDING,
-    upstreamStatus: null,
-    from: null,
-    to: null,
     payableTo: input.payableTo ?? null,
     orderId: input.orderId ?? null,
     returnUrl: returnUrlFor(input.redirectUrl, id),
-    transactionId: null,
-    returnSignature: null,
-    returnClaimedStatus: null,
     idempotencyKey: input.idempotencyKey ?? null,
     requestHash: hash,
-    reviewReason: null,
-    nextCheckAt: null,
-    checkAttempts: 0,
-    staleAt: null,
     createdAt: now,
     updatedAt: now,
-    verifiedAt: null,
-  } satisfies PaymentOrder);
+  } satisfies Partial<PaymentOrder>);
 }
 
 /** SHA-256 of the input without its key, with object keys sorted, so equal inputs hash equally. */

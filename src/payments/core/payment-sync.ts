@@ -5,7 +5,8 @@
 import type { CashiiClient, RemotePaymentSnapshot } from '../../cashii';
 import { SingleFlight } from '../../common/singleflight';
 import type { Logger } from '../../logger';
-import type { PaymentOrder } from '../store/payment.entity';
+import { type PaymentOrder, hasOpenReview } from '../store/payment.entity';
+import { ReviewReason } from '../store/payment-values';
 import type { PaymentRepository, VerificationPatch } from '../store/payment.repository';
 import type { FreshnessPolicy } from './freshness';
 import { assertTransition, fromCashiiStatus, pathBetween } from './payment-status';
@@ -21,7 +22,8 @@ export interface SyncResult {
 }
 
 /** Notified of every status change, whatever caused it (metrics, subscriptions). */
-export type TransitionListener = (record: PaymentOrder, from: string, to: string, source: PaymentEventSource) => void;
+/** Awaited in order (an order is settled before the read that saw the payment answers). */
+export type TransitionListener = (record: PaymentOrder, from: string, to: string, source: PaymentEventSource) => void | Promise<void>;
 
 /** What the sync needs of the store and Cashii (narrow seams: unit tests pass fakes). */
 export type SyncStore = Pick<PaymentRepository, 'findById' | 'flagForReview' | 'recordVerification' | 'transition'>;
@@ -80,9 +82,8 @@ export class PaymentSync {
     const cashiiId = record.cashiiId as string;
     const mismatch = this.mismatch(record, snapshot);
     if (mismatch !== null) {
-      if (record.reviewReason === null)
-        this.log.error({ cashiiId, mismatch }, 'Cashii disagrees with our order record; flagged for review');
-      await this.repository.flagForReview(record.id, mismatch, now);
+      if (!hasOpenReview(record)) this.log.error({ cashiiId, mismatch }, 'Cashii disagrees with our order record; flagged for review');
+      await this.repository.flagForReview(record.id, ReviewReason.AMOUNT_MISMATCH, mismatch, now);
       return;
     }
     if (snapshot.status === null) {
@@ -114,7 +115,7 @@ export class PaymentSync {
         return;
       }
       this.log.info({ cashiiId, from, to, source }, 'payment status changed');
-      for (const listener of this.listeners) listener(record, from, to, source);
+      for (const listener of this.listeners) await listener(record, from, to, source);
       from = to;
     }
   }

@@ -4,10 +4,10 @@
  */
 import { currencyExponent, toDecimalString } from './money';
 import type { PaymentEventRecord } from '../store/payment-event.entity';
-import type { PaymentOrder } from '../store/payment.entity';
-import type { PaymentEventSource, PaymentStatus } from '../store/payment-values';
+import { type PaymentOrder, hasOpenReview } from '../store/payment.entity';
+import type { CreateState, PaymentEventSource, PaymentStatus, ReviewReason, ReviewResolution } from '../store/payment-values';
 
-export { PaymentEventSource } from '../store/payment-values';
+export { CreateState, PaymentEventSource, ReviewReason, ReviewResolution } from '../store/payment-values';
 
 export interface PaymentView {
   /** Cashii's 16-digit id. */
@@ -39,6 +39,33 @@ export interface PaymentEventView {
   to: PaymentStatus;
   source: PaymentEventSource;
   at: Date;
+}
+
+/** A history event as operators see it: with who acted and their note. */
+export interface OperatorEventView extends PaymentEventView {
+  actor: string | null;
+  note: string | null;
+}
+
+/** A payment as the back office sees it: whoever owns it, whether or not it reached Cashii. */
+export interface ReviewedPaymentView {
+  reference: string;
+  ownerId: string;
+  orderId: string | null;
+  amount: number;
+  currency: string;
+  createState: CreateState;
+  /** The payment as its customer sees it; null when the create never got a Cashii id. */
+  payment: PaymentView | null;
+  /** Why it is in the review queue; null when it is not. */
+  queueReason: ReviewReason | null;
+  reviewReason: string | null;
+  resolution: ReviewResolution | null;
+  resolvedBy: string | null;
+  resolvedAt: Date | null;
+  superseded: boolean;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export interface PaymentPage {
@@ -82,14 +109,38 @@ export function toPaymentView(record: PaymentOrder, pageUrl: string): PaymentVie
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     verifiedAt: record.verifiedAt,
-    needsReview: record.reviewReason !== null,
-    reviewReason: record.reviewReason,
+    needsReview: hasOpenReview(record),
+    reviewReason: hasOpenReview(record) ? record.reviewReason : null,
     recordId: record.id,
   };
 }
 
 export function toPaymentEventView(record: PaymentEventRecord): PaymentEventView {
   return { from: record.fromStatus, to: record.toStatus, source: record.source, at: record.at };
+}
+
+export function toOperatorEventView(record: PaymentEventRecord): OperatorEventView {
+  return { ...toPaymentEventView(record), actor: record.actor, note: record.note };
+}
+
+export function toReviewedPaymentView(record: PaymentOrder, queueReason: ReviewReason | null, pageUrl: string): ReviewedPaymentView {
+  return {
+    reference: record.id,
+    ownerId: record.ownerId,
+    orderId: record.orderId,
+    amount: record.amount,
+    currency: record.currency,
+    createState: record.createState,
+    payment: record.cashiiId === null ? null : toPaymentView(record, pageUrl),
+    queueReason,
+    reviewReason: record.reviewReason,
+    resolution: record.reviewResolution,
+    resolvedBy: record.reviewResolvedBy,
+    resolvedAt: record.reviewResolvedAt,
+    superseded: record.supersededAt !== null,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
 }
 
 /** A position in the newest-first order: creation time, then record id to break ties. */

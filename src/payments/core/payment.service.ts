@@ -11,11 +11,21 @@ import { type PaymentLoaders, createPaymentLoaders } from '../store/payment.load
 import type { PaymentOrder } from '../store/payment.entity';
 import type { PaymentRepository } from '../store/payment.repository';
 import type { FreshnessPolicy } from './freshness';
+import type { Viewer } from '../../auth/viewer';
+import { AppError } from '../../common/errors';
+import type { MerchantOrder } from '../store/order.entity';
+import { CUSTOMER_EVENT_SOURCES } from '../store/payment-values';
+import type { OrderRepository } from '../store/order.repository';
+import type { BackOffice } from './back-office';
+import { type OrderView, toOrderView } from './order-view';
 import {
   type CommandInput,
   ConfirmReturnCommand,
   type CreatePaymentCommand,
   ListPaymentsCommand,
+  ResolveReviewCommand,
+  ReviewQueueCommand,
+  checkOrderRef,
   checkPaymentId,
   checkRules,
   normalisedCreate,
@@ -25,14 +35,18 @@ import type { PaymentPolicy } from './payment-policy';
 import { PaymentStatus, isFinal } from './payment-status';
 import type { PaymentSync } from './payment-sync';
 import {
+  type OperatorEventView,
   PaymentEventSource,
   type PaymentEventView,
   type PaymentPage,
   type PaymentView,
+  type ReviewedPaymentView,
   decodeCursor,
   encodeCursor,
+  toOperatorEventView,
   toPaymentEventView,
   toPaymentView,
+  toReviewedPaymentView,
 } from './payment-view';
 import { PaymentWatchers } from './payment-watchers';
 
@@ -40,6 +54,22 @@ export interface PaymentServiceOptions {
   paymentPageUrl: string;
   /** Live subscriptions one viewer may hold at once. */
   maxWatchesPerViewer: number;
+}
+
+export interface ReviewQueuePage {
+  edges: Array<{ cursor: string; node: ReviewedPaymentView }>;
+  pageInfo: PaymentPage['pageInfo'];
+}
+
+/** Back-office commands need an operator; anyone else gets FORBIDDEN (and no hint of what exists). */
+function requireOperator(viewer: Viewer): void {
+  if (!viewer.operator) throw new AppError('FORBIDDEN', 'This needs a back-office operator');
+}
+
+/** A Cashii payment id (16 digits) or our own reference (the UUID in the return URL). */
+function checkIdOrReference(id: unknown): string {
+  if (typeof id === 'string' && /^([0-9]{16}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(id)) return id;
+  throw badInput('id', 'id must be a 16-digit Cashii payment id or a payment reference');
 }
 
 /** Per-request batching of reads (one SQL query for several `payment` fields of one operation). */
@@ -54,6 +84,8 @@ export class PaymentService {
     private readonly sync: PaymentSync,
     private readonly policy: PaymentPolicy,
     private readonly freshness: FreshnessPolicy,
+    private readonly orders: OrderRepository,
+    private readonly backOffice: BackOffice,
     bus: StatusBus,
     private readonly options: PaymentServiceOptions,
     private readonly log: Logger,
@@ -102,7 +134,8 @@ export class PaymentService {
 
   /** Every status change of a payment (by its record id), oldest first. */
   async history(recordId: string, batch: PaymentReadBatch = this.readBatch()): Promise<PaymentEventView[]> {
-    return (await batch.events.load(recordId)).map(toPaymentEventView);
+    // The back office's own events (reviews, operators' actions and notes) are not the customer's to see.
+    return (await batch.events.load(recordId)).filter((event) => CUSTOMER_EVENT_SOURCES.includes(event.source)).map(toPaymentEventView);
   }
 
   /**
@@ -175,6 +208,88 @@ export class PaymentService {
     return this.watchers.watch(record, ownerId);
   }
 
+  /** The viewer's order by the merchant's reference; null for an unknown order or someone else's (no difference visible). */
+  async orderForViewer(orderRef: string, ownerId: string): Promise<OrderView | null> {
+    const ref = checkOrderRef(orderRef);
+    const order = await this.orders.find(ownerId, ref);
+    return order ? this.presentOrder(order) : null;
+  }
+
+  /** The order a payment belongs to, as its owner (or an operator) may see it. */
+  async orderOfPayment(payment: PaymentView, viewer: Viewer): Promise<OrderView | null> {
+    if (payment.orderId === null) return null;
+    const record = await this.repository.findById(payment.recordId);
+    if (!record || (record.ownerId !== viewer.id && !viewer.operator)) return null;
+    const order = await this.orders.find(record.ownerId, payment.orderId);
+    return order ? this.presentOrder(order) : null;
+  }
+
+  /** BACK OFFICE: a page of the review queue (operators only). */
+  async reviewQueue(viewer: Viewer, input: Partial<CommandInput<ReviewQueueCommand>>): Promise<ReviewQueuePage> {
+    requireOperator(viewer);
+    const command = await checkRules(
+      Object.assign(new ReviewQueueCommand(), { reason: input.reason ?? null, first: input.first ?? 20, after: input.after ?? null }),
+    );
+    const after = command.after ? decodeCursor(command.after) : null;
+    if (command.after && after === null) throw badInput('after', 'after must be a cursor from pageInfo.endCursor');
+    const items = await this.backOffice.queue(command.reason ?? null, command.first + 1, after);
+    const page = items.slice(0, command.first);
+    const edges = page.map(({ record, reason }) => ({
+      cursor: encodeCursor({ createdAtMs: record.createdAt.getTime(), id: record.id }),
+      node: toReviewedPaymentView(record, reason, this.options.paymentPageUrl),
+    }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: items.length > command.first,
+        hasPreviousPage: after !== null,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
+  }
+
+  /** BACK OFFICE: how many payments wait in the queue, by reason (for the metrics gauge). */
+  reviewQueueCounts() {
+    return this.backOffice.counts();
+  }
+
+  /** BACK OFFICE: any payment, by Cashii id or reference (operators only); null when unknown. */
+  async paymentForOperator(viewer: Viewer, id: string): Promise<ReviewedPaymentView | null> {
+    requireOperator(viewer);
+    const record = await this.backOffice.find(checkIdOrReference(id));
+    return record ? this.presentReviewed(record) : null;
+  }
+
+  /** BACK OFFICE: a payment's whole history, operators' actions and notes included (operators only). */
+  async historyForOperator(viewer: Viewer, reference: string): Promise<OperatorEventView[]> {
+    requireOperator(viewer);
+    const record = await this.backOffice.find(checkIdOrReference(reference));
+    return record ? (await this.backOffice.history(record)).map(toOperatorEventView) : [];
+  }
+
+  /** BACK OFFICE: any owner's order (operators only). */
+  async orderForOperator(viewer: Viewer, ownerId: string, orderRef: string): Promise<OrderView | null> {
+    requireOperator(viewer);
+    const order = await this.backOffice.order(ownerId, checkOrderRef(orderRef));
+    return order ? this.presentOrder(order) : null;
+  }
+
+  /** BACK OFFICE: re-reads a payment from Cashii now; the history notes the operator (operators only). */
+  async recheckPayment(viewer: Viewer, id: string): Promise<ReviewedPaymentView> {
+    requireOperator(viewer);
+    return this.presentReviewed(await this.backOffice.recheck(checkIdOrReference(id), viewer.id));
+  }
+
+  /** BACK OFFICE: closes a payment's review with a typed resolution and a note; it leaves the queue (operators only). */
+  async resolvePaymentReview(viewer: Viewer, id: string, input: CommandInput<ResolveReviewCommand>): Promise<ReviewedPaymentView> {
+    requireOperator(viewer);
+    const reference = checkIdOrReference(id);
+    const note = typeof input.note === 'string' ? input.note.normalize('NFC') : input.note;
+    const command = await checkRules(Object.assign(new ResolveReviewCommand(), { resolution: input.resolution, note }));
+    return this.presentReviewed(await this.backOffice.resolve(reference, command.resolution, command.note, viewer.id));
+  }
+
   /** Ends every live subscription (shutdown). */
   closeWatchers(): void {
     this.watchers.closeAll();
@@ -182,5 +297,14 @@ export class PaymentService {
 
   private present(record: PaymentOrder): PaymentView {
     return toPaymentView(record, this.options.paymentPageUrl);
+  }
+
+  private async presentOrder(order: MerchantOrder): Promise<OrderView> {
+    const payments = await this.repository.paymentsOfOrder(order.ownerId, order.orderRef);
+    return toOrderView(order, payments, (record) => this.present(record));
+  }
+
+  private presentReviewed(record: PaymentOrder): ReviewedPaymentView {
+    return toReviewedPaymentView(record, this.backOffice.queueEntry(record), this.options.paymentPageUrl);
   }
 }

@@ -14,7 +14,7 @@ export class PaymentEventRecord {
   paymentId: string;
 
   @Column({ type: 'varchar', length: 16, nullable: true })
-  fromStatus: PaymentStatus | null;
+  fromStatus: PaymentStatus | null = null;
 
   @Column({ type: 'varchar', length: 16 })
   toStatus: PaymentStatus;
@@ -24,4 +24,12 @@ export class PaymentEventRecord {
 
   @Column({ type: 'bigint', transformer: epochMillis })
   at: Date;
+
+  /** The operator's subject for a back-office action; null for everything the system did. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  actor: string | null = null;
+
+  /** The operator's note, or why the payment was put in the review queue. */
+  @Column({ type: 'text', nullable: true })
+  note: string | null = null;
 }

@@ -25,10 +25,50 @@ export enum CreateState {
   UNKNOWN = 'UNKNOWN',
 }
 
-/** What caused a status change (stored lower case in payment_events.source). */
+/** What caused an event of a payment's history (stored lower case in payment_events.source). */
 export enum PaymentEventSource {
   CREATE = 'create',
   READ = 'read',
   RETURN = 'return',
   RECONCILE = 'reconcile',
+  /** The payment was put in the review queue (the note says why). */
+  REVIEW = 'review',
+  /** An operator had it re-read from Cashii. */
+  OPERATOR_RECHECK = 'operator-recheck',
+  /** An operator closed its review with a resolution. */
+  OPERATOR_RESOLVE = 'operator-resolve',
+}
+
+/** The sources of status changes a customer sees; the others are the back office's. */
+export const CUSTOMER_EVENT_SOURCES: readonly PaymentEventSource[] = [
+  PaymentEventSource.CREATE,
+  PaymentEventSource.READ,
+  PaymentEventSource.RETURN,
+  PaymentEventSource.RECONCILE,
+];
+
+/** Why a payment waits for a person (the stored ones; STALE and UNKNOWN_CREATE are read from other columns). */
+export enum ReviewReason {
+  /** Cashii reports another amount or currency than the order. */
+  AMOUNT_MISMATCH = 'AMOUNT_MISMATCH',
+  /** Its order was already paid by another payment: this one must be refunded. */
+  DUPLICATE_PAYMENT = 'DUPLICATE_PAYMENT',
+  /** Paid although a newer payment had replaced it (the cart changed): it must be refunded. */
+  SUPERSEDED_PAID = 'SUPERSEDED_PAID',
+  /** A Cashii id from the create journal or a log that does not match the record. */
+  RECOVERED_ID = 'RECOVERED_ID',
+  /** Still pending past the reconciler's horizon. */
+  STALE = 'STALE',
+  /** A create whose outcome stayed unknown past the Cashii deadline: Cashii may hold an orphan. */
+  UNKNOWN_CREATE = 'UNKNOWN_CREATE',
+}
+
+/** How an operator closed a review. */
+export enum ReviewResolution {
+  /** The payment counts as paid as it is (e.g. the amount difference is accepted). */
+  ACCEPTED_AS_PAID = 'ACCEPTED_AS_PAID',
+  /** The money was given back outside the BFF (Cashii has no refund API). */
+  REFUNDED_OUTSIDE = 'REFUNDED_OUTSIDE',
+  /** Nothing more will be done (an orphaned or abandoned payment). */
+  WRITTEN_OFF = 'WRITTEN_OFF',
 }

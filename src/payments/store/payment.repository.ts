@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { type EntityManager, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
 import type { Database } from '../../db/database';
 import { PaymentEventRecord } from './payment-event.entity';
-import { CreateState, PaymentOrder } from './payment.entity';
-import { PaymentEventSource, PaymentStatus } from './payment-values';
+import { CreateState, PaymentOrder, hasOpenReview } from './payment.entity';
+import { PaymentEventSource, PaymentStatus, ReviewReason, type ReviewResolution } from './payment-values';
 import { PaymentRowReader } from './payment-row';
 
 /** Columns a confirmation with Cashii may update besides the status. */
@@ -108,9 +108,126 @@ export class PaymentRepository {
     return this.affectedOne((m) => m.update(PaymentOrder, { id, status }, { ...patch, updatedAt: at }));
   }
 
-  /** Flags a payment for a person's review and stops polling it. */
-  async flagForReview(id: string, reason: string, at: Date): Promise<void> {
-    await this.db.write((m) => m.update(PaymentOrder, { id }, { reviewReason: reason, nextCheckAt: null, verifiedAt: at, updatedAt: at }));
+  /**
+   * Puts a payment in the review queue with `code` and `reason` (in words) and stops polling it;
+   * the history gets a `review` event saying why. A payment already waiting for review keeps its
+   * first reason.
+   */
+  async flagForReview(id: string, code: ReviewReason, reason: string, at: Date): Promise<void> {
+    await this.db.write(async (m) => {
+      const open = await m.findOne(PaymentOrder, {
+        where: { id },
+        select: { id: true, status: true, reviewCode: true, reviewResolvedAt: true },
+      });
+      if (!open || hasOpenReview(open)) return;
+      await m.update(
+        PaymentOrder,
+        { id },
+        {
+          reviewCode: code,
+          reviewReason: reason,
+          reviewResolution: null,
+          reviewResolvedAt: null,
+          reviewResolvedBy: null,
+          nextCheckAt: null,
+          verifiedAt: at,
+          updatedAt: at,
+        },
+      );
+      await this.insertEvent(m, id, open.status, open.status, PaymentEventSource.REVIEW, at, { note: reason });
+    });
+  }
+
+  /** Closes the open review of a payment (or its STALE / UNKNOWN_CREATE queue entry) with the operator's event; false when nothing was open. */
+  resolveReview(id: string, resolution: ReviewResolution, operator: string, note: string, at: Date): Promise<boolean> {
+    return this.db.write(async (m) => {
+      const record = await m.findOne(PaymentOrder, { where: { id } });
+      if (!record || record.reviewResolvedAt !== null) return false;
+      await m.update(
+        PaymentOrder,
+        { id },
+        { reviewResolution: resolution, reviewResolvedAt: at, reviewResolvedBy: operator, updatedAt: at },
+      );
+      await this.insertEvent(m, id, record.status, record.status, PaymentEventSource.OPERATOR_RESOLVE, at, {
+        actor: operator,
+        note: `${resolution}: ${note}`,
+      });
+      return true;
+    });
+  }
+
+  /** Appends an operator's action to a payment's history (the history is append-only: nothing updates or deletes events). */
+  async appendOperatorEvent(
+    id: string,
+    status: PaymentStatus,
+    source: PaymentEventSource,
+    operator: string,
+    note: string,
+    at: Date,
+  ): Promise<void> {
+    await this.db.write((m) => this.insertEvent(m, id, status, status, source, at, { actor: operator, note }));
+  }
+
+  /**
+   * One page of the review queue, oldest first: open flags (by code), pending payments marked stale,
+   * and creates left UNKNOWN since before `unknownBefore`; `reason` narrows it to one of them.
+   */
+  reviewQueue(reason: ReviewReason | null, limit: number, after: { createdAtMs: number; id: string } | null, unknownBefore: Date) {
+    const query = this.db.reader
+      .createQueryBuilder(PaymentOrder, 'p')
+      .where('p.reviewResolvedAt IS NULL')
+      .orderBy('p.createdAt', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .limit(limit);
+    const conditions: Record<'flagged' | 'stale' | 'unknown', string> = {
+      flagged: 'p.reviewCode IS NOT NULL',
+      stale: '(p.reviewCode IS NULL AND p.staleAt IS NOT NULL AND p.status = :pending)',
+      unknown: '(p.reviewCode IS NULL AND p.createState = :unknownState AND p.updatedAt < :unknownBefore)',
+    };
+    const parameters = { pending: PaymentStatus.PENDING, unknownState: CreateState.UNKNOWN, unknownBefore: unknownBefore.getTime() };
+    if (reason === ReviewReason.STALE) query.andWhere(conditions.stale, parameters);
+    else if (reason === ReviewReason.UNKNOWN_CREATE) query.andWhere(conditions.unknown, parameters);
+    else if (reason !== null) query.andWhere('p.reviewCode = :code', { code: reason });
+    else query.andWhere(`(${conditions.flagged} OR ${conditions.stale} OR ${conditions.unknown})`, parameters);
+    if (after !== null) {
+      query.andWhere('(p.createdAt > :at OR (p.createdAt = :at AND p.id > :afterId))', { at: after.createdAtMs, afterId: after.id });
+    }
+    return query.getMany();
+  }
+
+  /** How many wait in the review queue, by reason (the metrics gauge). */
+  async reviewQueueCounts(unknownBefore: Date): Promise<Record<ReviewReason, number>> {
+    const counts = Object.fromEntries(Object.values(ReviewReason).map((reason) => [reason, 0])) as Record<ReviewReason, number>;
+    const flagged = await this.db.reader
+      .createQueryBuilder(PaymentOrder, 'p')
+      .select('p.reviewCode', 'code')
+      .addSelect('COUNT(*)', 'count')
+      .where('p.reviewResolvedAt IS NULL AND p.reviewCode IS NOT NULL')
+      .groupBy('p.reviewCode')
+      .getRawMany<{ code: ReviewReason; count: string | number }>();
+    for (const row of flagged) counts[row.code] = Number(row.count);
+    counts[ReviewReason.STALE] += await this.db.reader
+      .createQueryBuilder(PaymentOrder, 'p')
+      .where('p.reviewResolvedAt IS NULL AND p.reviewCode IS NULL AND p.staleAt IS NOT NULL AND p.status = :pending', {
+        pending: PaymentStatus.PENDING,
+      })
+      .getCount();
+    counts[ReviewReason.UNKNOWN_CREATE] += await this.db.reader
+      .createQueryBuilder(PaymentOrder, 'p')
+      .where('p.reviewResolvedAt IS NULL AND p.reviewCode IS NULL AND p.createState = :state AND p.updatedAt < :before', {
+        state: CreateState.UNKNOWN,
+        before: unknownBefore.getTime(),
+      })
+      .getCount();
+    return counts;
+  }
+
+  /** Every attempt to pay one order of one owner that reached Cashii, newest first. */
+  paymentsOfOrder(ownerId: string, orderRef: string): Promise<PaymentOrder[]> {
+    return this.db.reader.find(PaymentOrder, {
+      where: { ownerId, orderId: orderRef, createState: CreateState.CREATED },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
   }
 
   /** Keeps what a return redirect carried (signature and claimed status for audit; the transaction id once verified). */
@@ -203,7 +320,17 @@ export class PaymentRepository {
     to: PaymentStatus,
     source: PaymentEventSource,
     at: Date,
+    extra: { actor?: string; note?: string } = {},
   ) {
-    await m.insert(PaymentEventRecord, { id: randomUUID(), paymentId, fromStatus: from, toStatus: to, source, at });
+    await m.insert(PaymentEventRecord, {
+      id: randomUUID(),
+      paymentId,
+      fromStatus: from,
+      toStatus: to,
+      source,
+      at,
+      actor: extra.actor ?? null,
+      note: extra.note ?? null,
+    });
   }
 }

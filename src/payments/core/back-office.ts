@@ -1,0 +1,121 @@
+/**
+ * The merchant's back office: what the machine could not decide waits here for an operator. The
+ * queue lists payments flagged for review (another amount, a second payment of a paid order, a
+ * superseded payment that was paid, a Cashii id recovered from the journal), pending payments past
+ * the reconciler's horizon, and creates whose outcome stayed unknown past the Cashii deadline.
+ * Operators can read any payment or order, have a payment re-read from Cashii, and close a review
+ * with a typed resolution; each action is an event in the payment's history, with the operator's
+ * subject and note.
+ */
+import { badInput, upstreamUnavailable } from '../../common/errors';
+import type { Logger } from '../../logger';
+import type { OrderRepository } from '../store/order.repository';
+import type { PaymentEventRecord } from '../store/payment-event.entity';
+import { type PaymentOrder, hasOpenReview } from '../store/payment.entity';
+import type { PaymentRepository } from '../store/payment.repository';
+import { CreateState, PaymentEventSource, PaymentStatus, ReviewReason, ReviewResolution } from '../store/payment-values';
+import type { OrderSettlement } from './order-settlement';
+import type { PaymentSync } from './payment-sync';
+
+export interface ReviewItem {
+  record: PaymentOrder;
+  reason: ReviewReason;
+}
+
+export class BackOffice {
+  constructor(
+    private readonly payments: PaymentRepository,
+    private readonly orders: OrderRepository,
+    private readonly sync: PaymentSync,
+    private readonly settlement: OrderSettlement,
+    /** A create still UNKNOWN this long after its last attempt is in the queue. */
+    private readonly unknownAfterMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  /** One page of the queue, oldest first. */
+  async queue(reason: ReviewReason | null, limit: number, after: { createdAtMs: number; id: string } | null): Promise<ReviewItem[]> {
+    const rows = await this.payments.reviewQueue(reason, limit, after, this.unknownBefore());
+    return rows.map((record) => ({ record, reason: queueReason(record) }));
+  }
+
+  counts(): Promise<Record<ReviewReason, number>> {
+    return this.payments.reviewQueueCounts(this.unknownBefore());
+  }
+
+  /** Why the record is in the queue now; null when it is not. */
+  queueEntry(record: PaymentOrder): ReviewReason | null {
+    return inQueue(record, this.unknownBefore()) ? queueReason(record) : null;
+  }
+
+  /** A payment by Cashii id or by our reference, whoever owns it. */
+  async find(idOrReference: string): Promise<PaymentOrder | null> {
+    if (/^[0-9]{16}$/.test(idOrReference)) return (await this.payments.findByCashiiIds([idOrReference]))[0] ?? null;
+    return this.payments.findById(idOrReference);
+  }
+
+  history(record: PaymentOrder): Promise<PaymentEventRecord[]> {
+    return this.payments.eventsFor([record.id]);
+  }
+
+  /** Re-reads the payment from Cashii now and notes who asked. */
+  async recheck(idOrReference: string, operator: string): Promise<PaymentOrder> {
+    const record = await this.require(idOrReference);
+    if (record.cashiiId === null) throw badInput('id', 'This create never reached Cashii: there is nothing to re-read');
+    const { record: after, confirmed } = await this.sync.refresh(record, PaymentEventSource.OPERATOR_RECHECK, { ifStale: false });
+    if (!confirmed) throw upstreamUnavailable(true);
+    await this.payments.appendOperatorEvent(
+      record.id,
+      after.status,
+      PaymentEventSource.OPERATOR_RECHECK,
+      operator,
+      `Re-read from Cashii: ${after.upstreamStatus ?? after.status}`,
+      new Date(),
+    );
+    return (await this.payments.findById(record.id)) ?? after;
+  }
+
+  /** Closes the payment's review; it leaves the queue. An accepted payment may then pay its order. */
+  async resolve(idOrReference: string, resolution: ReviewResolution, note: string, operator: string): Promise<PaymentOrder> {
+    const record = await this.require(idOrReference);
+    if (!inQueue(record, this.unknownBefore())) throw badInput('id', 'This payment has no open review');
+    if (!(await this.payments.resolveReview(record.id, resolution, operator, note, new Date()))) {
+      throw badInput('id', 'This payment has no open review');
+    }
+    this.log.warn({ cashiiId: record.cashiiId, orderRef: record.id, resolution, operator }, 'review resolved by an operator');
+    const resolved = (await this.payments.findById(record.id))!;
+    if (resolution === ReviewResolution.ACCEPTED_AS_PAID && resolved.status === PaymentStatus.PAID) {
+      await this.settlement.paid(resolved, { acceptSuperseded: true });
+    }
+    return (await this.payments.findById(record.id))!;
+  }
+
+  /** An order of any owner. */
+  order(ownerId: string, orderRef: string) {
+    return this.orders.find(ownerId, orderRef);
+  }
+
+  private async require(idOrReference: string): Promise<PaymentOrder> {
+    const record = await this.find(idOrReference);
+    if (!record) throw badInput('id', 'No payment matches this id');
+    return record;
+  }
+
+  private unknownBefore(): Date {
+    return new Date(Date.now() - this.unknownAfterMs);
+  }
+}
+
+/** Why a queued record is there (flags first, then the states read from other columns). */
+export function queueReason(record: PaymentOrder): ReviewReason {
+  if (record.reviewCode !== null) return record.reviewCode;
+  if (record.staleAt !== null) return ReviewReason.STALE;
+  return ReviewReason.UNKNOWN_CREATE;
+}
+
+function inQueue(record: PaymentOrder, unknownBefore: Date): boolean {
+  if (record.reviewResolvedAt !== null) return false;
+  if (hasOpenReview(record)) return true;
+  if (record.staleAt !== null && record.status === PaymentStatus.PENDING) return true;
+  return record.createState === CreateState.UNKNOWN && record.updatedAt < unknownBefore;
+}

@@ -1,0 +1,48 @@
+/**
+ * What a paid payment means for its order. The first payment to reach PAID pays the order (a
+ * conditional UPDATE decides between concurrent ones); a later one, or one that a newer payment
+ * had superseded, goes to the review queue to be refunded: the order counts as paid once.
+ */
+import type { Logger } from '../../logger';
+import type { OrderRepository } from '../store/order.repository';
+import type { PaymentOrder } from '../store/payment.entity';
+import type { PaymentRepository } from '../store/payment.repository';
+import { ReviewReason } from '../store/payment-values';
+
+export class OrderSettlement {
+  constructor(
+    private readonly orders: Pick<OrderRepository, 'ensure' | 'settlePaid'>,
+    private readonly payments: Pick<PaymentRepository, 'findById' | 'flagForReview'>,
+    private readonly log: Logger,
+  ) {}
+
+  /** Called once a payment of an order became PAID (or is accepted as paid by an operator). */
+  async paid(record: PaymentOrder, { acceptSuperseded = false } = {}): Promise<void> {
+    if (record.orderId === null) return;
+    const now = new Date();
+    const order = await this.orders.ensure(record.ownerId, record.orderId, now);
+    if (record.supersededAt !== null && !acceptSuperseded) {
+      this.log.error({ cashiiId: record.cashiiId, orderId: record.orderId }, 'a superseded payment was paid: it must be refunded');
+      await this.payments.flagForReview(
+        record.id,
+        ReviewReason.SUPERSEDED_PAID,
+        `Paid after a newer payment replaced it for order ${record.orderId} (the cart changed): refund this payment`,
+        now,
+      );
+      return;
+    }
+    const payer = await this.orders.settlePaid(order.id, record.id, now);
+    if (payer === record.id) return;
+    const first = await this.payments.findById(payer);
+    this.log.error(
+      { cashiiId: record.cashiiId, paidBy: first?.cashiiId, orderId: record.orderId },
+      'an order was paid twice: the later payment must be refunded',
+    );
+    await this.payments.flagForReview(
+      record.id,
+      ReviewReason.DUPLICATE_PAYMENT,
+      `Order ${record.orderId} was already paid by payment ${first?.cashiiId ?? payer}: refund this payment`,
+      now,
+    );
+  }
+}

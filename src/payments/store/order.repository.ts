@@ -1,0 +1,75 @@
+/**
+ * Reads and conditional writes of merchant orders. "Paid at most once" and "one payment handed
+ * out per order" are decided here by conditional UPDATEs whose affected-row count is checked, in
+ * the same transaction as the payment record they concern.
+ */
+import { randomUUID } from 'node:crypto';
+import { IsNull } from 'typeorm';
+import type { Database } from '../../db/database';
+import { MerchantOrder } from './order.entity';
+import { PaymentOrder } from './payment.entity';
+
+export class OrderRepository {
+  constructor(private readonly db: Database) {}
+
+  find(ownerId: string, orderRef: string): Promise<MerchantOrder | null> {
+    return this.db.reader.findOne(MerchantOrder, { where: { ownerId, orderRef } });
+  }
+
+  /** The owner's order with this reference, created when it is new (a race creates it once). */
+  async ensure(ownerId: string, orderRef: string, at: Date): Promise<MerchantOrder> {
+    const found = await this.find(ownerId, orderRef);
+    if (found) return found;
+    try {
+      await this.db.write((m) =>
+        m.insert(MerchantOrder, {
+          id: randomUUID(),
+          ownerId,
+          orderRef,
+          activePaymentId: null,
+          paidPaymentId: null,
+          createdAt: at,
+          updatedAt: at,
+        }),
+      );
+    } catch (error) {
+      // Another create inserted it first (the unique index on owner and reference).
+      const winner = await this.find(ownerId, orderRef);
+      if (winner) return winner;
+      throw error;
+    }
+    return (await this.find(ownerId, orderRef))!;
+  }
+
+  /**
+   * Writes `record` (a new attempt, SENDING) and makes it the order's active payment, if the
+   * order is unpaid and its active payment is still `expected`; the attempt it replaces is marked
+   * superseded when `supersede`. All in one transaction; false (nothing written) when another
+   * create got there first.
+   */
+  startAttempt(order: MerchantOrder, record: PaymentOrder, expected: string | null, supersede: boolean): Promise<boolean> {
+    return this.db.write(async (m) => {
+      const claimed = await m.update(
+        MerchantOrder,
+        { id: order.id, activePaymentId: expected ?? IsNull(), paidPaymentId: IsNull() },
+        { activePaymentId: record.id, updatedAt: record.createdAt },
+      );
+      if (claimed.affected !== 1) return false;
+      await m.insert(PaymentOrder, record);
+      if (supersede && expected !== null) {
+        await m.update(PaymentOrder, { id: expected, supersededAt: IsNull() }, { supersededAt: record.createdAt, nextCheckAt: null });
+      }
+      return true;
+    });
+  }
+
+  /** Marks the order paid by `paymentId` unless something paid it already; answers the id of the payment that did. */
+  async settlePaid(orderId: string, paymentId: string, at: Date): Promise<string> {
+    return this.db.write(async (m) => {
+      const result = await m.update(MerchantOrder, { id: orderId, paidPaymentId: IsNull() }, { paidPaymentId: paymentId, updatedAt: at });
+      if (result.affected === 1) return paymentId;
+      const order = await m.findOne(MerchantOrder, { where: { id: orderId } });
+      return order?.paidPaymentId ?? paymentId;
+    });
+  }
+}
