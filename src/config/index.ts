@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { CURRENCY_PATTERN } from '../common/currency';
 
 export type DatabaseConfig = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
 
@@ -51,6 +52,8 @@ export interface Config {
     /** A paid payment (which can still be refunded) is re-read after this long. */
     readonly paidStatusTtlMs: number;
   };
+  /** Which browser pages on other origins may call /graphql (HTTP and the WebSocket's Origin check). */
+  readonly cors: CorsConfig;
   readonly http: {
     /** Largest accepted request body in bytes. */
     readonly bodyLimitBytes: number;
@@ -109,6 +112,19 @@ export interface Config {
   readonly logLevel: string;
 }
 
+export interface CorsConfig {
+  /** Exact origins (`https://shop.example`) from CORS_ALLOWED_ORIGINS. */
+  readonly allowedOrigins: readonly string[];
+  /** `CORS_ALLOWED_ORIGINS=*`: any origin (refused in production and with credentials). */
+  readonly allowAnyOrigin: boolean;
+  /** No origin listed outside production: any port of localhost, 127.0.0.1 or [::1]. */
+  readonly allowLocalhost: boolean;
+  /** Answer `Access-Control-Allow-Credentials: true` (cookies); bearer tokens do not need it. */
+  readonly allowCredentials: boolean;
+  /** How long browsers may reuse a preflight answer (Chromium caps it at 7200). */
+  readonly maxAgeSeconds: number;
+}
+
 export type AuthConfig =
   | { readonly mode: 'dev' }
   | {
@@ -120,6 +136,9 @@ export type AuthConfig =
       readonly audience: string;
       readonly algorithms: readonly string[];
       readonly clockToleranceSeconds: number;
+      /** The claim that lists a viewer's roles (a string or an array of strings), and the role of back-office operators. */
+      readonly operatorClaim: string;
+      readonly operatorRole: string;
     };
 
 export class ConfigError extends Error {
@@ -184,7 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const currencies = read.list('ALLOWED_CURRENCIES', ['SYP', 'USD', 'EUR', 'TRY']);
   for (const currency of currencies) {
-    if (!/^[A-Z]{3}$/.test(currency)) problems.push(`ALLOWED_CURRENCIES: "${currency}" is not a three-letter upper-case code`);
+    if (!CURRENCY_PATTERN.test(currency)) problems.push(`ALLOWED_CURRENCIES: "${currency}" is not a three-letter upper-case code`);
   }
 
   const database = parseDatabaseUrl(read.string('DATABASE_URL', `sqlite:${DEFAULT_SQLITE_FILE}`), problems);
@@ -215,6 +234,7 @@ export function loadConfig(env: Env = process.env): Config {
       statusTtlMs: read.int('STATUS_TTL_MS', 2000, 0, 3_600_000),
       paidStatusTtlMs: read.int('PAID_STATUS_TTL_MS', 60_000, 0, 86_400_000),
     },
+    cors: readCors(read, production, problems),
     http: {
       bodyLimitBytes: read.int('REQUEST_BODY_LIMIT_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
       shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 300_000),
@@ -286,6 +306,35 @@ function readAuth(read: EnvReader, production: boolean, problems: string[]): Aut
     audience,
     algorithms,
     clockToleranceSeconds: read.int('AUTH_CLOCK_TOLERANCE_SECONDS', 5, 0, 300),
+    operatorClaim: read.string('AUTH_OPERATOR_CLAIM', 'roles'),
+    operatorRole: read.string('AUTH_OPERATOR_ROLE', 'payments-operator'),
+  };
+}
+
+function readCors(read: EnvReader, production: boolean, problems: string[]): CorsConfig {
+  const listed = read.list('CORS_ALLOWED_ORIGINS');
+  const allowAnyOrigin = listed.includes('*');
+  const allowedOrigins = listed
+    .filter((origin) => origin !== '*')
+    .map((origin) => {
+      const normalised = normaliseOrigin(origin);
+      if (normalised === null) problems.push(`CORS_ALLOWED_ORIGINS: "${origin}" is not an origin like https://shop.example`);
+      return normalised ?? origin;
+    });
+  const allowCredentials = read.bool('CORS_ALLOW_CREDENTIALS', false);
+  if (production && allowAnyOrigin)
+    problems.push('CORS_ALLOWED_ORIGINS=* is not allowed in production: list the exact origins of your web apps');
+  if (allowAnyOrigin && allowCredentials)
+    problems.push('CORS_ALLOW_CREDENTIALS=true cannot go with CORS_ALLOWED_ORIGINS=*: list exact origins');
+  if (production && allowedOrigins.some((origin) => origin.startsWith('http://'))) {
+    problems.push('CORS_ALLOWED_ORIGINS must list only https:// origins in production');
+  }
+  return {
+    allowedOrigins,
+    allowAnyOrigin,
+    allowLocalhost: !production && listed.length === 0,
+    allowCredentials,
+    maxAgeSeconds: read.int('CORS_MAX_AGE_SECONDS', 7200, 0, 86_400),
   };
 }
 
