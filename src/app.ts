@@ -14,7 +14,7 @@ import { PAYMENT_ENTITIES, PAYMENT_MIGRATIONS } from './payments/store/schema';
 import { createApollo } from './graphql/apollo';
 import { createErrorFormatter } from './graphql/format-error';
 import { ideOf } from './graphql/ide';
-import { operationLimitRules } from './graphql/limits';
+import { operationLimitRules, operationParseOptions } from './graphql/limits';
 import { TrustedDocuments } from './graphql/trusted-documents';
 import { CorsPolicy } from './http/cors';
 import { GraphiQLAssets, serveGraphiQLAssets } from './http/graphiql';
@@ -84,6 +84,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     cors,
     metricsToken: config.metricsToken,
     bodyLimitBytes: config.http.bodyLimitBytes,
+    parseOptions: operationParseOptions(config.graphql),
     log,
     ready: async () => {
       if (draining) return { ready: false, reason: 'shutting down' };

@@ -78,8 +78,14 @@ export interface Config {
   /** Who the viewer is: development users, or verified JWTs. */
   readonly auth: AuthConfig;
   readonly graphql: {
-    /** Schema introspection (Sandbox needs it); refused in production. */
+    /** Schema introspection (the IDE needs it); refused in production. */
     readonly introspection: boolean;
+    /** The IDE at GET /graphql in a browser: GraphiQL served by the BFF itself (works offline), Apollo Sandbox (from a CDN), or none. */
+    readonly ide: 'graphiql' | 'sandbox' | 'off';
+    /** Tokens one document may have (graphql-js stops parsing past it). */
+    readonly maxTokens: number;
+    /** Directives one operation may use. */
+    readonly maxDirectives: number;
     readonly maxDepth: number;
     /** Aliased fields in one operation. */
     readonly maxAliases: number;
@@ -198,6 +204,8 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const introspection = read.bool('GRAPHQL_INTROSPECTION', !production);
+  const ide = read.oneOf('GRAPHQL_IDE', ['graphiql', 'sandbox', 'off'], production ? 'off' : 'graphiql') as 'graphiql' | 'sandbox' | 'off';
+  if (production && ide !== 'off') problems.push(`GRAPHQL_IDE=${ide} is not allowed in production`);
   if (production && introspection) problems.push('GRAPHQL_INTROSPECTION=true is not allowed in production');
   const auth = readAuth(read, production, problems);
 
@@ -254,6 +262,9 @@ export function loadConfig(env: Env = process.env): Config {
     auth,
     graphql: {
       introspection,
+      ide,
+      maxTokens: read.int('GRAPHQL_MAX_TOKENS', 2000, 100, 100_000),
+      maxDirectives: read.int('GRAPHQL_MAX_DIRECTIVES', 50, 0, 1000),
       maxDepth: read.int('GRAPHQL_MAX_DEPTH', 10, 2, 100),
       maxAliases: read.int('GRAPHQL_MAX_ALIASES', 30, 0, 1000),
       maxPaymentLookups: read.int('GRAPHQL_MAX_PAYMENT_LOOKUPS', 30, 1, 1000),

@@ -1,16 +1,12 @@
 /** Apollo Server as this BFF runs it: nothing per request that need not run, nothing shown that need not be. */
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
-import {
-  ApolloServerPluginCacheControlDisabled,
-  ApolloServerPluginLandingPageDisabled,
-  ApolloServerPluginUsageReportingDisabled,
-} from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
 import type { Config } from '../config';
 import type { GraphQLContext } from './context';
-import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './sandbox-example';
+import { exampleHeaders, ideLandingPage, ideOf } from './ide';
+import { operationParseOptions } from './limits';
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
@@ -28,14 +24,14 @@ export function createApollo({ schema, config, formatError, validationRules }: A
     // No "Did you mean ...?" hints that map the schema for strangers.
     hideSchemaDetailsFromClientErrors: config.production,
     validationRules,
+    // A document past the token limit is refused while it is parsed (GRAPHQL_PARSE_FAILED), before any rule runs.
+    parseOptions: operationParseOptions(config.graphql),
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     // The app's close() owns shutdown: Apollo would otherwise re-raise the signal and exit non-zero.
     stopOnTerminationSignals: false,
     plugins: [
-      config.production
-        ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES }),
+      ideLandingPage(ideOf(config), exampleHeaders(config.auth.mode)),
       // Cache hints wrap every resolver; nothing here uses them.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

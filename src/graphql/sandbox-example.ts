@@ -1,4 +1,4 @@
-/** What Apollo Sandbox opens with in development: a ready example, so a newcomer can press Run. */
+/** What the development IDE (GraphiQL, or Apollo Sandbox) opens with: a ready example, so a newcomer can press Run. */
 
 export const SANDBOX_DOCUMENT = `# Welcome to the Cashii BFF (development: the Cashii simulator, no real money).
 # 1. Run "CreatePayment". 2. Open the paymentUrl it returns and press Pay on the simulator page.

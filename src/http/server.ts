@@ -1,15 +1,19 @@
 /**
  * The HTTP edge: a plain node:http server (no framework cost per request) that serves Apollo at
- * `/graphql` and a health check at `/healthz`, with a request body limit.
+ * `/graphql` and a health check at `/healthz`, with a request body limit. `/graphql` answers CORS
+ * preflights, resolves persisted documents, and answers everything it refuses itself as a coded
+ * GraphQL response in the media type the client accepted (./error-response.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
-import { OperationTypeNode, getOperationAST, parse } from 'graphql';
+import { OperationTypeNode, type ParseOptions, getOperationAST, parse } from 'graphql';
 import type { GraphQLContext } from '../graphql/context';
 import type { Logger } from '../logger';
 import type { TrustedDocuments } from '../graphql/trusted-documents';
 import type { Metrics } from '../observability/metrics';
+import type { CorsPolicy } from './cors';
+import { graphQLErrorBody, mediaTypeFor } from './error-response';
 
 export interface HttpServerOptions {
   apollo: ApolloServer<GraphQLContext>;
@@ -18,9 +22,12 @@ export interface HttpServerOptions {
   ready: () => Promise<Readiness>;
   metrics: Metrics;
   trusted: TrustedDocuments;
+  cors: CorsPolicy;
   /** Bearer token that /metrics requires, if any. */
   metricsToken: string | null;
   bodyLimitBytes: number;
+  /** How client documents are parsed (the token limit), also here where the HTTP layer looks into one. */
+  parseOptions: ParseOptions;
   log: Logger;
 }
 
@@ -40,10 +47,19 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** How long the rest of a refused body is read and thrown away, so a client still sending it gets the answer. */
 const DISCARD_MS = 5_000;
 
+/** A batch larger than this is refused with one error instead of one per operation (no amplification). */
+const MAX_BATCH_ANSWERS = 50;
+
+/** Content types a browser may POST across origins without a preflight: Apollo's CSRF prevention refuses them. */
+const CSRF_CONTENT_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data'];
+/** Headers that prove a preflight happened (Apollo's csrfPrevention default). */
+const CSRF_PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'];
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -58,7 +74,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       options.metrics.httpDuration.observe({ route }, (performance.now() - started) / 1000);
     });
     handle(options, req, res).catch((error: unknown) => {
-      if (error instanceof HttpError) return sendError(res, error.status, error.message);
+      if (error instanceof HttpError) return sendError(res, error.status, error.message, error.code);
       options.log.error({ err: error }, 'unhandled error in the HTTP layer');
       sendError(res, 500, 'Internal server error');
     });
@@ -100,30 +116,43 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
   }
   if (url.pathname !== '/graphql') return sendError(res, 404, 'Not found');
 
+  options.cors.applyTo(req, res);
+  const method = (req.method ?? 'GET').toUpperCase();
+  if (method === 'OPTIONS') return options.cors.answerPreflight(req, res);
+  if (method !== 'GET' && method !== 'POST') {
+    return sendError(res, 405, `${method} is not allowed: send GraphQL requests with POST (or GET for queries)`, 'METHOD_NOT_ALLOWED', {
+      headers: { allow: 'GET, POST, OPTIONS' },
+    });
+  }
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
-  const method = (req.method ?? 'GET').toUpperCase();
-  let body = method === 'POST' ? await readJsonBody(req, options.bodyLimitBytes) : undefined;
+  let body: unknown;
   if (method === 'POST') {
-    const trusted = options.trusted.resolve(body);
-    if (!trusted.ok) return sendError(res, 400, trusted.message, 'TRUSTED_DOCUMENT_REQUIRED');
-    body = trusted.body;
-    if (isSubscription(body)) {
+    const sent = await readJsonBody(req, options.bodyLimitBytes);
+    if (Array.isArray(sent)) {
+      // One refusal per operation (up to a bound), so Apollo's BatchHttpLink hands each operation its code.
+      const batchOf = sent.length > 0 && sent.length <= MAX_BATCH_ANSWERS ? sent.length : undefined;
+      return sendError(res, 400, 'Batched requests are not accepted: send one operation per request', 'BAD_REQUEST', { batchOf });
+    }
+    const persisted = options.trusted.resolve(sent);
+    if (!persisted.ok) return sendError(res, persisted.status, persisted.message, persisted.code);
+    body = persisted.body;
+    if (isSubscription(body, options.parseOptions)) {
       return sendError(res, 400, 'Subscriptions are served over a WebSocket (graphql-ws) at /graphql, not over HTTP POST');
     }
-  } else if (url.searchParams.has('query') || url.searchParams.has('extensions')) {
-    const trusted = options.trusted.resolve(searchAsBody(url.searchParams));
-    if (!trusted.ok) return sendError(res, 400, trusted.message, 'TRUSTED_DOCUMENT_REQUIRED');
-    const query = (trusted.body as { query?: unknown }).query;
-    if (typeof query === 'string') url.searchParams.set('query', query);
+  } else if (['query', 'extensions', 'documentId'].some((name) => url.searchParams.has(name))) {
+    const request = searchAsBody(url.searchParams);
+    const persisted = options.trusted.resolve(request);
+    if (!persisted.ok) return sendError(res, persisted.status, persisted.message, persisted.code);
+    applyToSearch(url.searchParams, request, persisted.body as SearchBody);
   }
   const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body };
   const result = await options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => options.context(req) });
 
   res.statusCode = result.status ?? 200;
-  for (const [key, value] of result.headers) res.setHeader(key, value);
+  for (const [key, value] of result.headers) res.setHeader(key, key === 'vary' ? mergeVary(res.getHeader('vary'), value) : value);
   if (result.body.kind === 'complete') {
     // A known length spares chunked encoding: headers and body leave in one write.
     res.setHeader('content-length', Buffer.byteLength(result.body.string));
@@ -134,18 +163,43 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
   res.end();
 }
 
-/** Reads at most `limit` bytes; JSON bodies are parsed, others passed on for Apollo to refuse. */
+function mergeVary(current: ReturnType<ServerResponse['getHeader']>, added: string): string {
+  return current === undefined ? added : `${String(current)}, ${added}`;
+}
+
+/**
+ * Reads at most `limit` bytes of an `application/json` body and parses it. Any other content type
+ * is 415, except one that Apollo's CSRF prevention refuses (a form or text/plain without a
+ * preflight header): that is left to Apollo, unread, so CSRF answers stay Apollo's.
+ */
 async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new HttpError(413, `Request body is larger than ${limit} bytes`);
+  const type = mediaTypeOf(req.headers['content-type']);
+  if (type !== 'application/json') {
+    if (csrfRefuses(req, type)) return undefined;
+    const sent = type === null ? 'no content-type' : `content-type ${type}`;
+    throw new HttpError(415, `Send the request body as application/json (got ${sent})`, 'UNSUPPORTED_MEDIA_TYPE');
+  }
   const text = await readText(req, limit);
-  if (!(req.headers['content-type'] ?? '').includes('json')) return text;
-  if (text === '') return undefined;
+  if (text.trim() === '') throw new HttpError(400, 'Request body is empty: send a JSON object with a query or a documentId');
   try {
     return JSON.parse(text);
   } catch {
     throw new HttpError(400, 'Request body is not valid JSON');
   }
+}
+
+/** `Application/JSON; charset=utf-8` -> `application/json`; null when there is none. */
+function mediaTypeOf(contentType: string | undefined): string | null {
+  const type = contentType?.split(';')[0].trim().toLowerCase();
+  return type ? type : null;
+}
+
+/** The rule of Apollo's csrfPrevention: a content type a form can send, and no preflight header. */
+function csrfRefuses(req: IncomingMessage, type: string | null): boolean {
+  if (type !== null && !CSRF_CONTENT_TYPES.includes(type)) return false;
+  return !CSRF_PREFLIGHT_HEADERS.some((name) => (req.headers[name]?.length ?? 0) > 0);
 }
 
 /** The body as text, at most `limit` bytes (plain events: cheaper than an async iterator per request). */
@@ -180,11 +234,14 @@ function readText(req: IncomingMessage, limit: number): Promise<string> {
  * Apollo would execute one as a query, without its event stream, and fail with an internal error.
  * Only documents that mention the keyword are parsed here, so other requests pay nothing extra.
  */
-function isSubscription(body: unknown): boolean {
+function isSubscription(body: unknown, parseOptions: ParseOptions): boolean {
   const { query, operationName } = (body ?? {}) as { query?: unknown; operationName?: unknown };
   if (typeof query !== 'string' || !query.includes('subscription')) return false;
   try {
-    const operation = getOperationAST(parse(query, { noLocation: true }), typeof operationName === 'string' ? operationName : undefined);
+    const operation = getOperationAST(
+      parse(query, { ...parseOptions, noLocation: true }),
+      typeof operationName === 'string' ? operationName : undefined,
+    );
     return operation?.operation === OperationTypeNode.SUBSCRIPTION;
   } catch {
     return false; // not a valid document: Apollo answers with the parse error
@@ -201,18 +258,36 @@ function sendStatus(res: ServerResponse, { ready, ...details }: Readiness): void
   res.end(JSON.stringify({ status: ready ? 'ok' : 'unavailable', ...details }));
 }
 
-/** A GET request's parameters in the shape of a POST body (for the trusted-document check). */
-function searchAsBody(params: URLSearchParams): unknown {
+type SearchBody = { query?: unknown; documentId?: unknown; extensions?: unknown };
+
+/** A GET request's parameters in the shape of a POST body (for the persisted-document check). */
+function searchAsBody(params: URLSearchParams): SearchBody {
   let extensions: unknown;
   try {
-    extensions = JSON.parse(params.get('extensions') ?? 'null');
+    extensions = JSON.parse(params.get('extensions') ?? 'null') ?? undefined;
   } catch {
-    extensions = undefined;
+    extensions = undefined; // Apollo answers the malformed parameter itself
   }
-  return { query: params.get('query') ?? undefined, extensions };
+  return { query: params.get('query') ?? undefined, documentId: params.get('documentId') ?? undefined, extensions };
 }
 
-function sendError(res: ServerResponse, status: number, message: string, errorCode?: string): void {
+/** Writes a resolved persisted document back into a GET's parameters, where Apollo reads them. */
+function applyToSearch(params: URLSearchParams, sent: SearchBody, resolved: SearchBody): void {
+  if (typeof resolved.query === 'string') params.set('query', resolved.query);
+  params.delete('documentId');
+  if (resolved.extensions === sent.extensions) return;
+  const extensions = resolved.extensions as Record<string, unknown> | undefined;
+  if (extensions === undefined || Object.keys(extensions).length === 0) params.delete('extensions');
+  else params.set('extensions', JSON.stringify(extensions));
+}
+
+interface ErrorOptions {
+  headers?: Record<string, string>;
+  /** Answer a batch of this many operations: one refusal each, as batching clients expect. */
+  batchOf?: number;
+}
+
+function sendError(res: ServerResponse, status: number, message: string, errorCode?: string, options: ErrorOptions = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -220,11 +295,15 @@ function sendError(res: ServerResponse, status: number, message: string, errorCo
   const code =
     errorCode ??
     (status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 400 ? 'BAD_REQUEST' : status === 404 ? 'NOT_FOUND' : 'INTERNAL_SERVER_ERROR');
-  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
-  const closing = status === 413;
+  const single = graphQLErrorBody(message, code);
+  const body = options.batchOf === undefined ? single : `[${new Array<string>(options.batchOf).fill(single).join(',')}]`;
+  // An unread body (too large, or of a type never read) is not waited for: the connection closes after it.
+  const closing = status === 413 || (status === 415 && !res.req.complete);
   res.writeHead(status, {
-    'content-type': 'application/json',
+    ...options.headers,
+    'content-type': mediaTypeFor(res.req.headers.accept),
     'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
     connection: closing ? 'close' : 'keep-alive',
   });
   if (closing && !res.req.complete) return endAfterDiscarding(res, body);

@@ -18,6 +18,8 @@ export interface SubscriptionServerOptions {
   context: (viewer: Viewer, request: IncomingMessage) => GraphQLContext;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   trusted: TrustedDocuments;
+  /** The Origin check: browsers apply no CORS to WebSockets, so a page on a refused origin is turned away here (403). */
+  allowUpgrade: (request: IncomingMessage) => boolean;
   maxPerConnection: number;
 }
 
@@ -31,7 +33,12 @@ type ConnectionExtra = {
 };
 
 export function attachSubscriptions(server: Server, options: SubscriptionServerOptions): { close(): Promise<void> } {
-  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 64 * 1024 });
+  const wss = new WebSocketServer({
+    server,
+    path: '/graphql',
+    maxPayload: 64 * 1024,
+    verifyClient: ({ req }, done) => (options.allowUpgrade(req) ? done(true) : done(false, 403, 'Origin not allowed')),
+  });
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
   const rules = [...specifiedRules, ...options.validationRules];
 
@@ -44,6 +51,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
         const headers: IncomingHttpHeaders = { ...ctx.extra.request.headers };
         if (typeof params.authorization === 'string') headers.authorization = params.authorization;
         if (typeof params['x-dev-user'] === 'string') headers['x-dev-user'] = params['x-dev-user'];
+        if (typeof params['x-dev-operator'] === 'string') headers['x-dev-operator'] = params['x-dev-operator'];
         try {
           ctx.extra.viewer = await options.authenticate(headers);
         } catch {

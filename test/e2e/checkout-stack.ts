@@ -1,8 +1,9 @@
 /**
  * Everything the browser journeys run against: the Cashii simulator and the BFF in-process (as
  * test/support/stack.ts starts them, but with development auth and no redirect allow-list, as
- * `npm start` runs), a fresh SQLite database, and the example's Vite dev server in a child process
- * proxying /graphql to that BFF.
+ * `npm start` runs), a fresh SQLite database, and the example's Vite dev server in a child process,
+ * either proxying /graphql to that BFF or (`crossOrigin`) serving a page that calls the BFF on its
+ * own origin directly.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
@@ -34,14 +35,26 @@ export interface CheckoutStack {
   close(): Promise<void>;
 }
 
-export async function startCheckoutStack(): Promise<CheckoutStack> {
+export interface CheckoutStackOptions {
+  /** More BFF settings (e.g. GRAPHQL_TRUSTED_DOCUMENTS_ONLY). */
+  env?: Record<string, string>;
+  /** The page calls the BFF's own URL (another origin, CORS) instead of going through Vite's proxy. */
+  crossOrigin?: boolean;
+  /** The page sends operations by their manifest id (PersistedQueryLink) instead of their text. */
+  persistedDocuments?: boolean;
+}
+
+export async function startCheckoutStack(options: CheckoutStackOptions = {}): Promise<CheckoutStack> {
   // As `npm start` runs: development auth, no redirect allow-list. The reconciler stays out of the
   // journeys, so each change is made by the page's own calls.
-  const stack = await startStack('sqlite', { AUTH_MODE: 'dev', RECONCILER_BASE_DELAY_MS: '120000', LOG_LEVEL: 'info' });
+  const stack = await startStack('sqlite', { AUTH_MODE: 'dev', RECONCILER_BASE_DELAY_MS: '120000', LOG_LEVEL: 'info', ...options.env });
   const { app, simulator } = stack;
   let vite: ChildProcess | null = null;
   try {
-    const started = await startVite(app.url);
+    const started = await startVite(app.url, {
+      ...(options.crossOrigin ? { VITE_GRAPHQL_URL: `${app.url}/graphql` } : {}),
+      ...(options.persistedDocuments ? { VITE_PERSISTED_DOCUMENTS: 'manifest' } : {}),
+    });
     vite = started.child;
     return {
       app,
@@ -71,10 +84,11 @@ export async function startCheckoutStack(): Promise<CheckoutStack> {
 }
 
 /** The example's Vite dev server (test/e2e/vite-dev-server.ts) in a child process; resolves once it listens. */
-function startVite(bffUrl: string, timeoutMs = 30_000): Promise<{ child: ChildProcess; url: string }> {
+function startVite(bffUrl: string, pageEnv: Record<string, string>, timeoutMs = 30_000): Promise<{ child: ChildProcess; url: string }> {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITE_')));
   const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'vite-dev-server.ts')], {
     cwd: ROOT,
-    env: { ...process.env, BFF_URL: bffUrl, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+    env: { ...inherited, ...pageEnv, BFF_URL: bffUrl, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

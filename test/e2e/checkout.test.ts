@@ -3,12 +3,17 @@
  * cart -> "Pay with Cashii" -> the simulator's hosted page -> the return page, for each outcome,
  * plus a payment completed elsewhere while the return page waits (it must change live). Each
  * journey checks what the page shows and what the database holds, and leaves a screenshot in
- * test-artifacts/e2e/.
+ * test-artifacts/e2e/<variant>/.
+ *
+ * The journeys run three times: on the page's own origin through Vite's proxy; from another
+ * origin straight at the BFF (CORS) with the BFF accepting trusted documents only, the page
+ * sending documents as Apollo Client prints them; and the same with the page sending manifest ids
+ * (PersistedQueryLink).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
-import { type CheckoutStack, startCheckoutStack } from './checkout-stack';
+import { type CheckoutStack, type CheckoutStackOptions, startCheckoutStack } from './checkout-stack';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'e2e');
@@ -18,17 +23,39 @@ const SKIP_REASON = fs.existsSync(CHROMIUM)
 
 const describeInBrowser = SKIP_REASON ? describe.skip : describe;
 
-describeInBrowser(`web checkout in Chromium${SKIP_REASON ? `: ${SKIP_REASON}` : ''}`, () => {
+const TRUSTED_ONLY = { GRAPHQL_TRUSTED_DOCUMENTS_ONLY: 'true' };
+const VARIANTS: Array<[string, string, CheckoutStackOptions]> = [
+  ['on its own origin, through the Vite proxy', 'same-origin', {}],
+  ['from another origin, trusted documents only, as Apollo Client prints them', 'cross-origin', { crossOrigin: true, env: TRUSTED_ONLY }],
+  [
+    'from another origin, trusted documents only, by manifest id',
+    'persisted',
+    { crossOrigin: true, persistedDocuments: true, env: TRUSTED_ONLY },
+  ],
+];
+
+/** One call of the page to /graphql over HTTP, as the browser made it. */
+interface GraphQLCall {
+  origin: string;
+  /** The answer's Access-Control-Allow-Origin. */
+  allowOrigin: string | null;
+  /** Whether the document's text was sent (rather than only its id). */
+  withDocument: boolean;
+}
+
+describeInBrowser.each(VARIANTS)(`web checkout in Chromium %s${SKIP_REASON ? `: ${SKIP_REASON}` : ''}`, (_name, folder, options) => {
+  const artifacts = path.join(ARTIFACTS, folder);
   let stack: CheckoutStack;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const started = Date.now();
+  let started = 0;
 
   beforeAll(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    started = Date.now();
+    fs.mkdirSync(artifacts, { recursive: true });
     [stack, browser] = await Promise.all([
-      startCheckoutStack(),
+      startCheckoutStack(options),
       chromium.launch({
         executablePath: CHROMIUM,
         args: [
@@ -47,14 +74,40 @@ describeInBrowser(`web checkout in Chromium${SKIP_REASON ? `: ${SKIP_REASON}` : 
   afterAll(async () => {
     await browser?.close();
     await stack?.close();
-    console.log(`browser suite: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`browser suite (${folder}): ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
+  let calls: GraphQLCall[];
   beforeEach(async () => {
     // A fresh browser profile per journey: its own sessionStorage, so its own checkout attempt.
     context = await browser.newContext({ viewport: { width: 900, height: 700 } });
     page = await context.newPage();
+    calls = [];
+    page.on('response', (response) => {
+      const request = response.request();
+      if (request.method() !== 'POST' || !request.url().endsWith('/graphql')) return;
+      const body = JSON.parse(request.postData() ?? '{}') as { query?: string };
+      calls.push({
+        origin: new URL(request.url()).origin,
+        allowOrigin: response.headers()['access-control-allow-origin'] ?? null,
+        withDocument: body.query !== undefined,
+      });
+    });
   });
+
+  /** Every call went where this variant sends it, was readable by the page, and carried what the variant sends. */
+  function expectCallsAsConfigured(): void {
+    const pageOrigin = new URL(stack.exampleUrl).origin;
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) {
+      expect(call).toEqual({
+        origin: options.crossOrigin ? new URL(stack.app.url).origin : pageOrigin,
+        // Needed across origins; through the proxy the browser still sends its (localhost) Origin, which development allows.
+        allowOrigin: pageOrigin,
+        withDocument: !options.persistedDocuments,
+      });
+    }
+  }
 
   afterEach(async () => {
     await context.close();
@@ -62,7 +115,7 @@ describeInBrowser(`web checkout in Chromium${SKIP_REASON ? `: ${SKIP_REASON}` : 
 
   /** The element's text with any kind of space (Intl uses no-break spaces) as a plain one. */
   const text = async (testId: string) => (await page.getByTestId(testId).textContent())?.replace(/\s/g, ' ');
-  const screenshot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const screenshot = (name: string) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 
   /** Opens the cart, presses "Pay with Cashii" and waits for the simulator's hosted page. */
   async function checkout(): Promise<{ cashiiId: string; paymentUrl: string }> {
@@ -86,7 +139,8 @@ describeInBrowser(`web checkout in Chromium${SKIP_REASON ? `: ${SKIP_REASON}` : 
     await screenshot('cart');
     const createRequests: string[] = [];
     page.on('request', (request) => {
-      if (request.method() === 'POST' && request.postData()?.includes('createRemotePayment')) createRequests.push(request.url());
+      if (request.method() === 'POST' && request.postData()?.includes('"operationName":"CreateRemotePayment"'))
+        createRequests.push(request.url());
     });
     // Two clicks in one task: both reach the handler before React disables the button, so only the
     // checkout attempt's idempotency key keeps the second from creating another payment.
@@ -119,6 +173,7 @@ describeInBrowser(`web checkout in Chromium${SKIP_REASON ? `: ${SKIP_REASON}` : 
       { from: 'PENDING', to: 'PAID', source: 'return' },
     ]);
     expect((await stack.simulatorStats()).create - before.create).toBe(1);
+    expectCallsAsConfigured();
   });
 
   it.each([
@@ -174,5 +229,6 @@ describeInBrowser(`web checkout in Chromium${SKIP_REASON ? `: ${SKIP_REASON}` : 
     ]);
     // Found by the server itself while the page watched (not by a return, and the reconciler is held back here).
     expect(events[1].source).toBe('read');
+    expectCallsAsConfigured();
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Child process of the browser tests: the example's Vite dev server, started programmatically
- * with the example's own config on a free port, proxying /graphql to BFF_URL. It prints
+ * with the example's own config on a free port, proxying /graphql to BFF_URL (unless
+ * VITE_GRAPHQL_URL sends the page to the BFF directly). It prints
  * `VITE_READY <url>` once it listens and closes on SIGTERM. (Vite is ESM-only and jest's module
  * system cannot load it, so it runs in its own Node process.)
  */

@@ -57,7 +57,7 @@ describeEachDatabase('the back office', (target) => {
       const customer = await stack.gql(query, variables, { user: 'user-a' });
       expect(customer.body.errors![0].extensions).toEqual({ code: 'FORBIDDEN' });
       // Nothing of it: no data (non-null fields) or the field null (nullable ones).
-    expect(Object.values(customer.body.data ?? {}).every((value) => value === null)).toBe(true);
+      expect(Object.values(customer.body.data ?? {}).every((value) => value === null)).toBe(true);
       const anonymous = await stack.gql(query, variables, { headers: { authorization: '' } });
       expect(anonymous.status).toBe(401);
       expect(anonymous.body.errors![0].extensions!.code).toBe('UNAUTHENTICATED');

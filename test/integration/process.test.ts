@@ -11,7 +11,7 @@ describe('the server process', () => {
     expect(server.output()).toContain('CASHII_API_KEY is missing');
   });
 
-  it('starts with no configuration, says it uses the simulator, serves Apollo Sandbox and probes, and stops on SIGTERM', async () => {
+  it('starts with no configuration, says it uses the simulator, serves GraphiQL and probes, and stops on SIGTERM', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashii-bff-proc-'));
     const server = spawnServer({ PORT: '0', CASHII_SIMULATOR_PORT: '0', DATABASE_URL: `sqlite:${path.join(dir, 'bff.sqlite')}` });
     try {
@@ -21,7 +21,8 @@ describe('the server process', () => {
       const page = await fetch(url, { headers: { accept: 'text/html' } });
       expect(page.status).toBe(200);
       const html = await page.text();
-      expect(html).toMatch(/embeddable-sandbox|Apollo Sandbox/i);
+      // The IDE that works offline: GraphiQL, its files served by the BFF itself (test/e2e/graphiql.test.ts runs it).
+      expect(html).toMatch(/<script src="ide\/[^"]+\/yoga-graphiql\.umd\.js">/);
       // It opens with a ready example operation and its variables.
       expect(html).toContain('mutation CreatePayment');
       expect(html).toContain('3000000000');

@@ -42,7 +42,7 @@ describe('PaymentWatchers', () => {
     watchers.silent('user-a');
     expect(() => watchers.watch(a, 'user-a')).toThrow(expect.objectContaining({ code: 'RATE_LIMITED' }) as Error);
     expect(() => watchers.watch(a, 'user-b')).not.toThrow();
-    await first.return!();
+    await first.return();
     expect(() => watchers.watch(a, 'user-a')).not.toThrow();
   });
 
@@ -51,7 +51,7 @@ describe('PaymentWatchers', () => {
     const a = store.put(record());
     const channels = [watchers.watch(a, 'user-a'), watchers.watch(a, 'user-b'), watchers.watch(a, 'user-c')];
     expect(bus.subscriptions).toBe(1);
-    for (const channel of channels) await channel.return!();
+    for (const channel of channels) await channel.return();
     expect(listeners.get(a.cashiiId!)?.size ?? 0).toBe(0);
   });
 

@@ -9,7 +9,7 @@ import { type PaymentOrder, hasOpenReview } from '../store/payment.entity';
 import { ReviewReason } from '../store/payment-values';
 import type { PaymentRepository, VerificationPatch } from '../store/payment.repository';
 import type { FreshnessPolicy } from './freshness';
-import { assertTransition, fromCashiiStatus, pathBetween } from './payment-status';
+import { type PaymentStatus, assertTransition, fromCashiiStatus, pathBetween } from './payment-status';
 import type { PaymentEventSource } from './payment-view';
 import { describeError } from './describe-error';
 
@@ -23,7 +23,12 @@ export interface SyncResult {
 
 /** Notified of every status change, whatever caused it (metrics, subscriptions). */
 /** Awaited in order (an order is settled before the read that saw the payment answers). */
-export type TransitionListener = (record: PaymentOrder, from: string, to: string, source: PaymentEventSource) => void | Promise<void>;
+export type TransitionListener = (
+  record: PaymentOrder,
+  from: PaymentStatus,
+  to: PaymentStatus,
+  source: PaymentEventSource,
+) => void | Promise<void>;
 
 /** What the sync needs of the store and Cashii (narrow seams: unit tests pass fakes). */
 export type SyncStore = Pick<PaymentRepository, 'findById' | 'flagForReview' | 'recordVerification' | 'transition'>;

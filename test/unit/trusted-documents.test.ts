@@ -1,0 +1,134 @@
+/** Persisted-document resolution: ids in every form, documents compared by shape, and every refusal coded. */
+import { parse, print } from 'graphql';
+import { TrustedDocuments, normalise, sha256 } from '../../src/graphql/trusted-documents';
+
+const QUERY =
+  'fragment F on RemotePayment { __typename id status } query Payment($id: ID!, $locale: String! = "en-US") { __typename payment(id: $id) { __typename ...F amountDecimal formattedAmount(locale: $locale) } }';
+const HASH = sha256(QUERY);
+const manifest = { [`sha256:${HASH}`]: QUERY };
+
+/** The same document as Apollo Client sends it: printed its way, fields in source order, no __typename at the root. */
+const AS_APOLLO_SENDS = `query Payment($locale: String! = "en-US", $id: ID!) {
+  payment(id: $id) {
+    formattedAmount(locale: $locale)
+    ...F
+    amountDecimal
+    __typename
+  }
+}
+
+# a comment
+fragment F on RemotePayment {
+  status
+  id
+}`;
+
+describe('normalise', () => {
+  it('gives one shape whatever the formatting, order of fields, definitions and variables, and __typename', () => {
+    expect(normalise(AS_APOLLO_SENDS, 1000)).toBe(normalise(QUERY, 1000));
+    expect(normalise(print(parse(QUERY)), 1000)).toBe(normalise(QUERY, 1000));
+  });
+
+  it('tells apart documents that select or ask differently', () => {
+    const shape = normalise(QUERY, 1000);
+    for (const other of [
+      QUERY.replace('amountDecimal', 'amountDecimal note'),
+      QUERY.replace('amountDecimal', 'total: amountDecimal'),
+      QUERY.replace('$id: ID!', '$id: ID').replace('(id: $id)', '(id: $id)'),
+      QUERY.replace('"en-US"', '"ar-SY"'),
+      QUERY.replace('{ __typename id status }', '{ __typename id status @include(if: true) }'),
+      QUERY.replace('query Payment', 'query Other'),
+    ]) {
+      expect(normalise(other, 1000)).not.toBe(shape);
+    }
+  });
+
+  it('refuses to parse past the token bound, and anything that does not parse', () => {
+    expect(normalise(QUERY, 10)).toBeNull();
+    expect(normalise('{ payment(', 1000)).toBeNull();
+  });
+});
+
+describe('TrustedDocuments.resolve', () => {
+  const open = new TrustedDocuments(manifest, false);
+  const enforcing = new TrustedDocuments(manifest, true);
+  const apq = (hash: string, query?: string) => ({
+    query,
+    extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+    variables: { id: '1' },
+  });
+
+  it.each([
+    ['an APQ hash, bare', apq(HASH)],
+    ['an APQ hash, prefixed', apq(`sha256:${HASH}`)],
+    ['an APQ hash in upper case', apq(HASH.toUpperCase())],
+    ['a documentId, prefixed', { documentId: `sha256:${HASH}`, variables: { id: '1' } }],
+    ['a documentId, bare', { documentId: HASH, variables: { id: '1' } }],
+  ])('fills in the manifest document for %s and drops the id', (_name, body) => {
+    for (const trusted of [open, enforcing]) {
+      const result = trusted.resolve(body) as { ok: boolean; body: Record<string, any> };
+      expect(result.ok).toBe(true);
+      expect(result.body).toMatchObject({ query: QUERY, variables: { id: '1' } });
+      expect(result.body.documentId).toBeUndefined();
+      expect(result.body.extensions?.persistedQuery).toBeUndefined();
+    }
+  });
+
+  it('runs the document a client sent with a manifest id when it is the same document', () => {
+    const result = enforcing.resolve(apq(`sha256:${HASH}`, AS_APOLLO_SENDS));
+    expect(result).toEqual({ ok: true, body: { query: AS_APOLLO_SENDS, extensions: {}, variables: { id: '1' } } });
+  });
+
+  it('refuses a document sent with an id that is not its own (400, never an internal error)', () => {
+    for (const trusted of [open, enforcing]) {
+      for (const body of [
+        apq(HASH, '{ __typename }'),
+        apq('0'.repeat(64), '{ __typename }'),
+        { documentId: `sha256:${HASH}`, query: '{ a }' },
+      ]) {
+        expect(trusted.resolve(body)).toMatchObject({ ok: false, status: 400, code: 'PERSISTED_QUERY_HASH_MISMATCH' });
+      }
+    }
+  });
+
+  it('leaves automatic persisted queries to Apollo when not enforcing, with the hash bare', () => {
+    const own = '{ __typename }';
+    expect(open.resolve(apq(`sha256:${sha256(own)}`, own))).toEqual({ ok: true, body: apq(sha256(own), own) });
+    expect(open.resolve(apq(sha256(own)))).toEqual({ ok: true, body: apq(sha256(own)) });
+  });
+
+  it('answers an unknown documentId with PERSISTED_QUERY_NOT_FOUND (404), or TRUSTED_DOCUMENT_REQUIRED when enforcing', () => {
+    const body = { documentId: `sha256:${'a'.repeat(64)}` };
+    expect(open.resolve(body)).toMatchObject({ ok: false, status: 404, code: 'PERSISTED_QUERY_NOT_FOUND' });
+    expect(enforcing.resolve(body)).toMatchObject({ ok: false, status: 400, code: 'TRUSTED_DOCUMENT_REQUIRED' });
+    expect(open.resolve({ documentId: 42 })).toMatchObject({ ok: false, status: 400, code: 'BAD_REQUEST' });
+  });
+
+  it('refuses a malformed persistedQuery extension with BAD_REQUEST (Apollo would call it an internal error)', () => {
+    for (const persistedQuery of [
+      { version: 2, sha256Hash: HASH },
+      { sha256Hash: HASH },
+      { version: 1, sha256Hash: 42 },
+      { version: 1 },
+      'x',
+    ]) {
+      expect(open.resolve({ query: QUERY, extensions: { persistedQuery } })).toMatchObject({ ok: false, status: 400, code: 'BAD_REQUEST' });
+    }
+  });
+
+  it('when enforcing, accepts a manifest document in any formatting and refuses anything else', () => {
+    expect(enforcing.resolve({ query: AS_APOLLO_SENDS })).toEqual({ ok: true, body: { query: AS_APOLLO_SENDS } });
+    expect(enforcing.resolve({ query: QUERY })).toEqual({ ok: true, body: { query: QUERY } });
+    for (const query of [QUERY.replace('amountDecimal', 'amountDecimal note'), '{ __typename }', '', undefined]) {
+      expect(enforcing.resolve({ query })).toMatchObject({ ok: false, status: 400, code: 'TRUSTED_DOCUMENT_REQUIRED' });
+    }
+    expect(enforcing.resolve(apq('b'.repeat(64)))).toMatchObject({ ok: false, code: 'TRUSTED_DOCUMENT_REQUIRED' });
+  });
+
+  it('does not parse a directive flood when enforcing: it has more tokens than any manifest document', () => {
+    const flood = `{ __typename ${'@a '.repeat(30_000)}}`;
+    const started = performance.now();
+    expect(enforcing.resolve({ query: flood })).toMatchObject({ ok: false, code: 'TRUSTED_DOCUMENT_REQUIRED' });
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+});
