@@ -17,9 +17,9 @@ import { clientAddress } from './http/client-address';
 import type { Logger } from './logger';
 import { LocalStatusBus, PostgresStatusBus, type StatusBus } from './messaging/status-bus';
 import { Metrics } from './observability/metrics';
-import type { PaymentService } from './payments/core/payment.service';
+import type { PaymentService } from './payments/core/payment-service';
 import type { Reconciler } from './payments/core/reconciler';
-import { createPaymentsModule } from './payments/module';
+import { createPaymentsModule } from './payments/payments-module';
 import {
   ConfirmReturnLimits,
   CreatePaymentLimits,

@@ -1,6 +1,6 @@
 /** What every resolver gets: the viewer, the services, and this request's read batch. */
 import type { Viewer } from '../auth/viewer';
-import type { PaymentReadBatch, PaymentService } from '../payments/core/payment.service';
+import type { PaymentReadBatch, PaymentService } from '../payments/core/payment-service';
 import type { ConfirmReturnLimits, CreatePaymentLimits } from '../rate-limit/rate-limiter';
 
 export type { Viewer };

@@ -1,9 +1,9 @@
 /** Builds the executable schema from the resolver classes. */
 import type { GraphQLSchema } from 'graphql';
 import { type PubSub, buildSchema } from 'type-graphql';
-import { BackOfficeResolver } from '../payments/api/back-office.resolver';
-import { OrderResolver } from '../payments/api/order.resolver';
-import { PaymentResolver } from '../payments/api/payment.resolver';
+import { BackOfficeResolver } from '../payments/api/back-office-resolver';
+import { OrderResolver } from '../payments/api/order-resolver';
+import { PaymentResolver } from '../payments/api/payment-resolver';
 
 export const RESOLVERS = [PaymentResolver, OrderResolver, BackOfficeResolver] as const;
 

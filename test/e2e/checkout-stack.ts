@@ -8,8 +8,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { RunningApp } from '../../src/app';
-import { PaymentEventRecord } from '../../src/payments/store/payment-event.entity';
-import { PaymentOrder } from '../../src/payments/store/payment.entity';
+import { PaymentEventRecord } from '../../src/payments/store/payment-event-entity';
+import { PaymentOrder } from '../../src/payments/store/payment-entity';
 import type { RunningSimulator } from '../../src/sandbox/simulator';
 import { changeAtSimulator, startStack } from '../support/stack';
 

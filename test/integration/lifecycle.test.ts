@@ -9,8 +9,8 @@ import { createLogger } from '../../src/logger';
 import { PaymentSync } from '../../src/payments/core/payment-sync';
 import { FreshnessPolicy } from '../../src/payments/core/freshness';
 import { PaymentEventSource } from '../../src/payments/core/payment-view';
-import { PaymentOrder } from '../../src/payments/store/payment.entity';
-import { PaymentRepository } from '../../src/payments/store/payment.repository';
+import { PaymentOrder } from '../../src/payments/store/payment-entity';
+import { PaymentRepository } from '../../src/payments/store/payment-repository';
 import { describeEachDatabase } from '../support/database';
 import { expectInvariants, expectNothingLeaked } from '../support/invariants';
 import {

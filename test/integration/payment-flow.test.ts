@@ -2,8 +2,8 @@
 import { describeEachDatabase } from '../support/database';
 import { CREATE, READ, type TestStack, actOnPaymentPage, startStack, validInput } from '../support/stack';
 import { Database } from '../../src/db/database';
-import { PaymentOrder } from '../../src/payments/store/payment.entity';
-import { PaymentRepository } from '../../src/payments/store/payment.repository';
+import { PaymentOrder } from '../../src/payments/store/payment-entity';
+import { PaymentRepository } from '../../src/payments/store/payment-repository';
 
 describeEachDatabase('payment flow', (target) => {
   let stack: TestStack;

@@ -1,6 +1,6 @@
 /** The reconciler settles payments no one comes back for, backs off, stops at the horizon, and shares work safely. */
 import { Database } from '../../src/db/database';
-import { PaymentRepository } from '../../src/payments/store/payment.repository';
+import { PaymentRepository } from '../../src/payments/store/payment-repository';
 import { describeEachDatabase } from '../support/database';
 import { expectInvariants } from '../support/invariants';
 import { CREATE, type TestStack, actOnPaymentPage, startStack, validInput } from '../support/stack';

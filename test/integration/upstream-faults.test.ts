@@ -3,8 +3,8 @@
  * UPSTREAM_UNAVAILABLE within the timeout, leaks nothing, and no record claims a payment that
  * Cashii did not confirm.
  */
-import { CreateState } from '../../src/payments/store/payment.entity';
-import { PaymentRepository } from '../../src/payments/store/payment.repository';
+import { CreateState } from '../../src/payments/store/payment-entity';
+import { PaymentRepository } from '../../src/payments/store/payment-repository';
 import type { Fault } from '../../src/sandbox/state';
 import { describeEachDatabase } from '../support/database';
 import { expectInvariants } from '../support/invariants';

@@ -4,8 +4,8 @@
  * without a confirmed create claims nothing.
  */
 import type { DataSource } from 'typeorm';
-import { PaymentEventRecord } from '../../src/payments/store/payment-event.entity';
-import { CreateState, PaymentOrder } from '../../src/payments/store/payment.entity';
+import { PaymentEventRecord } from '../../src/payments/store/payment-event-entity';
+import { CreateState, PaymentOrder } from '../../src/payments/store/payment-entity';
 import { PaymentStatus, canTransition } from '../../src/payments/core/payment-status';
 import { CUSTOMER_EVENT_SOURCES } from '../../src/payments/store/payment-values';
 import type { RunningSimulator } from '../../src/sandbox/simulator';

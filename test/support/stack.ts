@@ -10,7 +10,7 @@ import { SignJWT } from 'jose';
 import { startApp, type RunningApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { PaymentOrder } from '../../src/payments/store/payment.entity';
+import { PaymentOrder } from '../../src/payments/store/payment-entity';
 import { type RunningSimulator, startSimulator } from '../../src/sandbox/simulator';
 import type { Fault } from '../../src/sandbox/state';
 import { type DbTarget, createTestDatabase } from './database';

@@ -1,6 +1,6 @@
 /** What a paid payment means for its order, against in-memory fakes of the order and payment stores. */
 import { OrderSettlement } from '../../src/payments/core/order-settlement';
-import type { MerchantOrder } from '../../src/payments/store/order.entity';
+import type { MerchantOrder } from '../../src/payments/store/order-entity';
 import { PaymentStatus, ReviewReason } from '../../src/payments/store/payment-values';
 import { FakeStore, record, silentLog } from '../fixtures/payment-fakes';
 

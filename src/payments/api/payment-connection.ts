@@ -3,7 +3,7 @@ import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
 import { PaymentStatus } from '../core/payment-status';
 import { MAX_PAGE_SIZE } from '../core/payment-commands';
 import type { PaymentPage } from '../core/payment-view';
-import { RemotePayment } from './payment.type';
+import { RemotePayment } from './payment-types';
 
 @ArgsType()
 export class PaymentsArgs {

@@ -9,10 +9,10 @@
  */
 import { badInput, upstreamUnavailable } from '../../common/errors';
 import type { Logger } from '../../logger';
-import type { OrderRepository } from '../store/order.repository';
-import type { PaymentEventRecord } from '../store/payment-event.entity';
-import { type PaymentOrder, hasOpenReview } from '../store/payment.entity';
-import type { PaymentRepository } from '../store/payment.repository';
+import type { OrderRepository } from '../store/order-repository';
+import type { PaymentEventRecord } from '../store/payment-event-entity';
+import { type PaymentOrder, hasOpenReview } from '../store/payment-entity';
+import type { PaymentRepository } from '../store/payment-repository';
 import { CreateState, PaymentEventSource, PaymentStatus, ReviewReason, ReviewResolution } from '../store/payment-values';
 import type { OrderSettlement } from './order-settlement';
 import type { PaymentSync } from './payment-sync';

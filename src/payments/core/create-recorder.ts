@@ -9,7 +9,7 @@ import { StorageUnavailableError, isStorageFault } from '../../db/storage-fault'
 import type { Logger } from '../../logger';
 import type { CreateJournal, JournalEntry } from './create-journal';
 import { describeError } from './describe-error';
-import type { PaymentRepository } from '../store/payment.repository';
+import type { PaymentRepository } from '../store/payment-repository';
 import { ReviewReason } from '../store/payment-values';
 
 export interface CreateRecorderOptions {

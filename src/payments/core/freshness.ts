@@ -4,7 +4,7 @@
  * payment under review is not polled; otherwise a confirmation stays fresh for a TTL (longer for
  * PAID, which can only still become REFUNDED).
  */
-import { type PaymentOrder, hasOpenReview } from '../store/payment.entity';
+import { type PaymentOrder, hasOpenReview } from '../store/payment-entity';
 import { PaymentStatus, isFinal } from './payment-status';
 
 export interface FreshnessOptions {

@@ -4,9 +4,9 @@
  * had superseded, goes to the review queue to be refunded: the order counts as paid once.
  */
 import type { Logger } from '../../logger';
-import type { OrderRepository } from '../store/order.repository';
-import type { PaymentOrder } from '../store/payment.entity';
-import type { PaymentRepository } from '../store/payment.repository';
+import type { OrderRepository } from '../store/order-repository';
+import type { PaymentOrder } from '../store/payment-entity';
+import type { PaymentRepository } from '../store/payment-repository';
 import { ReviewReason } from '../store/payment-values';
 
 export class OrderSettlement {

@@ -1,6 +1,6 @@
 /** What the module hands out about a merchant's order: its status in words a screen can show, and its payments. */
-import type { MerchantOrder } from '../store/order.entity';
-import { type PaymentOrder, hasOpenReview } from '../store/payment.entity';
+import type { MerchantOrder } from '../store/order-entity';
+import { type PaymentOrder, hasOpenReview } from '../store/payment-entity';
 import { PaymentStatus } from './payment-status';
 import type { PaymentView } from './payment-view';
 

@@ -8,15 +8,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { CashiiError, type CashiiClient } from '../../cashii';
 import { AppError, idempotencyKeyReused, upstreamUnavailable } from '../../common/errors';
-import type { OrderRepository } from '../store/order.repository';
+import type { OrderRepository } from '../store/order-repository';
 import { SingleFlight } from '../../common/singleflight';
 import type { Logger } from '../../logger';
 import type { CreateRecorder } from './create-recorder';
 import { describeError } from './describe-error';
-import { CreateState, PaymentOrder } from '../store/payment.entity';
+import { CreateState, PaymentOrder } from '../store/payment-entity';
 import type { CreatePaymentCommand } from './payment-commands';
 import { returnUrlFor } from './payment-view';
-import type { PaymentRepository } from '../store/payment.repository';
+import type { PaymentRepository } from '../store/payment-repository';
 import { PaymentStatus } from './payment-status';
 
 export interface CreationOptions {

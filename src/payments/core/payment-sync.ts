@@ -5,9 +5,9 @@
 import type { CashiiClient, RemotePaymentSnapshot } from '../../cashii';
 import { SingleFlight } from '../../common/singleflight';
 import type { Logger } from '../../logger';
-import { type PaymentOrder, hasOpenReview } from '../store/payment.entity';
+import { type PaymentOrder, hasOpenReview } from '../store/payment-entity';
 import { ReviewReason } from '../store/payment-values';
-import type { PaymentRepository, VerificationPatch } from '../store/payment.repository';
+import type { PaymentRepository, VerificationPatch } from '../store/payment-repository';
 import type { FreshnessPolicy } from './freshness';
 import { type PaymentStatus, assertTransition, fromCashiiStatus, pathBetween } from './payment-status';
 import type { PaymentEventSource } from './payment-view';

@@ -3,8 +3,8 @@
  * upstream status), its history, and pages of them. The API layer maps these to GraphQL types.
  */
 import { currencyExponent, toDecimalString } from './money';
-import type { PaymentEventRecord } from '../store/payment-event.entity';
-import { type PaymentOrder, hasOpenReview } from '../store/payment.entity';
+import type { PaymentEventRecord } from '../store/payment-event-entity';
+import { type PaymentOrder, hasOpenReview } from '../store/payment-entity';
 import type { CreateState, PaymentEventSource, PaymentStatus, ReviewReason, ReviewResolution } from '../store/payment-values';
 
 export { CreateState, PaymentEventSource, ReviewReason, ReviewResolution } from '../store/payment-values';

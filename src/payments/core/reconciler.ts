@@ -12,7 +12,7 @@ import type { CreateRecorder } from './create-recorder';
 import type { FreshnessPolicy } from './freshness';
 import type { PaymentSync } from './payment-sync';
 import { PaymentEventSource } from './payment-view';
-import type { PaymentRepository } from '../store/payment.repository';
+import type { PaymentRepository } from '../store/payment-repository';
 import { PaymentStatus } from './payment-status';
 
 export interface ReconcileReport {

@@ -2,12 +2,12 @@
  * The hot read: payment records by Cashii id with one plain SELECT, bypassing TypeORM's query
  * builder and entity hydration (about a quarter of a terminal read's CPU in the profile). The
  * column list and each column's conversion come from TypeORM's own metadata of the entity, so a
- * column is declared once (payment.entity.ts) and this read follows it; a test compares both
+ * column is declared once (payment-entity.ts) and this read follows it; a test compares both
  * ways of reading on both databases.
  */
 import type { DataSource } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import { PaymentOrder } from './payment.entity';
+import { PaymentOrder } from './payment-entity';
 
 type Row = Record<string, unknown>;
 

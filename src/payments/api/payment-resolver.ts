@@ -7,8 +7,8 @@ import { displayAmount } from '../core/money';
 import type { GraphQLContext } from '../../graphql/context';
 import { LimitConfirms, LimitCreates } from '../../rate-limit/rate-limit.middleware';
 import { PaymentConnection, PaymentsArgs } from './payment-connection';
-import { ConfirmPaymentReturnInput, CreateRemotePaymentInput, PaymentArgs } from './payment.input';
-import { PaymentEvent, RemotePayment } from './payment.type';
+import { ConfirmPaymentReturnInput, CreateRemotePaymentInput, PaymentArgs } from './payment-inputs';
+import { PaymentEvent, RemotePayment } from './payment-types';
 
 @Resolver(() => RemotePayment)
 export class PaymentResolver {

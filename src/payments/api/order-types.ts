@@ -1,7 +1,7 @@
 /** What clients see of a merchant's order: its status in words a screen can show, and its payments. */
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { OrderStatus, type OrderView } from '../core/order-view';
-import { RemotePayment } from './payment.type';
+import { RemotePayment } from './payment-types';
 
 registerEnumType(OrderStatus, {
   name: 'OrderStatus',

@@ -1,8 +1,8 @@
 /** GraphQL entry points of orders: map arguments, call one service method. */
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
-import { Order } from './order.types';
-import { RemotePayment } from './payment.type';
+import { Order } from './order-types';
+import { RemotePayment } from './payment-types';
 
 @Resolver(() => RemotePayment)
 export class OrderResolver {

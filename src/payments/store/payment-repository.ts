@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
 import type { Database } from '../../db/database';
-import { PaymentEventRecord } from './payment-event.entity';
-import { CreateState, PaymentOrder, hasOpenReview } from './payment.entity';
+import { PaymentEventRecord } from './payment-event-entity';
+import { CreateState, PaymentOrder, hasOpenReview } from './payment-entity';
 import { PaymentEventSource, PaymentStatus, ReviewReason, type ReviewResolution } from './payment-values';
 import { PaymentRowReader } from './payment-row';
 

@@ -4,7 +4,7 @@ import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from 'type-gra
 import { MAX_PAGE_SIZE } from '../core/payment-commands';
 import { CreateState, type OperatorEventView, ReviewReason, ReviewResolution, type ReviewedPaymentView } from '../core/payment-view';
 import { PageInfo } from './payment-connection';
-import { PaymentEvent, RemotePayment } from './payment.type';
+import { PaymentEvent, RemotePayment } from './payment-types';
 
 registerEnumType(ReviewReason, {
   name: 'ReviewReason',

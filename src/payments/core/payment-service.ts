@@ -7,15 +7,15 @@
 import { badInput } from '../../common/errors';
 import type { Logger } from '../../logger';
 import type { StatusBus } from '../../messaging/status-bus';
-import { type PaymentLoaders, createPaymentLoaders } from '../store/payment.loader';
-import type { PaymentOrder } from '../store/payment.entity';
-import type { PaymentRepository } from '../store/payment.repository';
+import { type PaymentLoaders, createPaymentLoaders } from '../store/payment-loaders';
+import type { PaymentOrder } from '../store/payment-entity';
+import type { PaymentRepository } from '../store/payment-repository';
 import type { FreshnessPolicy } from './freshness';
 import type { Viewer } from '../../auth/viewer';
 import { AppError } from '../../common/errors';
-import type { MerchantOrder } from '../store/order.entity';
+import type { MerchantOrder } from '../store/order-entity';
 import { CUSTOMER_EVENT_SOURCES } from '../store/payment-values';
-import type { OrderRepository } from '../store/order.repository';
+import type { OrderRepository } from '../store/order-repository';
 import type { BackOffice } from './back-office';
 import { type OrderView, toOrderView } from './order-view';
 import {

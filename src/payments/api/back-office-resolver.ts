@@ -5,8 +5,8 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { ReviewResolution } from '../core/payment-view';
-import { OperatorEvent, ReviewQueueArgs, ReviewQueueConnection, ReviewedPayment } from './back-office.types';
-import { Order } from './order.types';
+import { OperatorEvent, ReviewQueueArgs, ReviewQueueConnection, ReviewedPayment } from './back-office-types';
+import { Order } from './order-types';
 
 @Resolver(() => ReviewedPayment)
 export class BackOfficeResolver {

@@ -3,9 +3,9 @@
  * one SQL query each. Cashii reads are shared across requests by PaymentSync instead.
  */
 import DataLoader from 'dataloader';
-import type { PaymentEventRecord } from './payment-event.entity';
-import type { PaymentOrder } from './payment.entity';
-import type { PaymentRepository } from './payment.repository';
+import type { PaymentEventRecord } from './payment-event-entity';
+import type { PaymentOrder } from './payment-entity';
+import type { PaymentRepository } from './payment-repository';
 
 export interface PaymentLoaders {
   /** Records by Cashii id. */

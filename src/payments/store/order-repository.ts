@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import type { Database } from '../../db/database';
-import { MerchantOrder } from './order.entity';
-import { PaymentOrder } from './payment.entity';
+import { MerchantOrder } from './order-entity';
+import { PaymentOrder } from './payment-entity';
 
 export class OrderRepository {
   constructor(private readonly db: Database) {}
