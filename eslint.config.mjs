@@ -41,12 +41,12 @@ export default tseslint.config(
   ...layerRules([
     {
       files: ['src/payments/store/**/*.ts'],
-      forbidden: ['**/core/**', '**/api/**', '**/payments/payments-module', ...EDGE],
+      forbidden: ['**/core/**', '**/api/**', '**/payments-module', ...EDGE],
       why: 'the store is the lowest room of a module: it imports neither core nor api nor the edge',
     },
     {
       files: ['src/payments/core/**/*.ts'],
-      forbidden: ['**/api/**', '**/payments/payments-module', ...EDGE],
+      forbidden: ['**/api/**', '**/payments-module', ...EDGE],
       why: 'core imports store, never the API room or GraphQL/HTTP',
     },
     {

@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadConfig } from './src/config';
 import { dataSourceOptions } from './src/db/data-source';
-import { PAYMENT_ENTITIES, PAYMENT_MIGRATIONS } from './src/payments/store/schema';
+import { PAYMENT_ENTITIES, PAYMENT_MIGRATIONS } from './src/payments/store/stored-models';
 
 const { database } = loadConfig({ ...process.env, CASHII_SIMULATOR: 'on', NODE_ENV: 'development' });
 

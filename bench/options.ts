@@ -13,6 +13,12 @@ export interface Options {
   readonly connections: number;
   /** Concurrent creates: the issue's target is stated at 100. */
   readonly createConnections: number;
+  /** Creates per second of the open-loop (fixed arrival rate) rows. */
+  readonly openLoopRate: number;
+  /** Seconds of arrivals per open-loop window (the last answers are waited for). */
+  readonly openLoopSeconds: number;
+  /** How long RSS is watched after a create burst for it to come back under the limit. */
+  readonly recoverySeconds: number;
   /** The simulator's latency on the slow upstream rows. */
   readonly upstreamLatencyMs: number;
   readonly coalesceSeconds: number;
@@ -25,7 +31,7 @@ export interface Options {
 }
 
 const USAGE = `usage: npm run bench [-- --quick] [-- --postgres postgres://user@host:5432/db]
-  --quick            1 round of 1 s per contender, fewer connections; checks bodies, judges no figure
+  --quick            1 round of 1 s per row, fewer connections, 20 creates/s open loop; checks every answer, judges no figure
   --profile [path]   only profile one BFF path (terminal, the default; pending; create) under node --cpu-prof
   --postgres <url>   also run the BFF rows on PostgreSQL (a fresh database on that server, dropped after);
                      BENCH_DATABASE_URL does the same`;
@@ -52,6 +58,30 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
   if (postgresUrl !== null && !/^postgres(ql)?:\/\//.test(postgresUrl)) throw new Error(`--postgres needs a postgres:// URL\n${USAGE}`);
   const common = { quick, profile, postgresUrl, upstreamLatencyMs: 50, coalesceClients: 200 };
   return quick
-    ? { ...common, rounds: 1, seconds: 1, warmupSeconds: 0, connections: 10, createConnections: 10, coalesceSeconds: 2, coldStarts: 1 }
-    : { ...common, rounds: 3, seconds: 5, warmupSeconds: 1, connections: 50, createConnections: 100, coalesceSeconds: 10, coldStarts: 3 };
+    ? {
+        ...common,
+        rounds: 1,
+        seconds: 1,
+        warmupSeconds: 0,
+        connections: 10,
+        createConnections: 10,
+        openLoopRate: 20,
+        openLoopSeconds: 1,
+        recoverySeconds: 1,
+        coalesceSeconds: 2,
+        coldStarts: 1,
+      }
+    : {
+        ...common,
+        rounds: 3,
+        seconds: 5,
+        warmupSeconds: 1,
+        connections: 50,
+        createConnections: 100,
+        openLoopRate: 100,
+        openLoopSeconds: 10,
+        recoverySeconds: 30,
+        coalesceSeconds: 10,
+        coldStarts: 3,
+      };
 }

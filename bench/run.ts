@@ -1,4 +1,4 @@
-// `npm run bench`: the side-by-side benchmark of issue 6. Prints one table measured in this run;
+// `npm run bench`: the side-by-side benchmark of issues 6 and 13. Prints one table measured in this run;
 // exits non-zero when any answer was wrong (figures never fail the run, they are judged in words).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +8,7 @@ import { measureCoalescing } from './coalesce';
 import { measureColdStarts } from './coldstart';
 import { parseOptions } from './options';
 import { profilePath } from './profile';
+import { type Recovery, measureRecovery } from './recovery';
 import { onCleanup, shutdown } from './proc';
 import { judgeTargets, renderTable, renderTargets, summarise } from './report';
 import { buildRows, runRounds } from './rows';
@@ -40,9 +41,23 @@ async function main(): Promise<number> {
   progress(`measuring ${rows.length} rows x ${options.rounds} rounds...`);
   const samples = await runRounds(rows, stack, options, progress);
 
-  // The other BFFs stop first: their reconcilers would keep asking the shared simulator about the
-  // pending payments the create rows left, and those GETs would be counted as the poll's.
-  for (const server of [stack.limit, stack.yoga, stack.mercurius, stack.bff.server, stack.bffPg?.server]) await server?.stop();
+  // L, Y, M and LC are done; each BFF gets one more create burst, and its RSS is watched after it.
+  for (const server of [stack.limit, stack.yoga, stack.mercurius, stack.createLimit]) await server.stop();
+  const recoveries: Recovery[] = [];
+  for (const bff of [stack.bff, stack.bffPg]) {
+    if (bff === null) continue;
+    progress(`memory: a create burst on ${bff.server.name}, then its RSS for up to ${options.recoverySeconds} s...`);
+    const recovery = await measureRecovery(bff.server.name, bff.server, stack.control, options);
+    progress(
+      `  ${recovery.label}: ${recovery.creates} creates, peak ${recovery.peakRssMiB.toFixed(0)} MiB, ${recovery.endRssMiB.toFixed(0)} MiB at the end, ` +
+        `${recovery.lastRssMiB.toFixed(0)} MiB after ${recovery.watchedSeconds.toFixed(1)} s`,
+    );
+    recoveries.push(recovery);
+  }
+
+  // The BFFs stop before the coalescing window: their reconcilers would keep asking the shared
+  // simulator about the pending payments the create rows left, and those GETs would be counted as the poll's.
+  for (const server of [stack.bff.server, stack.bffPg?.server]) await server?.stop();
   progress('coalescing: many clients, one pending payment...');
   const coalescing = await measureCoalescing(build, stack.simulator.url, workDir, options);
   // Cold start runs alone: nothing else on the machine should compete with it.
@@ -51,13 +66,21 @@ async function main(): Promise<number> {
   const coldStartsMs = await measureColdStarts(build, workDir, options.coldStarts);
 
   const summaries = summarise(rows, samples);
-  const extras = { idleRssMiB: stack.idleRssMiB, coldStartsMs, coldStartCommand: 'node src/main.js', coalescing };
+  const extras = {
+    idleRssMiB: stack.idleRssMiB,
+    idleRssPgMiB: stack.idleRssPgMiB,
+    coldStartsMs,
+    coldStartCommand: 'node src/main.js',
+    coalescing,
+    recoveries,
+  };
   process.stdout.write(`\n${renderTable(summaries, extras, options)}\n\n`);
   process.stdout.write(`${renderTargets(judgeTargets(summaries, samples, extras, options), options)}\n\n`);
 
   const failures = summaries
     .filter((s) => s.errors > 0)
     .map((s) => `${s.row.label} @${s.row.connections}: ${s.errors} errors; first: ${firstError(samples.get(s.row.key))}`);
+  for (const r of recoveries) if (r.errors > 0) failures.push(`${r.label} create burst: ${r.errors} errors; first: ${r.firstError ?? '?'}`);
   if (coalescing.errors > 0) failures.push(`coalescing: ${coalescing.errors} errors; first: ${coalescing.firstError ?? '?'}`);
   progress(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (failures.length === 0) return 0;

@@ -2,7 +2,18 @@
 // the reference answer before any load is put on it.
 import path from 'node:path';
 import type { Build } from './build';
-import { type Check, SimulatorControl, createPayment, exactly, gql, paymentRead, readBody, REDIRECT_ORIGIN } from './graphql';
+import {
+  CREATE_BODY,
+  type Check,
+  SimulatorControl,
+  createPayment,
+  created,
+  exactly,
+  gql,
+  paymentRead,
+  readBody,
+  REDIRECT_ORIGIN,
+} from './graphql';
 import { createPgDatabase } from './pg';
 import { type ServerProcess, onCleanup, startServer } from './proc';
 import { rssMiB } from './probe';
@@ -28,9 +39,13 @@ export interface Stack {
   readonly limit: ServerProcess;
   readonly yoga: ServerProcess;
   readonly mercurius: ServerProcess;
+  /** LC, the create limit: node:http, one INSERT and one UPDATE in SQLite (WAL, synchronous=FULL), the same Cashii call. */
+  readonly createLimit: ServerProcess;
   readonly bffPg: SeededBff | null;
   /** RSS of the SQLite BFF after start and seeding, before any load. */
   readonly idleRssMiB: number;
+  /** The same for the PostgreSQL BFF. */
+  readonly idleRssPgMiB: number | null;
 }
 
 /**
@@ -94,12 +109,21 @@ export async function startStack(build: Build, workDir: string, postgresUrl: str
   const env = bffEnv(simulator.url, `sqlite:${sqliteFile}`, { STATUS_TTL_MS: '0' });
   const bff = await startSeededBff('BFF', build, env, control);
 
-  // L reads the BFF's file read-only; Y and M open it through the app's own DataSource.
-  const [limit, yoga, mercurius] = await Promise.all([
+  // L reads the BFF's file read-only; Y and M open it through the app's own DataSource; LC writes
+  // a file of its own with the BFF's table.
+  const [limit, yoga, mercurius, createLimit] = await Promise.all([
     startServer('L', build.entry('bench/servers/limit.ts'), { BENCH_SQLITE_FILE: sqliteFile }),
     startServer('Y', build.entry('bench/servers/yoga.ts'), env),
     startServer('M', build.entry('bench/servers/mercurius.ts'), env),
+    startServer('LC', build.entry('bench/servers/create-limit.ts'), {
+      BENCH_SQLITE_FILE: path.join(workDir, 'create-limit.sqlite'),
+      BENCH_SCHEMA_FROM: sqliteFile,
+      BENCH_CASHII_URL: simulator.url,
+      BENCH_CASHII_KEY: CASHII_KEY,
+      BENCH_PAYMENT_PAGE_URL: env.CASHII_PAYMENT_PAGE_URL,
+    }),
   ]);
+  await gql(createLimit.url, CREATE_BODY, created);
   const same: Check = exactly(bff.reference);
   for (const contender of [limit, yoga, mercurius]) await gql(contender.url, readBody(bff.paidId), same);
 
@@ -111,5 +135,16 @@ export async function startStack(build: Build, workDir: string, postgresUrl: str
   }
 
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  return { simulator, control, bff, limit, yoga, mercurius, bffPg, idleRssMiB: rssMiB(bff.server.pid) };
+  return {
+    simulator,
+    control,
+    bff,
+    limit,
+    yoga,
+    mercurius,
+    createLimit,
+    bffPg,
+    idleRssMiB: rssMiB(bff.server.pid),
+    idleRssPgMiB: bffPg === null ? null : rssMiB(bffPg.server.pid),
+  };
 }

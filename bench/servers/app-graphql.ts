@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../../src/config';
 import { openDatabase } from '../../src/db/data-source';
-import { PAYMENT_ENTITIES, PAYMENT_MIGRATIONS } from '../../src/payments/store/schema';
+import { PAYMENT_ENTITIES, PAYMENT_MIGRATIONS } from '../../src/payments/store/stored-models';
 import type { GraphQLContext } from '../../src/graphql/context';
 import type { Logger } from '../../src/logger';
 import { createServices } from '../../src/services';
