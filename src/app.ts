@@ -107,6 +107,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     schema: services.schema,
     trusted,
     allowUpgrade: (req) => cors.allowsWebSocket(req),
+    parseOptions: operationParseOptions(config.graphql),
     maxPerConnection: config.graphql.maxSubscriptionsPerConnection,
     validationRules,
     formatError,

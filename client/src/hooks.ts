@@ -7,6 +7,9 @@ import {
   CreateRemotePaymentDocument,
   type CreateRemotePaymentMutation,
   type CreateRemotePaymentMutationVariables,
+  OrderDocument,
+  type OrderQuery,
+  type OrderQueryVariables,
   PaymentDocument,
   type PaymentQuery,
   type PaymentQueryVariables,
@@ -16,6 +19,15 @@ import {
   PaymentStatusChangedDocument,
   type PaymentStatusChangedSubscription,
   type PaymentStatusChangedSubscriptionVariables,
+  RecheckPaymentDocument,
+  type RecheckPaymentMutation,
+  type RecheckPaymentMutationVariables,
+  ResolvePaymentReviewDocument,
+  type ResolvePaymentReviewMutation,
+  type ResolvePaymentReviewMutationVariables,
+  ReviewQueueDocument,
+  type ReviewQueueQuery,
+  type ReviewQueueQueryVariables,
 } from './gql/graphql';
 
 /** `useMutation(ConfirmPaymentReturnDocument, options)` for the mutation ConfirmPaymentReturn. */
@@ -30,6 +42,16 @@ export function useCreateRemotePaymentMutation(
   options?: useMutation.Options<CreateRemotePaymentMutation, CreateRemotePaymentMutationVariables>,
 ) {
   return useMutation(CreateRemotePaymentDocument, options);
+}
+
+/** `useQuery(OrderDocument, options)` for the query Order. */
+export function useOrderQuery(options: useQuery.Options<OrderQuery, OrderQueryVariables>) {
+  return useQuery(OrderDocument, options);
+}
+
+/** `useLazyQuery(OrderDocument, options)`: run the query Order on demand. */
+export function useOrderLazyQuery(options?: useLazyQuery.Options<OrderQuery, OrderQueryVariables>) {
+  return useLazyQuery(OrderDocument, options);
 }
 
 /** `useQuery(PaymentDocument, options)` for the query Payment. */
@@ -57,4 +79,26 @@ export function usePaymentStatusChangedSubscription(
   options: useSubscription.Options<PaymentStatusChangedSubscription, PaymentStatusChangedSubscriptionVariables>,
 ) {
   return useSubscription(PaymentStatusChangedDocument, options);
+}
+
+/** `useMutation(RecheckPaymentDocument, options)` for the mutation RecheckPayment. */
+export function useRecheckPaymentMutation(options?: useMutation.Options<RecheckPaymentMutation, RecheckPaymentMutationVariables>) {
+  return useMutation(RecheckPaymentDocument, options);
+}
+
+/** `useMutation(ResolvePaymentReviewDocument, options)` for the mutation ResolvePaymentReview. */
+export function useResolvePaymentReviewMutation(
+  options?: useMutation.Options<ResolvePaymentReviewMutation, ResolvePaymentReviewMutationVariables>,
+) {
+  return useMutation(ResolvePaymentReviewDocument, options);
+}
+
+/** `useQuery(ReviewQueueDocument, options)` for the query ReviewQueue. */
+export function useReviewQueueQuery(options?: useQuery.Options<ReviewQueueQuery, ReviewQueueQueryVariables>) {
+  return useQuery(ReviewQueueDocument, options);
+}
+
+/** `useLazyQuery(ReviewQueueDocument, options)`: run the query ReviewQueue on demand. */
+export function useReviewQueueLazyQuery(options?: useLazyQuery.Options<ReviewQueueQuery, ReviewQueueQueryVariables>) {
+  return useLazyQuery(ReviewQueueDocument, options);
 }

@@ -3,6 +3,7 @@
 export const SANDBOX_DOCUMENT = `# Welcome to the Cashii BFF (development: the Cashii simulator, no real money).
 # 1. Run "CreatePayment". 2. Open the paymentUrl it returns and press Pay on the simulator page.
 # 3. Put the id into the "id" variable, pick "Payment" and run it: the status is now PAID, confirmed with Cashii.
+# 4. Pick "Order": the order "order-42" is PAID; "CreatePayment" again answers ORDER_ALREADY_PAID.
 
 mutation CreatePayment($input: CreateRemotePaymentInput!) {
   createRemotePayment(input: $input) {
@@ -25,6 +26,15 @@ query Payment($id: ID!) {
   }
 }
 
+query Order($orderId: String!) {
+  order(orderId: $orderId) {
+    orderId
+    status
+    paidPayment { id status }
+    payments { id status formattedAmount createdAt }
+  }
+}
+
 query MyPayments {
   payments(first: 10) {
     edges { node { id status formattedAmount createdAt } }
@@ -38,7 +48,9 @@ export const SANDBOX_VARIABLES = {
     amount: 3_000_000_000,
     currency: 'SYP',
     note: 'Order 42',
+    orderId: 'order-42',
     redirectUrl: 'http://localhost:5173/return',
   },
+  orderId: 'order-42',
   id: 'paste the 16-digit id from CreatePayment here',
 };

@@ -4,7 +4,16 @@
  * same limit rules as HTTP, and errors go through the same formatter (codes kept, internals masked).
  */
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule, specifiedRules, validate } from 'graphql';
+import {
+  GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ParseOptions,
+  type ValidationRule,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type Scheduled, runAt } from '../common/run-at';
@@ -18,6 +27,8 @@ export interface SubscriptionServerOptions {
   context: (viewer: Viewer, request: IncomingMessage) => GraphQLContext;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   trusted: TrustedDocuments;
+  /** Parse limits (max tokens), as Apollo applies them over HTTP. */
+  parseOptions: ParseOptions;
   /** The Origin check: browsers apply no CORS to WebSockets, so a page on a refused origin is turned away here (403). */
   allowUpgrade: (request: IncomingMessage) => boolean;
   maxPerConnection: number;
@@ -77,9 +88,17 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
           ];
         }
         const trusted = options.trusted.resolve(payload);
-        if (!trusted.ok) return [new GraphQLError(trusted.message, { extensions: { code: 'TRUSTED_DOCUMENT_REQUIRED' } })];
+        if (!trusted.ok) return [new GraphQLError(trusted.message, { extensions: { code: trusted.code } })];
         // A message that sends the hash with an empty query gets its document from the manifest.
-        (payload as { query: string }).query = (trusted.body as { query: string }).query;
+        const query = (trusted.body as { query: string }).query;
+        (payload as { query: string }).query = query;
+        // The same token limit as over HTTP, before graphql-ws parses it: a flood costs nothing.
+        try {
+          parse(query, options.parseOptions);
+        } catch (error) {
+          if (!(error instanceof GraphQLError)) throw error;
+          return [new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+        }
         active.add(id);
         return undefined;
       },

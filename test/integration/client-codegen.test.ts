@@ -55,8 +55,12 @@ describe('generated client', () => {
     expect(operations.sort()).toEqual([
       'mutation ConfirmPaymentReturn',
       'mutation CreateRemotePayment',
+      'mutation RecheckPayment',
+      'mutation ResolvePaymentReview',
+      'query Order',
       'query Payment',
       'query Payments',
+      'query ReviewQueue',
       'subscription PaymentStatusChanged',
     ]);
     for (const [hash, document] of Object.entries(manifest)) {
@@ -70,11 +74,17 @@ describe('generated client', () => {
     expect(names).toEqual([
       'useConfirmPaymentReturnMutation',
       'useCreateRemotePaymentMutation',
+      'useOrderLazyQuery',
+      'useOrderQuery',
       'usePaymentLazyQuery',
       'usePaymentQuery',
       'usePaymentStatusChangedSubscription',
       'usePaymentsLazyQuery',
       'usePaymentsQuery',
+      'useRecheckPaymentMutation',
+      'useResolvePaymentReviewMutation',
+      'useReviewQueueLazyQuery',
+      'useReviewQueueQuery',
     ]);
   });
 });

@@ -134,8 +134,17 @@ describe('hostile input', () => {
       await expectRefused(() => post(createBodyWithMetadata(nestedJson(8000))), 'BAD_USER_INPUT', 'metadata');
     });
 
-    it('refuses metadata nested 1,000 levels deep as an inline literal', async () => {
-      await expectRefused(() => stack.gql(inlineCreate(`${'{a:'.repeat(1000)}1${'}'.repeat(1000)}`)), 'BAD_USER_INPUT', 'metadata');
+    it('refuses metadata nested too deep as an inline literal, within the token limit', async () => {
+      // 100 levels is ~400 tokens: under GRAPHQL_MAX_TOKENS, so the metadata rule answers.
+      await expectRefused(() => stack.gql(inlineCreate(`${'{a:'.repeat(100)}1${'}'.repeat(100)}`)), 'BAD_USER_INPUT', 'metadata');
+    });
+
+    it('refuses metadata nested 1,000 levels deep as an inline literal at the token limit (coded 400)', async () => {
+      const response = await expectRefused(
+        () => stack.gql(inlineCreate(`${'{a:'.repeat(1000)}1${'}'.repeat(1000)}`)),
+        'GRAPHQL_PARSE_FAILED',
+      );
+      expect(response.status).toBe(400);
     });
 
     it('answers an inline literal too deep for the GraphQL parser with a coded 400', async () => {

@@ -11,6 +11,7 @@ import { AppError, idempotencyKeyReused, upstreamUnavailable } from '../../commo
 import type { OrderRepository } from '../store/order-repository';
 import { SingleFlight } from '../../common/singleflight';
 import type { Logger } from '../../logger';
+import { isStorageFault } from '../../db/storage-fault';
 import type { CreateRecorder } from './create-recorder';
 import { describeError } from './describe-error';
 import { CreateState, PaymentOrder } from '../store/payment-entity';
@@ -27,6 +28,8 @@ export interface CreationOptions {
 }
 
 const WAIT_STEP_MS = 50;
+/** How long an unsure insert is retried as FAILED before the time rule for SENDING takes over. */
+const ABANDON_WINDOW_MS = 60_000;
 /** Looks at an order again at most this often when concurrent creates keep moving it. */
 const ORDER_ATTEMPTS = 20;
 
@@ -40,6 +43,8 @@ export type CreatorRecorder = Pick<CreateRecorder, 'record' | 'has' | 'flush' | 
 export type CreatorOrders = Pick<OrderRepository, 'ensure' | 'startAttempt'>;
 
 export class PaymentCreator {
+  /** Records whose insert failed with a storage fault (it may have committed); never sent to Cashii. */
+  private readonly abandoned = new Set<string>();
   /** Creates in flight in this process, by record id: duplicates await them instead of polling. */
   private readonly sends = new SingleFlight<string, PaymentOrder>();
 
@@ -86,8 +91,9 @@ export class PaymentCreator {
     try {
       await this.repository.insert(record);
     } catch (error) {
+      this.abandonIfUnsure(record, error);
       // Lost a race for the same key: another request inserted first.
-      const winner = key === null ? null : await this.repository.findByIdempotencyKey(ownerId, key);
+      const winner = key === null ? null : await this.repository.findByIdempotencyKey(ownerId, key).catch(() => null);
       if (winner) return this.resume(winner, hash);
       throw error;
     }
@@ -122,7 +128,9 @@ export class PaymentCreator {
           return await this.sends.run(record.id, () => this.send(record));
         }
       } catch (error) {
-        const winner = input.idempotencyKey == null ? null : await this.repository.findByIdempotencyKey(ownerId, input.idempotencyKey);
+        this.abandonIfUnsure(record, error);
+        const winner =
+          input.idempotencyKey == null ? null : await this.repository.findByIdempotencyKey(ownerId, input.idempotencyKey).catch(() => null);
         if (winner) return this.resume(winner, hash);
         throw error;
       }
@@ -158,6 +166,9 @@ export class PaymentCreator {
           const claimed = Object.assign(new PaymentOrder(), record, { createState: CreateState.SENDING });
           return this.sends.run(record.id, () => this.send(claimed));
         }
+      } else if (this.abandoned.has(record.id)) {
+        // Our own insert whose COMMIT failed but may have landed: never sent, so FAILED (and then retried here).
+        await this.repository.markCreateOutcome(record.id, CreateState.FAILED, new Date());
       } else {
         const local = this.sends.get(record.id);
         if (local) {
@@ -182,6 +193,29 @@ export class PaymentCreator {
       record = await this.repository.findById(record.id);
     }
     throw new Error(`payment order ${existing.id} disappeared`);
+  }
+
+  /**
+   * After a storage fault on the insert nobody knows whether the SENDING record was committed (a
+   * COMMIT cut off on PostgreSQL may have landed). It was never sent to Cashii, so it is marked
+   * FAILED as soon as the database takes it: a retry of its key (or its order) then proceeds at
+   * once instead of waiting for the crash rule, here or on another replica.
+   */
+  private abandonIfUnsure(record: PaymentOrder, error: unknown): void {
+    if (!isStorageFault(error) || this.abandoned.has(record.id)) return;
+    this.abandoned.add(record.id);
+    const until = Date.now() + ABANDON_WINDOW_MS;
+    void (async () => {
+      for (let wait = 100; Date.now() < until; wait = Math.min(wait * 2, 2000)) {
+        try {
+          await this.repository.markCreateOutcome(record.id, CreateState.FAILED, new Date());
+          break;
+        } catch {
+          await sleep(wait);
+        }
+      }
+      this.abandoned.delete(record.id);
+    })();
   }
 
   private async send(record: PaymentOrder): Promise<PaymentOrder> {
