@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { CURRENCY_PATTERN } from '../common/currency';
 
 export type DatabaseConfig = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
@@ -385,6 +386,27 @@ export function normaliseOrigin(value: string): string | null {
   }
 }
 
+/** Blank means unset: the default applies. */
+const present = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+const wholeNumber = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().refine(Number.isSafeInteger));
+const httpUrl = z.url({ protocol: /^https?$/ });
+const TRUE = ['true', '1', 'yes', 'on'];
+const FALSE = ['false', '0', 'no', 'off'];
+const boolean = z
+  .string()
+  .transform((value) => value.toLowerCase())
+  .pipe(z.enum([...TRUE, ...FALSE]))
+  .transform((value) => TRUE.includes(value));
+
+/**
+ * Reads one key at a time with zod schemas; a bad value is noted (with the key and what it should
+ * be) and the default used, so that every bad key is reported together. The cross-checks between
+ * keys (production rules) stay in `loadConfig`.
+ */
 class EnvReader {
   constructor(
     private readonly env: Env,
@@ -392,67 +414,56 @@ class EnvReader {
   ) {}
 
   string(key: string, fallback: string): string {
-    const value = this.env[key];
-    return value === undefined || value.trim() === '' ? fallback : value.trim();
+    return present.parse(this.env[key]) ?? fallback;
   }
 
   int(key: string, fallback: number, min: number, max: number): number {
-    const raw = this.env[key];
-    if (raw === undefined || raw.trim() === '') return fallback;
-    const value = Number(raw.trim());
-    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-      this.problems.push(`${key} must be a whole number from ${min} to ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return value;
+    const raw = present.parse(this.env[key]);
+    if (raw === undefined) return fallback;
+    const parsed = wholeNumber.pipe(z.number().min(min).max(max)).safeParse(raw);
+    if (parsed.success) return parsed.data;
+    this.problems.push(`${key} must be a whole number from ${min} to ${max} (got "${this.env[key]}")`);
+    return fallback;
   }
 
   url(key: string, fallback: string): string {
     const value = this.string(key, fallback);
-    try {
-      const url = new URL(value);
-      if (url.protocol === 'https:' || url.protocol === 'http:') return value.replace(/\/+$/, '');
-    } catch {
-      // reported below
-    }
+    if (httpUrl.safeParse(value).success) return value.replace(/\/+$/, '');
     this.problems.push(`${key} must be an absolute http(s) URL (got "${value}")`);
     return fallback;
   }
 
-  /** An absolute URL with one of `protocols`, or null when unset. */
+  /** An absolute URL with one of `protocols` (e.g. 'https:'), or null when unset. */
   optionalUrl(key: string, protocols: readonly string[]): string | null {
-    const value = this.string(key, '');
-    if (value === '') return null;
-    try {
-      if (protocols.includes(new URL(value).protocol)) return value;
-    } catch {
-      // reported below
-    }
+    const value = present.parse(this.env[key]);
+    if (value === undefined) return null;
+    const schemes = protocols.map((protocol) => protocol.replace(/:$/, ''));
+    if (z.url({ protocol: new RegExp(`^(${schemes.join('|')})$`) }).safeParse(value).success) return value;
     this.problems.push(`${key} must be a ${protocols.join(' or ')} URL`);
     return null;
   }
 
   bool(key: string, fallback: boolean): boolean {
-    const value = this.string(key, String(fallback)).toLowerCase();
-    if (['true', '1', 'yes', 'on'].includes(value)) return true;
-    if (['false', '0', 'no', 'off'].includes(value)) return false;
-    this.problems.push(`${key} must be true or false (got "${value}")`);
+    const value = this.string(key, String(fallback));
+    const parsed = boolean.safeParse(value);
+    if (parsed.success) return parsed.data;
+    this.problems.push(`${key} must be true or false (got "${value.toLowerCase()}")`);
     return fallback;
   }
 
   oneOf(key: string, allowed: readonly string[], fallback: string): string {
     const value = this.string(key, fallback);
-    if (allowed.includes(value)) return value;
+    if (z.enum(allowed as [string, ...string[]]).safeParse(value).success) return value;
     this.problems.push(`${key} must be one of ${allowed.join(', ')} (got "${value}")`);
     return fallback;
   }
 
   list(key: string, fallback: readonly string[] = []): string[] {
-    const raw = this.env[key];
-    if (raw === undefined || raw.trim() === '') return [...fallback];
-    return raw
-      .split(',')
-      .map((item) => item.trim())
+    const raw = present.parse(this.env[key]);
+    if (raw === undefined) return [...fallback];
+    return z
+      .array(z.string().trim())
+      .parse(raw.split(','))
       .filter((item) => item !== '');
   }
 }
