@@ -34,6 +34,8 @@ const VARIANTS: Array<[string, string, CheckoutStackOptions]> = [
   ],
 ];
 
+const STATUS_WORDS: Record<string, string> = { PAID: 'Paid', REJECTED: 'Rejected by Cashii', CANCELED: 'Canceled' };
+
 /** One call of the page to /graphql over HTTP, as the browser made it. */
 interface GraphQLCall {
   origin: string;
@@ -128,7 +130,8 @@ describeInBrowser.each(VARIANTS)(`web checkout in Chromium %s${SKIP_REASON ? `: 
 
   async function expectStatusShown(status: string): Promise<void> {
     await page.locator(`[data-testid="payment-status"][data-status="${status}"]`).waitFor({ timeout: 15_000 });
-    expect(await page.getByTestId('payment-status').textContent()).toBe(status);
+    // The status in words a shopper reads (the enum is on data-status).
+    expect(await page.getByTestId('payment-status').textContent()).toBe(STATUS_WORDS[status]);
     expect(await page.getByTestId('waiting').count()).toBe(0);
   }
 

@@ -1,11 +1,14 @@
+import { useApolloClient } from '@apollo/client/react';
 import { useEffect, useRef, useState } from 'react';
 import {
+  type OrderQuery,
   type PaymentStatus,
+  OrderDocument,
   confirmPaymentReturnInput,
   useConfirmPaymentReturnMutation,
   usePaymentStatusChangedSubscription,
 } from '../../../client/src';
-import { endCheckoutAttempt } from './checkout';
+import { ORDER_STATUS_WORDS, PAYMENT_STATUS_WORDS, endCheckoutAttempt, shopperError } from './checkout';
 
 const HEADLINE: Record<PaymentStatus, string> = {
   PENDING: 'Waiting for your payment',
@@ -15,14 +18,19 @@ const HEADLINE: Record<PaymentStatus, string> = {
   REFUNDED: 'This payment was refunded',
 };
 
+type Order = NonNullable<OrderQuery['order']>;
+
 /**
  * Where Cashii sends the browser back. The URL's parameters are only a claim: the page sends them
- * to `confirmPaymentReturn`, which re-reads the status from Cashii, and shows that answer. While
- * the payment is still pending it waits for `paymentStatusChanged` instead of polling.
+ * to `confirmPaymentReturn`, which re-reads the status from Cashii, and shows that answer with the
+ * order it belongs to. While the payment is still pending it waits for `paymentStatusChanged`
+ * instead of polling.
  */
 export function ReturnPage() {
+  const client = useApolloClient();
   const [input] = useState(() => confirmPaymentReturnInput(window.location.search));
   const [confirm, confirmation] = useConfirmPaymentReturnMutation();
+  const [order, setOrder] = useState<Order | null>(null);
   const sent = useRef(false);
 
   useEffect(() => {
@@ -42,6 +50,22 @@ export function ReturnPage() {
     if (settled) endCheckoutAttempt();
   }, [settled]);
 
+  // The order this payment belongs to, asked again whenever the payment's status changes.
+  const orderId = payment?.orderId ?? null;
+  const paymentStatus = payment?.status;
+  const needsReview = payment?.needsReview;
+  useEffect(() => {
+    if (!orderId) return;
+    let current = true;
+    client
+      .query({ query: OrderDocument, variables: { orderId }, fetchPolicy: 'network-only' })
+      .then(({ data }) => current && setOrder(data?.order ?? null))
+      .catch(() => undefined); // the payment itself is shown; the summary is a complement
+    return () => {
+      current = false;
+    };
+  }, [client, orderId, paymentStatus, needsReview]);
+
   if (!input) {
     return (
       <main>
@@ -53,11 +77,15 @@ export function ReturnPage() {
     );
   }
   if (confirmation.error) {
+    const problem = shopperError(confirmation.error);
     return (
       <main>
         <h1>Payment</h1>
         <p className="error" role="alert" data-testid="return-error">
-          We could not confirm this payment: {confirmation.error.message}
+          We could not confirm this payment. {problem.kind === 'message' ? problem.text : 'This order is paid.'}
+        </p>
+        <p>
+          <a href={window.location.href}>Check again</a>
         </p>
       </main>
     );
@@ -70,11 +98,12 @@ export function ReturnPage() {
       </main>
     );
   }
+  const orderPaidByAnother = order?.paidPayment && order.paidPayment.id !== payment.id;
   return (
     <main>
-      <h1>{HEADLINE[payment.status]}</h1>
+      <h1>{payment.needsReview ? 'The shop is checking your payment' : HEADLINE[payment.status]}</h1>
       <p className="status" data-testid="payment-status" data-status={payment.status}>
-        {payment.status}
+        {PAYMENT_STATUS_WORDS[payment.status]}
       </p>
       <dl>
         <dt>Amount</dt>
@@ -88,6 +117,22 @@ export function ReturnPage() {
           </>
         )}
       </dl>
+      {order && (
+        <section data-testid="order-summary" data-order-status={order.status}>
+          <h2>Your order</h2>
+          <dl>
+            <dt>Order</dt>
+            <dd data-testid="order-id">{order.orderId}</dd>
+            <dt>Amount</dt>
+            <dd data-testid="order-amount">{(order.paidPayment ?? payment).formattedAmount}</dd>
+            <dt>Status</dt>
+            <dd data-testid="order-status">{ORDER_STATUS_WORDS[order.status]}</dd>
+          </dl>
+          {orderPaidByAnother && (
+            <p data-testid="paid-by-another">This order was already paid by another payment. The shop will refund this one.</p>
+          )}
+        </section>
+      )}
       {payment.status === 'PENDING' && (
         <p className="waiting" data-testid="waiting" aria-live="polite">
           Cashii has not confirmed this payment yet. This page updates by itself as soon as it does.
@@ -95,10 +140,10 @@ export function ReturnPage() {
       )}
       {live.error && (
         <p className="error" data-testid="live-error">
-          Live updates stopped ({live.error.message}); reload the page to check again.
+          Live updates stopped because the payment service is not reachable; reload the page to check again.
         </p>
       )}
-      {payment.needsReview && <p data-testid="needs-review">This payment is being reviewed by the shop before it counts as paid.</p>}
+      {payment.needsReview && <p data-testid="needs-review">This payment is being checked by the shop before it counts as paid.</p>}
       <p>
         <a href="/">{settled && payment.status !== 'PAID' ? 'Back to the cart to try again' : 'Back to the shop'}</a>
       </p>
