@@ -3,14 +3,17 @@
  * never a running server) and the operations in `client/operations/`. `npm run codegen` writes
  *   client/src/gql/            typed documents (client preset) and persisted-documents.json
  *   client/src/hooks.ts        named Apollo Client 4 hooks (client/codegen/named-hooks.ts)
+ *   client/src/error-codes.ts  the server's error codes and isErrorCode (client/codegen/error-codes.ts)
  * CODEGEN_OUTPUT_DIR writes the same files under another folder (the staleness test uses it).
  */
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { addTypenameSelectionDocumentTransform, preset as clientPreset } from '@graphql-codegen/client-preset';
+import errorCodes, { type ErrorCodesConfig } from './client/codegen/error-codes';
 import namedHooks, { type NamedHooksConfig } from './client/codegen/named-hooks';
 
 const out = (process.env.CODEGEN_OUTPUT_DIR ?? 'client/src').replace(/\/$/, '');
 const NAMED_HOOKS = 'cashii-named-hooks';
+const ERROR_CODES = 'cashii-error-codes';
 
 const config: CodegenConfig = {
   schema: 'schema.graphql',
@@ -19,6 +22,7 @@ const config: CodegenConfig = {
   // The in-repository plugin is TypeScript: hand it over directly instead of resolving a package.
   pluginLoader: (name) => {
     if (name === NAMED_HOOKS) return namedHooks;
+    if (name === ERROR_CODES) return errorCodes;
     throw Object.assign(new Error(`Cannot find module '${name}'`), { code: 'MODULE_NOT_FOUND' });
   },
   generates: {
@@ -45,6 +49,18 @@ const config: CodegenConfig = {
     },
     [`${out}/hooks.ts`]: {
       plugins: [{ [NAMED_HOOKS]: { documentsModule: './gql/graphql', formatAs: 'client/src/hooks.ts' } satisfies NamedHooksConfig }],
+    },
+    // Read from the server's sources, not the schema: error codes are not part of the GraphQL contract.
+    [`${out}/error-codes.ts`]: {
+      plugins: [
+        {
+          [ERROR_CODES]: {
+            errorCodeFile: 'src/common/errors.ts',
+            edgeFolders: ['src/http', 'src/graphql'],
+            formatAs: 'client/src/error-codes.ts',
+          } satisfies ErrorCodesConfig,
+        },
+      ],
     },
   },
 };

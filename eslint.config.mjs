@@ -16,6 +16,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/',
+      'client/dist/',
       'node_modules/',
       'coverage/',
       'data/',

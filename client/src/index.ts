@@ -1,8 +1,8 @@
 /**
- * The typed client of the Cashii BFF, generated from `schema.graphql` and `client/operations/`:
- * TypedDocumentNodes and result/variable types (usable with Apollo Client, urql or any client that
- * understands TypedDocumentNode), named Apollo Client 4 hooks, and the return-URL helper.
+ * Everything of the typed client in one module, for code in this repository that imports it by path
+ * (`client/src`): the core entry, the named Apollo Client 4 hooks and the cache's typePolicies. The
+ * package splits these into entries (package.json `exports`) so that the core needs no React.
  */
-export * from './gql/graphql';
+export * from './core';
 export * from './hooks';
-export { confirmPaymentReturnInput } from './return-url';
+export { typePolicies } from './apollo';

@@ -1,6 +1,6 @@
 /**
- * The committed client (client/src/gql/, client/src/hooks.ts) is what `npm run codegen` makes from
- * schema.graphql and client/operations/ right now: codegen runs into a temporary folder and every
+ * The committed client (client/src/gql/, client/src/hooks.ts, client/src/error-codes.ts) is what `npm run codegen` makes from
+ * schema.graphql, client/operations/ and the server's error codes right now: codegen runs into a temporary folder and every
  * file must match. On a difference: run `npm run codegen` and commit the result.
  */
 import { execFile } from 'node:child_process';
@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { ErrorCode as ServerErrorCode } from '../../src/common/errors';
+import { ERROR_CODES, type ErrorCode, isErrorCode } from '../../client/src/error-codes';
 
 const ROOT = path.join(__dirname, '..', '..');
 const COMMITTED = path.join(ROOT, 'client', 'src');
@@ -35,9 +37,9 @@ describe('generated client', () => {
     });
   }, 60_000);
 
-  it('is not stale against schema.graphql and client/operations (else: npm run codegen)', () => {
-    const generated = ['hooks.ts', ...filesUnder(path.join(out, 'gql')).map((file) => path.join('gql', file))];
-    const committed = ['hooks.ts', ...filesUnder(path.join(COMMITTED, 'gql')).map((file) => path.join('gql', file))];
+  it("is not stale against schema.graphql, client/operations and the server's error codes (else: npm run codegen)", () => {
+    const generated = ['error-codes.ts', 'hooks.ts', ...filesUnder(path.join(out, 'gql')).map((file) => path.join('gql', file))];
+    const committed = ['error-codes.ts', 'hooks.ts', ...filesUnder(path.join(COMMITTED, 'gql')).map((file) => path.join('gql', file))];
     expect(committed).toEqual(generated);
     const stale = generated.filter(
       (file) =>
@@ -86,5 +88,25 @@ describe('generated client', () => {
       'useReviewQueueLazyQuery',
       'useReviewQueueQuery',
     ]);
+  });
+
+  it("lists the server's ErrorCode, the HTTP layer's refusals and Apollo's own codes", () => {
+    // Type-level: every code of src/common/errors.ts is a client ErrorCode (else this file does not compile).
+    const asClientCode = (code: ServerErrorCode): ErrorCode => code;
+    expect(asClientCode('ORDER_ALREADY_PAID')).toBe('ORDER_ALREADY_PAID');
+    expect(ERROR_CODES).toEqual(
+      expect.arrayContaining([
+        'PAYLOAD_TOO_LARGE',
+        'UNSUPPORTED_MEDIA_TYPE',
+        'METHOD_NOT_ALLOWED',
+        'TRUSTED_DOCUMENT_REQUIRED',
+        'PERSISTED_QUERY_HASH_MISMATCH',
+        'GRAPHQL_PARSE_FAILED',
+        'GRAPHQL_VALIDATION_FAILED',
+        'PERSISTED_QUERY_NOT_FOUND',
+      ]),
+    );
+    expect(isErrorCode('BAD_USER_INPUT')).toBe(true);
+    expect(isErrorCode('bad_user_input')).toBe(false);
   });
 });
