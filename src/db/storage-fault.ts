@@ -46,8 +46,12 @@ function driverErrorOf(error: unknown): unknown {
 }
 
 /** The code that names the fault (`SQLITE_FULL`, `ECONNREFUSED`, `57P01`, ...), or null when `error` is no storage fault. */
+/** TypeORM's own errors that mean the connection went away under a query (its runner released itself). */
+const TYPEORM_CONNECTION_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'ConnectionIsNotSetError']);
+
 export function storageFaultCode(error: unknown): string | null {
   if (error instanceof StorageUnavailableError) return error.reason;
+  if (error instanceof Error && TYPEORM_CONNECTION_ERRORS.has(error.name)) return 'CONNECTION_LOST';
   const driver = driverErrorOf(error);
   if (driver === null || typeof driver !== 'object') return null;
   const code = (driver as { code?: unknown }).code;

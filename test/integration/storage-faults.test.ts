@@ -166,7 +166,10 @@ describe('storage faults on SQLite', () => {
     };
     const report = await runStorageFault(env, fault);
     expect(report.errors.fault.STORAGE_UNAVAILABLE ?? 0).toBeGreaterThan(0);
-    expect(report.livezP99Ms.fault).toBeLessThan(100);
+    // Never frozen (a freeze lasts the whole 10 s); p99 under 100 ms, or under twice what the same
+    // machine gave before the lock when other suites load it (CI runs suites side by side).
+    expect(report.livezMaxMs.fault).toBeLessThan(1000);
+    expect(report.livezP99Ms.fault).toBeLessThan(Math.max(100, 2 * report.livezP99Ms.before));
     // Cashii calls in flight were not starved into false timeouts.
     expect(report.errors.fault.UPSTREAM_UNAVAILABLE).toBeUndefined();
     await expectNothingLost(report, env);
