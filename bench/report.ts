@@ -19,6 +19,8 @@ export interface Extras {
 interface Summary {
   readonly row: Row;
   readonly rps: number;
+  /** The lowest and highest throughput of the rounds: how steady the machine was. */
+  readonly rpsRange: readonly [number, number];
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
@@ -66,6 +68,7 @@ export function summarise(rows: readonly Row[], samples: Samples): Summary[] {
     return {
       row,
       rps: pick((s) => s.rps),
+      rpsRange: [Math.min(...own.map((s) => s.rps)), Math.max(...own.map((s) => s.rps))],
       p50,
       p99: pick((s) => s.p99),
       errors: own.reduce((sum, s) => sum + s.errors, 0),
@@ -135,6 +138,7 @@ export function renderTable(summaries: readonly Summary[], extras: Extras, optio
     '',
     markdownTable(header, body),
     '',
+    ...steadiness(summaries, options),
     `- BFF idle RSS (after start and seeding, before load): ${fixed(extras.idleRssMiB, 0)} MiB${idlePg}`,
     ...extras.recoveries.map(
       (r) =>
@@ -152,6 +156,25 @@ export function renderTable(summaries: readonly Summary[], extras: Extras, optio
   ].join('\n');
 }
 
+/** Above this max/min spread of a limit's throughput across rounds, the machine was too busy for ratios to mean much. */
+const STEADY_SPREAD = 1.25;
+
+/** How much the limits (L, LC) moved between rounds: the run's own measure of a shared machine's noise. */
+function steadiness(summaries: readonly Summary[], options: Options): string[] {
+  if (options.rounds < 2) return [];
+  return summaries
+    .filter((s) => s.row.baseline === s.row.key && s.row.rate === null && s.row.connections > 1)
+    .map((s) => {
+      const [low, high] = s.rpsRange;
+      const spread = high / low;
+      const verdict =
+        spread > STEADY_SPREAD
+          ? `spread ${fixed(spread, 2)}x: the machine was busy, ratios to this limit are unreliable in this run`
+          : `spread ${fixed(spread, 2)}x: steady`;
+      return `- Steadiness: ${s.row.label} @${s.row.connections} answered ${fixed(low, 0)} to ${fixed(high, 0)} req/s across the rounds (${verdict})`;
+    });
+}
+
 const all = (values: ReadonlyArray<boolean | null>): boolean | null =>
   values.includes(false) ? false : values.includes(null) ? null : values.length > 0;
 
@@ -164,6 +187,14 @@ export function judgeTargets(summaries: readonly Summary[], samples: Samples, ex
   const within = (value: number, limit: number): boolean => Number.isFinite(value) && value <= limit;
   const atLeast = (value: number, limit: number): boolean => Number.isFinite(value) && value >= limit;
   const ms = (us: number | undefined): string => fixed((us ?? Number.NaN) / 1000, 2);
+
+  // A limit whose throughput moved a lot between rounds makes ratios to it unreliable: say so.
+  const unsteady = (key: string): string => {
+    const range = by(key)?.rpsRange;
+    return options.rounds > 1 && range !== undefined && range[1] / range[0] > STEADY_SPREAD
+      ? ` [unreliable: ${by(key)?.row.label.split(' ')[0]} moved ${fixed(range[0], 0)} to ${fixed(range[1], 0)} req/s across rounds]`
+      : '';
+  };
 
   // Creates against LC, the create limit, on SQLite, closed loop.
   const toLC = [0, slow].map((latency) => ({
@@ -218,7 +249,10 @@ export function judgeTargets(summaries: readonly Summary[], samples: Samples, ex
     {
       name: `creates/s at ${options.createConnections} connections on SQLite >= 0.5x LC (the create limit)`,
       figure: toLC
-        .map((t) => `Cashii ${t.latency} ms: ${fixed(t.ratio, 2)}x LC (${fixed(t.bff, 0)} vs ${fixed(t.limit, 0)} creates/s)`)
+        .map(
+          (t) =>
+            `Cashii ${t.latency} ms: ${fixed(t.ratio, 2)}x LC (${fixed(t.bff, 0)} vs ${fixed(t.limit, 0)} creates/s)${unsteady(`LC/create/${t.latency}`)}`,
+        )
         .join('; '),
       met: all(toLC.map((t) => atLeast(t.ratio, 0.5))),
     },
@@ -246,7 +280,9 @@ export function judgeTargets(summaries: readonly Summary[], samples: Samples, ex
     },
     ...reads.map((read) => ({
       name: `${read.name} at ${c} connections >= 1.0x M (moonshot 1.3x) and >= Y`,
-      figure: `${fixed(read.toM, 2)}x M (moonshot ${atLeast(read.toM, 1.3) ? 'met' : 'missed'}), ${fixed(read.toY, 2)}x Y`,
+      figure:
+        `${fixed(read.toM, 2)}x M (moonshot ${atLeast(read.toM, 1.3) ? 'met' : 'missed'}), ${fixed(read.toY, 2)}x Y` +
+        unsteady(`L/read/${c}`),
       met: atLeast(read.toM, 1) && atLeast(read.toY, 1),
     })),
     {
