@@ -141,12 +141,8 @@ export class ResolveReviewCommand {
   note: string;
 }
 
-/** A page of the review queue. */
-export class ReviewQueueCommand {
-  @IsOptional()
-  @IsIn(Object.values(ReviewReason), { message: 'reason must be a review reason' })
-  reason?: ReviewReason | null;
-
+/** One page of a newest-first (or oldest-first) list: how many, and after which cursor. */
+export class PageCommand {
   @IsInt({ message: 'first must be a whole number' })
   @Min(1, { message: 'first must be at least 1' })
   @Max(MAX_PAGE_SIZE, { message: `first must be at most ${MAX_PAGE_SIZE}` })
@@ -156,6 +152,13 @@ export class ReviewQueueCommand {
   @IsString({ message: 'after must be a cursor from pageInfo.endCursor' })
   @MaxLength(200, { message: 'after must be a cursor from pageInfo.endCursor' })
   after?: string | null;
+}
+
+/** A page of the review queue. */
+export class ReviewQueueCommand extends PageCommand {
+  @IsOptional()
+  @IsIn(Object.values(ReviewReason), { message: 'reason must be a review reason' })
+  reason?: ReviewReason | null;
 }
 
 /** A merchant's order reference, as `orderId` is checked on a create. */
@@ -168,17 +171,7 @@ export function checkOrderRef(value: unknown, field = 'orderId'): string {
 }
 
 /** A page of the viewer's payments. */
-export class ListPaymentsCommand {
-  @IsInt({ message: 'first must be a whole number' })
-  @Min(1, { message: 'first must be at least 1' })
-  @Max(MAX_PAGE_SIZE, { message: `first must be at most ${MAX_PAGE_SIZE}` })
-  first: number = 20;
-
-  @IsOptional()
-  @IsString({ message: 'after must be a cursor from pageInfo.endCursor' })
-  @MaxLength(200, { message: 'after must be a cursor from pageInfo.endCursor' })
-  after?: string | null;
-
+export class ListPaymentsCommand extends PageCommand {
   @IsOptional()
   @IsIn(Object.values(PaymentStatus), { message: 'status must be a payment status' })
   status?: PaymentStatus | null;

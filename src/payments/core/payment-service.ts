@@ -42,10 +42,10 @@ import {
   type PaymentView,
   type ReviewedPaymentView,
   decodeCursor,
-  encodeCursor,
   toOperatorEventView,
   toPaymentEventView,
   toPaymentView,
+  toPage,
   toReviewedPaymentView,
 } from './payment-view';
 import { PaymentWatchers } from './payment-watchers';
@@ -70,6 +70,14 @@ function requireOperator(viewer: Viewer): void {
 function checkIdOrReference(id: unknown): string {
   if (typeof id === 'string' && /^([0-9]{16}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(id)) return id;
   throw badInput('id', 'id must be a 16-digit Cashii payment id or a payment reference');
+}
+
+/** The position `after` names, or BAD_USER_INPUT when it is not one of our cursors. */
+function afterPosition(after: string | null | undefined) {
+  if (!after) return null;
+  const position = decodeCursor(after);
+  if (position === null) throw badInput('after', 'after must be a cursor from pageInfo.endCursor');
+  return position;
 }
 
 /** Per-request batching of reads (one SQL query for several `payment` fields of one operation). */
@@ -176,24 +184,9 @@ export class PaymentService {
     const command = await checkRules(
       Object.assign(new ListPaymentsCommand(), { first: input.first ?? 20, after: input.after ?? null, status: input.status ?? null }),
     );
-    const after = command.after ? decodeCursor(command.after) : null;
-    if (command.after && after === null) throw badInput('after', 'after must be a cursor from pageInfo.endCursor');
+    const after = afterPosition(command.after);
     const rows = await this.repository.listForOwner(ownerId, command.first + 1, after, command.status ?? null);
-    const page = rows.slice(0, command.first);
-    const edges = page.map((record) => ({
-      cursor: encodeCursor({ createdAtMs: record.createdAt.getTime(), id: record.id }),
-      node: this.present(record),
-    }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: rows.length > command.first,
-        // Pages go forward only: anything asked for after a cursor has that cursor's payment before it.
-        hasPreviousPage: after !== null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-    };
+    return toPage(rows, command.first, after, (record) => this.present(record));
   }
 
   /**
@@ -230,23 +223,14 @@ export class PaymentService {
     const command = await checkRules(
       Object.assign(new ReviewQueueCommand(), { reason: input.reason ?? null, first: input.first ?? 20, after: input.after ?? null }),
     );
-    const after = command.after ? decodeCursor(command.after) : null;
-    if (command.after && after === null) throw badInput('after', 'after must be a cursor from pageInfo.endCursor');
+    const after = afterPosition(command.after);
     const items = await this.backOffice.queue(command.reason ?? null, command.first + 1, after);
-    const page = items.slice(0, command.first);
-    const edges = page.map(({ record, reason }) => ({
-      cursor: encodeCursor({ createdAtMs: record.createdAt.getTime(), id: record.id }),
-      node: toReviewedPaymentView(record, reason, this.options.paymentPageUrl),
-    }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: items.length > command.first,
-        hasPreviousPage: after !== null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-    };
+    return toPage(
+      items.map(({ record, reason }) => ({ createdAt: record.createdAt, id: record.id, record, reason })),
+      command.first,
+      after,
+      ({ record, reason }) => toReviewedPaymentView(record, reason, this.options.paymentPageUrl),
+    );
   }
 
   /** BACK OFFICE: how many payments wait in the queue, by reason (for the metrics gauge). */

@@ -153,6 +153,30 @@ export function encodeCursor(position: ListPosition): string {
   return Buffer.from(`${position.createdAtMs}.${position.id}`, 'utf8').toString('base64url');
 }
 
+/**
+ * A Relay-style page from `rows` (asked for one more than `first`, to know if more follow).
+ * Pages go forward only: anything asked for after a cursor has that cursor's row before it.
+ */
+export function toPage<Row extends { createdAt: Date; id: string }, Node>(
+  rows: readonly Row[],
+  first: number,
+  after: ListPosition | null,
+  node: (row: Row) => Node,
+): { edges: Array<{ cursor: string; node: Node }>; pageInfo: PaymentPage['pageInfo'] } {
+  const edges = rows
+    .slice(0, first)
+    .map((row) => ({ cursor: encodeCursor({ createdAtMs: row.createdAt.getTime(), id: row.id }), node: node(row) }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
 /** The position a cursor names, or null when it is not one of ours. */
 export function decodeCursor(cursor: string): ListPosition | null {
   const match = /^(\d{1,16})\.([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
