@@ -131,6 +131,31 @@ describeEachDatabase('the back office', (target) => {
     expect(rechecked.body.data!.recheckPayment.payment.status).toBe('CANCELED');
   });
 
+  it('queues a create whose outcome stayed unknown past twice the Cashii deadline, and a stale payment; both can be written off', async () => {
+    await stack.fault({ route: 'create', reset: true, afterCreate: true });
+    const lost = await stack.gql(CREATE, { input: validInput({ idempotencyKey: 'unknown-outcome-1' }) });
+    expect(lost.body.errors![0].extensions!.code).toBe('UPSTREAM_UNAVAILABLE');
+    const stale = await createFor('user-a');
+    await stack.app.dataSource.query(`UPDATE payment_orders SET "staleAt" = ${Date.now()} WHERE "cashiiId" = '${stale.id}'`);
+    // The stack's Cashii deadline is 1.5 s: an UNKNOWN create is a person's matter after 3 s.
+    await new Promise((resolve) => setTimeout(resolve, 3200));
+
+    const unknown = (await asOperator(QUEUE, { reason: 'UNKNOWN_CREATE', first: 100 })).body.data!.reviewQueue.edges.map(
+      (e: any) => e.node,
+    );
+    const orphan = unknown.find((node: any) => node.createState === 'UNKNOWN' && node.payment === null);
+    expect(orphan).toMatchObject({ queueReason: 'UNKNOWN_CREATE', ownerId: 'user-a' });
+    const stales = (await asOperator(QUEUE, { reason: 'STALE', first: 100 })).body.data!.reviewQueue.edges.map((e: any) => e.node);
+    expect(stales.find((node: any) => node.payment?.id === stale.id)).toMatchObject({ queueReason: 'STALE' });
+
+    for (const id of [orphan.reference as string, stale.id]) {
+      const resolved = await asOperator(RESOLVE, { id, resolution: 'WRITTEN_OFF', note: 'checked at Cashii: nothing to do' });
+      expect(resolved.body.data!.resolvePaymentReview).toMatchObject({ queueReason: null, resolution: 'WRITTEN_OFF' });
+    }
+    const after = (await asOperator(QUEUE, { first: 100 })).body.data!.reviewQueue.edges.map((e: any) => e.node.reference);
+    expect(after).not.toContain(orphan.reference);
+  });
+
   it('shows the queue size by reason in /metrics', async () => {
     await mismatched();
     const metrics = await (await fetch(`${stack.app.url}/metrics`)).text();
