@@ -234,9 +234,16 @@ async function releasePostgres(runner: QueryRunner, error: unknown): Promise<voi
   }
 }
 
+/** The busy_timeout the connection was opened with (what reads keep), read once per connection. */
+const readsBusyTimeout = new WeakMap<BetterSqlite3.Database, number>();
+
 /** One BEGIN IMMEDIATE that never waits inside SQLite; null when it took the lock. */
 function tryBegin(handle: BetterSqlite3.Database): unknown {
-  const busyTimeout = handle.pragma('busy_timeout', { simple: true }) as number;
+  let busyTimeout = readsBusyTimeout.get(handle);
+  if (busyTimeout === undefined) {
+    busyTimeout = handle.pragma('busy_timeout', { simple: true }) as number;
+    readsBusyTimeout.set(handle, busyTimeout);
+  }
   handle.pragma('busy_timeout = 0');
   try {
     handle.exec('BEGIN IMMEDIATE');

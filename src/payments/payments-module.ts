@@ -70,6 +70,8 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
     },
     log,
   );
+  // A payment that reached PAID pays its order, once; a second one goes to the review queue to be refunded.
+  const settlement = new OrderSettlement(orders, repository, log);
   const creator = new PaymentCreator(
     repository,
     cashii,
@@ -78,6 +80,7 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
     { cashiiTimeoutMs: options.cashiiTimeoutMs, firstCheckDelayMs: config.reconciler.baseDelayMs },
     log,
     orders,
+    (paid) => settlement.paid(paid),
   );
   await creator.recoverAtStart({ singleProcess: database.kind === 'sqlite' });
 
@@ -86,8 +89,6 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
   sync.onTransition((record) => {
     if (record.cashiiId) bus.publish(record.cashiiId);
   });
-  // A payment that reached PAID pays its order, once; a second one goes to the review queue to be refunded.
-  const settlement = new OrderSettlement(orders, repository, log);
   sync.onTransition(async (record, _from, to) => {
     if (to === PaymentStatus.PAID) await settlement.paid(record);
   });

@@ -113,6 +113,19 @@ describeEachDatabase('orders', (target) => {
     expect((await order(orderId)).status).toBe('PAID');
   });
 
+  it('counts a paid payment whose order row missed it (a failed settlement) and heals the row on the next create', async () => {
+    const orderId = nextOrder();
+    const first = await createOk(orderId);
+    await pay(first);
+    // What a storage fault between the status change and the order's settlement leaves behind.
+    await stack.app.dataSource.query(`UPDATE merchant_orders SET "paidPaymentId" = NULL WHERE "orderRef" = '${orderId}'`);
+    expect(await order(orderId)).toMatchObject({ status: 'PAID', paidPayment: { id: first.id } });
+    const again = await create(orderId, { idempotencyKey: 'after-lost-settlement' });
+    expect(again.body.errors![0].extensions).toEqual({ code: 'ORDER_ALREADY_PAID', paymentId: first.id });
+    const [row] = await stack.app.dataSource.query(`SELECT "paidPaymentId" FROM merchant_orders WHERE "orderRef" = '${orderId}'`);
+    expect(row.paidPaymentId).not.toBeNull();
+  });
+
   it("shows an order only to its owner: another viewer's and an unknown order are both null", async () => {
     const orderId = nextOrder();
     await createOk(orderId);

@@ -27,6 +27,14 @@ describe('PaymentSync.apply', () => {
     expect(store.get(record().id)).toMatchObject({ status: PaymentStatus.REFUNDED, from: '1111000011110000', upstreamStatus: 'refunded' });
   });
 
+  it('keeps a committed change when a listener fails after it (the answer is not turned into an error)', async () => {
+    const { store, sync, changes } = setup();
+    sync.onTransition(() => Promise.reject(new Error('SQLITE_FULL while settling the order')));
+    await expect(sync.apply(store.get(record().id), snapshot({ status: 'paid' }), PaymentEventSource.READ)).resolves.toBeUndefined();
+    expect(changes).toEqual(['PENDING->PAID (read)']);
+    expect(store.get(record().id).status).toBe(PaymentStatus.PAID);
+  });
+
   it('never moves backwards: a late pending after paid is ignored', async () => {
     const { store, sync, changes } = setup(record({ status: PaymentStatus.PAID }));
     await sync.apply(store.get(record().id), snapshot({ status: 'pending' }), PaymentEventSource.RECONCILE);

@@ -30,11 +30,20 @@ export interface OrderView {
 /** The order's status from its row and its payments (newest first). */
 export function orderStatus(order: MerchantOrder, payments: readonly PaymentOrder[]): OrderStatus {
   if (payments.some(hasOpenReview)) return OrderStatus.NEEDS_REVIEW;
-  const paid = payments.find((payment) => payment.id === order.paidPaymentId);
+  const paid = payerOf(order, payments);
   if (paid) return paid.status === PaymentStatus.REFUNDED ? OrderStatus.REFUNDED : OrderStatus.PAID;
   const active = payments.find((payment) => payment.id === order.activePaymentId);
   if (active && active.status === PaymentStatus.PENDING && active.supersededAt === null) return OrderStatus.AWAITING_PAYMENT;
   return OrderStatus.UNPAID;
+}
+
+/** The payment that paid the order: the one its row names, or an active one Cashii confirmed paid before the row did. */
+function payerOf(order: MerchantOrder, payments: readonly PaymentOrder[]): PaymentOrder | undefined {
+  const named = payments.find((payment) => payment.id === order.paidPaymentId);
+  if (named) return named;
+  const active = payments.find((payment) => payment.id === order.activePaymentId);
+  const paid = active?.status === PaymentStatus.PAID || active?.status === PaymentStatus.REFUNDED;
+  return active && paid && active.supersededAt === null ? active : undefined;
 }
 
 export function toOrderView(
@@ -47,7 +56,7 @@ export function toOrderView(
     orderId: order.orderRef,
     status: orderStatus(order, payments),
     payments: views,
-    paidPayment: views.find((view) => view.recordId === order.paidPaymentId) ?? null,
+    paidPayment: views.find((view) => view.recordId === payerOf(order, payments)?.id) ?? null,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
   };

@@ -56,6 +56,8 @@ export class PaymentCreator {
     private readonly log: Logger,
     /** Merchant orders; without them (unit tests of other rules) `orderId` is only stored. */
     private readonly orders: CreatorOrders | null = null,
+    /** Settles an order a paid payment did not settle yet (its settlement met a storage fault). */
+    private readonly settle: ((paid: PaymentOrder) => Promise<void>) | null = null,
   ) {}
 
   /**
@@ -113,8 +115,11 @@ export class PaymentCreator {
       const order = await orders.ensure(ownerId, orderRef, new Date());
       if (order.paidPaymentId !== null) throw await this.alreadyPaid(order.paidPaymentId);
       const active = order.activePaymentId === null ? null : await this.repository.findById(order.activePaymentId);
-      if (active && (active.status === PaymentStatus.PAID || active.status === PaymentStatus.REFUNDED))
+      if (active && (active.status === PaymentStatus.PAID || active.status === PaymentStatus.REFUNDED)) {
+        // Paid, but the order row missed it (the settlement after the status change failed): settle it now.
+        await this.settle?.(active);
         throw await this.alreadyPaid(active.id);
+      }
       const pending = active !== null && active.status === PaymentStatus.PENDING;
       if (pending && active.amount === input.amount && active.currency === input.currency) {
         // The same cart: the payment already handed out, whoever asked for it and with whatever key.

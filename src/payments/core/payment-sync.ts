@@ -120,7 +120,13 @@ export class PaymentSync {
         return;
       }
       this.log.info({ cashiiId, from, to, source }, 'payment status changed');
-      for (const listener of this.listeners) await listener(record, from, to, source);
+      for (const listener of this.listeners) {
+        // The change is committed: a listener that fails (the order's settlement on a storage fault)
+        // must not turn this answer into an error. Creates for the order heal the settlement.
+        await Promise.resolve(listener(record, from, to, source)).catch((error: unknown) =>
+          this.log.error({ cashiiId, from, to, err: describeError(error) }, 'a listener failed after a committed status change'),
+        );
+      }
       from = to;
     }
   }
