@@ -115,6 +115,15 @@ describeEachDatabase('the back office', (target) => {
     expect(customer.text).not.toContain('difference in store');
   });
 
+  it('keeps a mismatch accepted as paid accepted: the payment then moves to PAID and is not flagged again', async () => {
+    const payment = await mismatched();
+    await asOperator(RESOLVE, { id: payment.id, resolution: 'ACCEPTED_AS_PAID', note: 'difference settled' });
+    const rechecked = await asOperator(RECHECK, { id: payment.id });
+    expect(rechecked.body.data!.recheckPayment).toMatchObject({ payment: { status: 'PAID' } });
+    const seen = await asOperator(BACK_OFFICE_PAYMENT, { id: payment.id });
+    expect(seen.body.data!.backOfficePayment).toMatchObject({ queueReason: null, resolution: 'ACCEPTED_AS_PAID' });
+  });
+
   it("reads any customer's payment and order, and nothing for an unknown id", async () => {
     const payment = await createFor('user-c', { orderId: 'shop-order-9' });
     const seen = await asOperator(BACK_OFFICE_PAYMENT, { id: payment.id });
@@ -129,6 +138,9 @@ describeEachDatabase('the back office', (target) => {
     await changeAtSimulator(stack, payment.id, { status: 'canceled' });
     const rechecked = await asOperator(RECHECK, { id: payment.id });
     expect(rechecked.body.data!.recheckPayment.payment.status).toBe('CANCELED');
+    const history = (await asOperator(BACK_OFFICE_PAYMENT, { id: payment.id })).body.data!.backOfficePayment.history;
+    expect(history.at(-1)).toMatchObject({ source: 'OPERATOR_RECHECK', actor: 'operator-1', note: 'Re-read from Cashii: canceled' });
+    expect(history.map((event: any) => event.source)).toContain('OPERATOR_RECHECK');
   });
 
   it('queues a create whose outcome stayed unknown past twice the Cashii deadline, and a stale payment; both can be written off', async () => {

@@ -74,6 +74,16 @@ describeEachDatabase('orders', (target) => {
     expect(view.payments.map((p: { id: string }) => p.id)).toEqual([smallAgain.id, big.id, small.id]);
   });
 
+  it('never hands out a superseded payment again, even to a replay of its own key', async () => {
+    const orderId = nextOrder();
+    const old = await createOk(orderId, { amount: 1000, idempotencyKey: 'cart-v1' });
+    const current = await createOk(orderId, { amount: 2000, idempotencyKey: 'cart-v2' });
+    const replay = await createOk(orderId, { amount: 1000, idempotencyKey: 'cart-v1' });
+    expect([old.id, current.id]).not.toContain(replay.id);
+    const again = await createOk(orderId, { amount: 1000, idempotencyKey: 'cart-v1' });
+    expect(again.id).toBe(replay.id);
+  });
+
   it('makes exactly one Cashii create for twenty concurrent creates of one order with twenty keys', async () => {
     const orderId = nextOrder();
     const before = (await stack.simulatorStats()).create;

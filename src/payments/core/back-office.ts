@@ -62,7 +62,8 @@ export class BackOffice {
   async recheck(idOrReference: string, operator: string): Promise<PaymentOrder> {
     const record = await this.require(idOrReference);
     if (record.cashiiId === null) throw badInput('id', 'This create never reached Cashii: there is nothing to re-read');
-    const { record: after, confirmed } = await this.sync.refresh(record, PaymentEventSource.OPERATOR_RECHECK, { ifStale: false });
+    // A status change it finds is the customer's to see (a read); the operator's own event follows.
+    const { record: after, confirmed } = await this.sync.refresh(record, PaymentEventSource.READ, { ifStale: false });
     if (!confirmed) throw upstreamUnavailable(true);
     await this.payments.appendOperatorEvent(
       record.id,
@@ -79,6 +80,9 @@ export class BackOffice {
   async resolve(idOrReference: string, resolution: ReviewResolution, note: string, operator: string): Promise<PaymentOrder> {
     const record = await this.require(idOrReference);
     if (!inQueue(record, this.unknownBefore())) throw badInput('id', 'This payment has no open review');
+    if (resolution === ReviewResolution.ACCEPTED_AS_PAID && record.reviewCode === ReviewReason.DUPLICATE_PAYMENT) {
+      throw badInput('resolution', 'Its order is paid by another payment: this one can only be refunded or written off');
+    }
     if (!(await this.payments.resolveReview(record.id, resolution, operator, note, new Date()))) {
       throw badInput('id', 'This payment has no open review');
     }

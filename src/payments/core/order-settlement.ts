@@ -17,7 +17,10 @@ export class OrderSettlement {
   ) {}
 
   /** Called once a payment of an order became PAID (or is accepted as paid by an operator). */
-  async paid(record: PaymentOrder, { acceptSuperseded = false } = {}): Promise<void> {
+  async paid(seen: PaymentOrder, { acceptSuperseded = false } = {}): Promise<void> {
+    if (seen.orderId === null) return;
+    // The copy a listener holds was read before the Cashii call: the cart may have changed since.
+    const record = (await this.payments.findById(seen.id)) ?? seen;
     if (record.orderId === null) return;
     const now = new Date();
     const order = await this.orders.ensure(record.ownerId, record.orderId, now);

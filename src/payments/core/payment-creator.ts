@@ -86,6 +86,10 @@ export class PaymentCreator {
     const hash = requestHash(input);
     if (key !== null) {
       const existing = await this.repository.findByIdempotencyKey(ownerId, key);
+      if (existing && existing.supersededAt !== null && input.orderId != null && this.orders !== null) {
+        // The cart changed since this key's payment: the order decides (its key stays with the old record).
+        return this.createForOrder({ ...input, idempotencyKey: null }, input.orderId, ownerId, hash);
+      }
       if (existing) return this.resume(existing, hash);
     }
     if (input.orderId != null && this.orders !== null) return this.createForOrder(input, input.orderId, ownerId, hash);
@@ -129,7 +133,7 @@ export class PaymentCreator {
       try {
         if (await orders.startAttempt(order, record, order.activePaymentId, pending)) {
           if (pending)
-            this.log.info({ orderRef: record.id, superseded: active.id }, 'the cart changed: a new payment supersedes the pending one');
+            this.log.info({ paymentRef: record.id, superseded: active.id }, 'the cart changed: a new payment supersedes the pending one');
           return await this.sends.run(record.id, () => this.send(record));
         }
       } catch (error) {

@@ -4,7 +4,6 @@
  * before anything is read, written or sent to Cashii, then delegates to the part that does the
  * work (creator, sync, watchers, repository) and answers with views, never records.
  */
-import { badInput } from '../../common/errors';
 import type { Logger } from '../../logger';
 import type { StatusBus } from '../../messaging/status-bus';
 import { type PaymentLoaders, createPaymentLoaders } from '../store/payment-loaders';
@@ -12,7 +11,7 @@ import type { PaymentOrder } from '../store/payment-entity';
 import type { PaymentRepository } from '../store/payment-repository';
 import type { FreshnessPolicy } from './freshness';
 import type { Viewer } from '../../auth/viewer';
-import { AppError } from '../../common/errors';
+import { AppError, badInput } from '../../common/errors';
 import type { MerchantOrder } from '../store/order-entity';
 import { CUSTOMER_EVENT_SOURCES } from '../store/payment-values';
 import type { OrderRepository } from '../store/order-repository';

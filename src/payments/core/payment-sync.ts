@@ -6,7 +6,7 @@ import type { CashiiClient, RemotePaymentSnapshot } from '../../cashii';
 import { SingleFlight } from '../../common/singleflight';
 import type { Logger } from '../../logger';
 import { type PaymentOrder, hasOpenReview } from '../store/payment-entity';
-import { ReviewReason } from '../store/payment-values';
+import { ReviewReason, ReviewResolution } from '../store/payment-values';
 import type { PaymentRepository, VerificationPatch } from '../store/payment-repository';
 import type { FreshnessPolicy } from './freshness';
 import { type PaymentStatus, assertTransition, fromCashiiStatus, pathBetween } from './payment-status';
@@ -21,8 +21,10 @@ export interface SyncResult {
   snapshot?: RemotePaymentSnapshot;
 }
 
-/** Notified of every status change, whatever caused it (metrics, subscriptions). */
-/** Awaited in order (an order is settled before the read that saw the payment answers). */
+/**
+ * Notified of every status change, whatever caused it (metrics, subscriptions, the order's
+ * settlement); awaited in order, and a failing one is logged, never the caller's error.
+ */
 export type TransitionListener = (
   record: PaymentOrder,
   from: PaymentStatus,
@@ -86,7 +88,8 @@ export class PaymentSync {
     const now = new Date();
     const cashiiId = record.cashiiId as string;
     const mismatch = this.mismatch(record, snapshot);
-    if (mismatch !== null) {
+    // An operator accepted this payment as it is: the difference is known, the status may move.
+    if (mismatch !== null && record.reviewResolution !== ReviewResolution.ACCEPTED_AS_PAID) {
       if (!hasOpenReview(record)) this.log.error({ cashiiId, mismatch }, 'Cashii disagrees with our order record; flagged for review');
       await this.repository.flagForReview(record.id, ReviewReason.AMOUNT_MISMATCH, mismatch, now);
       return;

@@ -110,9 +110,20 @@ export function toPaymentView(record: PaymentOrder, pageUrl: string): PaymentVie
     updatedAt: record.updatedAt,
     verifiedAt: record.verifiedAt,
     needsReview: hasOpenReview(record),
-    reviewReason: hasOpenReview(record) ? record.reviewReason : null,
+    reviewReason: hasOpenReview(record) ? customerReviewReason(record) : null,
     recordId: record.id,
   };
+}
+
+/** What the customer is told: the mismatch as found, otherwise a fixed sentence (no other payments' ids, no operators' hints). */
+const CUSTOMER_REVIEW_SENTENCES: Partial<Record<ReviewReason, string>> = {
+  DUPLICATE_PAYMENT: 'This order was already paid by another payment: the shop will refund this one.',
+  SUPERSEDED_PAID: 'This payment was for an earlier version of the cart: the shop will refund it.',
+  RECOVERED_ID: 'The shop is checking this payment with Cashii.',
+};
+
+function customerReviewReason(record: PaymentOrder): string | null {
+  return (record.reviewCode && CUSTOMER_REVIEW_SENTENCES[record.reviewCode]) ?? record.reviewReason;
 }
 
 export function toPaymentEventView(record: PaymentEventRecord): PaymentEventView {

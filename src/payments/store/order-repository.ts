@@ -8,6 +8,10 @@ import { IsNull } from 'typeorm';
 import type { Database } from '../../db/database';
 import { MerchantOrder } from './order-entity';
 import { PaymentOrder } from './payment-entity';
+import { PaymentStatus } from './payment-values';
+
+/** Rolls back an attempt whose superseded payment moved on under it. */
+class AttemptOvertaken extends Error {}
 
 export class OrderRepository {
   constructor(private readonly db: Database) {}
@@ -48,19 +52,30 @@ export class OrderRepository {
    * create got there first.
    */
   startAttempt(order: MerchantOrder, record: PaymentOrder, expected: string | null, supersede: boolean): Promise<boolean> {
-    return this.db.write(async (m) => {
-      const claimed = await m.update(
-        MerchantOrder,
-        { id: order.id, activePaymentId: expected ?? IsNull(), paidPaymentId: IsNull() },
-        { activePaymentId: record.id, updatedAt: record.createdAt },
-      );
-      if (claimed.affected !== 1) return false;
-      await m.insert(PaymentOrder, record);
-      if (supersede && expected !== null) {
-        await m.update(PaymentOrder, { id: expected, supersededAt: IsNull() }, { supersededAt: record.createdAt, nextCheckAt: null });
-      }
-      return true;
-    });
+    return this.db
+      .write(async (m) => {
+        const claimed = await m.update(
+          MerchantOrder,
+          { id: order.id, activePaymentId: expected ?? IsNull(), paidPaymentId: IsNull() },
+          { activePaymentId: record.id, updatedAt: record.createdAt },
+        );
+        if (claimed.affected !== 1) return false;
+        await m.insert(PaymentOrder, record);
+        if (supersede && expected !== null) {
+          const superseded = await m.update(
+            PaymentOrder,
+            { id: expected, supersededAt: IsNull(), status: PaymentStatus.PENDING },
+            { supersededAt: record.createdAt, nextCheckAt: null },
+          );
+          // It was paid (or ended) meanwhile: undo everything, the caller looks at the order again.
+          if (superseded.affected !== 1) throw new AttemptOvertaken();
+        }
+        return true;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof AttemptOvertaken) return false;
+        throw error;
+      });
   }
 
   /** Marks the order paid by `paymentId` unless something paid it already; answers the id of the payment that did. */

@@ -143,11 +143,13 @@ export class PaymentRepository {
     return this.db.write(async (m) => {
       const record = await m.findOne(PaymentOrder, { where: { id } });
       if (!record || record.reviewResolvedAt !== null) return false;
-      await m.update(
+      // Two operators at once: one UPDATE wins, the other changes nothing and writes no event.
+      const resolved = await m.update(
         PaymentOrder,
-        { id },
+        { id, reviewResolvedAt: IsNull() },
         { reviewResolution: resolution, reviewResolvedAt: at, reviewResolvedBy: operator, updatedAt: at },
       );
+      if (resolved.affected !== 1) return false;
       await this.insertEvent(m, id, record.status, record.status, PaymentEventSource.OPERATOR_RESOLVE, at, {
         actor: operator,
         note: `${resolution}: ${note}`,
@@ -230,7 +232,6 @@ export class PaymentRepository {
     });
   }
 
-  /** Keeps what a return redirect carried (signature and claimed status for audit; the transaction id once verified). */
   /**
    * Keeps what a return redirect carried: the raw signature and claimed status for audit, and the
    * transaction id once verified. The first verified return wins; replays change nothing after it.
