@@ -28,11 +28,18 @@ export interface Options {
   readonly postgresUrl: string | null;
   /** Only profile this BFF path (node --cpu-prof) and print the top self times. */
   readonly profile: ProfiledPath | null;
+  /**
+   * Only the rows whose key matches (with the limit rows they are compared with), for a quick A/B
+   * while working: no memory, coalescing or cold-start phase, no target judged.
+   */
+  readonly only: RegExp | null;
 }
 
 const USAGE = `usage: npm run bench [-- --quick] [-- --postgres postgres://user@host:5432/db]
   --quick            1 round of 1 s per row, fewer connections, 20 creates/s open loop; checks every answer, judges no figure
   --profile [path]   only profile one BFF path (terminal, the default; pending; create) under node --cpu-prof
+  --only <regex>     only the rows whose key matches (e.g. "create|open"), with their limit rows; judges nothing
+  --rounds <n>       rounds (default 3)
   --postgres <url>   also run the BFF rows on PostgreSQL (a fresh database on that server, dropped after);
                      BENCH_DATABASE_URL does the same`;
 
@@ -40,6 +47,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
   let quick = false;
   let profile: ProfiledPath | null = null;
   let postgresUrl = env.BENCH_DATABASE_URL?.trim() || null;
+  let only: RegExp | null = null;
+  let rounds: number | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') quick = true;
@@ -48,7 +57,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
       const named = next === 'terminal' || next === 'pending' || next === 'create';
       profile = named ? next : 'terminal';
       if (named) i++;
-    } else if (arg === '--postgres' && argv[i + 1] !== undefined) postgresUrl = argv[++i];
+    } else if (arg === '--only' && argv[i + 1] !== undefined) only = new RegExp(argv[++i]);
+    else if (arg === '--rounds' && /^[1-9]$/.test(argv[i + 1] ?? '')) rounds = Number(argv[++i]);
+    else if (arg === '--postgres' && argv[i + 1] !== undefined) postgresUrl = argv[++i];
     else if (arg.startsWith('--postgres=')) postgresUrl = arg.slice('--postgres='.length);
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(`${USAGE}\n`);
@@ -56,8 +67,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     } else throw new Error(`unknown argument "${arg}"\n${USAGE}`);
   }
   if (postgresUrl !== null && !/^postgres(ql)?:\/\//.test(postgresUrl)) throw new Error(`--postgres needs a postgres:// URL\n${USAGE}`);
-  const common = { quick, profile, postgresUrl, upstreamLatencyMs: 50, coalesceClients: 200 };
-  return quick
+  const common = { quick, profile, postgresUrl, only, upstreamLatencyMs: 50, coalesceClients: 200 };
+  const options: Options = quick
     ? {
         ...common,
         rounds: 1,
@@ -84,4 +95,5 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
         coalesceSeconds: 10,
         coldStarts: 3,
       };
+  return rounds === null ? options : { ...options, rounds };
 }

@@ -92,7 +92,8 @@ function markdownTable(header: readonly string[], body: readonly string[][]): st
   return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...body.map(line)].join('\n');
 }
 
-export function renderTable(summaries: readonly Summary[], extras: Extras, options: Options): string {
+/** The rows of the run as a Markdown table. */
+export function renderRows(summaries: readonly Summary[]): string {
   const header = [
     'contender, workload',
     'conns',
@@ -122,6 +123,10 @@ export function renderTable(summaries: readonly Summary[], extras: Extras, optio
     fixed(s.addedMs, 2),
     fixed(s.addedP99Ms, 2),
   ]);
+  return markdownTable(header, body);
+}
+
+export function renderTable(summaries: readonly Summary[], extras: Extras, options: Options): string {
   const c = extras.coalescing;
   const mode = options.quick ? '--quick: 1 round, figures are not judged' : `${options.rounds} rounds`;
   const idlePg = extras.idleRssPgMiB === null ? '' : `; BFF-pg ${fixed(extras.idleRssPgMiB, 0)} MiB`;
@@ -136,7 +141,7 @@ export function renderTable(summaries: readonly Summary[], extras: Extras, optio
       'waits for a confirmation with Cashii; concurrent reads may share one GET), PAID_STATUS_TTL_MS=86400000 (the PAID read never calls Cashii), JWT auth (HS256), create rate limits ' +
       'raised out of reach, reconciler on (defaults; its background checks are in "Cashii calls/req").',
     '',
-    markdownTable(header, body),
+    renderRows(summaries),
     '',
     ...steadiness(summaries, options),
     `- BFF idle RSS (after start and seeding, before load): ${fixed(extras.idleRssMiB, 0)} MiB${idlePg}`,

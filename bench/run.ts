@@ -10,7 +10,7 @@ import { parseOptions } from './options';
 import { profilePath } from './profile';
 import { type Recovery, measureRecovery } from './recovery';
 import { onCleanup, shutdown } from './proc';
-import { judgeTargets, renderTable, renderTargets, summarise } from './report';
+import { judgeTargets, renderRows, renderTable, renderTargets, summarise } from './report';
 import { buildRows, runRounds } from './rows';
 import { startStack } from './stack';
 
@@ -37,9 +37,13 @@ async function main(): Promise<number> {
 
   progress('starting the simulator, the BFF, L, Y and M, and seeding through the BFF...');
   const stack = await startStack(build, workDir, options.postgresUrl);
-  const rows = buildRows(stack, options);
+  const rows = selectRows(buildRows(stack, options), options.only);
   progress(`measuring ${rows.length} rows x ${options.rounds} rounds...`);
   const samples = await runRounds(rows, stack, options, progress);
+  if (options.only !== null) {
+    process.stdout.write(`\n${renderRows(summarise(rows, samples))}\n\n(--only: rows matching ${options.only}, medians of ${options.rounds} rounds; no target judged)\n`);
+    return 0;
+  }
 
   // L, Y, M and LC are done; each BFF gets one more create burst, and its RSS is watched after it.
   for (const server of [stack.limit, stack.yoga, stack.mercurius, stack.createLimit]) await server.stop();
@@ -86,6 +90,14 @@ async function main(): Promise<number> {
   if (failures.length === 0) return 0;
   process.stderr.write(`FAILED: wrong or failed answers:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
   return 1;
+}
+
+/** The rows `only` matches, with the limit rows they are compared with; all rows without it. */
+function selectRows<T extends { key: string; baseline: string | null }>(rows: T[], only: RegExp | null): T[] {
+  if (only === null) return rows;
+  const chosen = rows.filter((row) => only.test(row.key));
+  const baselines = new Set(chosen.map((row) => row.baseline));
+  return rows.filter((row) => chosen.includes(row) || baselines.has(row.key));
 }
 
 function firstError(samples: ReadonlyArray<{ firstError: string | null }> | undefined): string {

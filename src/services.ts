@@ -131,6 +131,7 @@ export async function createServices(
       await paymentsModule.close();
       await limiter.close();
       await bus.close();
+      cashii.close();
     },
   };
 }

@@ -5,6 +5,7 @@
  * followed: a 3xx is a bad answer.
  */
 import { type CircuitBreaker, CashiiCircuitOpenError } from './breaker';
+import { type CashiiAnswer, CashiiTransport } from './transport';
 import { CashiiBadResponseError, CashiiError, CashiiRateLimitedError, CashiiUnavailableError, errorForStatus } from './errors';
 import {
   type CreateRemotePaymentParams,
@@ -42,9 +43,11 @@ export class CashiiClient {
   private readonly maxRetries: number;
   private readonly backoffBaseMs: number;
   private readonly maxRetryAfterMs: number;
+  private readonly transport: CashiiTransport;
 
   constructor(private readonly options: CashiiClientOptions) {
     this.apiBase = `${options.baseUrl.replace(/\/+$/, '')}/api/v1`;
+    this.transport = new CashiiTransport(options.baseUrl);
     this.maxRetries = options.maxRetries ?? 2;
     this.backoffBaseMs = options.backoffBaseMs ?? 100;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 2000;
@@ -107,42 +110,45 @@ export class CashiiClient {
   }
 
   private async send(method: 'GET' | 'POST', path: string, deadline: number, body?: string): Promise<string> {
-    const remaining = Math.max(1, deadline - Date.now());
-    let response: Response;
-    let text: string;
+    let answer: CashiiAnswer;
     try {
-      response = await fetch(`${this.apiBase}${path}`, {
+      answer = await this.transport.send({
         method,
+        url: new URL(`${this.apiBase}${path}`),
         headers: {
           authorization: `Bearer ${this.options.apiKey}`,
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body,
-        // Cashii never redirects its API: a 3xx is a misconfigured URL or someone in between, and
-        // following it would hand the request (a POST turned into a GET by a 302) to another host.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(remaining),
+        timeoutMs: Math.max(1, deadline - Date.now()),
       });
-      text = await response.text();
     } catch (error) {
       throw networkError(error);
     }
-    if (response.status >= 300 && response.status <= 399) {
+    const { status, text } = answer;
+    // Cashii never redirects its API: a 3xx is a misconfigured URL or someone in between, and it is
+    // never followed (a POST turned into a GET by a 302 would go to another host).
+    if (status >= 300 && status <= 399) {
       // A bad answer with outcome "unknown", not "not created": a 302/303 after a POST is how a
       // server says "done, the result is over there", so Cashii (or a proxy) may have created the
       // payment. Marking it FAILED would invite a silent resend and a double payment.
-      const location = response.headers.get('location') ?? '(none)';
+      const location = answer.header('location') ?? '(none)';
       throw new CashiiBadResponseError(
-        `Cashii answered with a redirect (HTTP ${response.status}), which is never followed`,
-        response.status,
+        `Cashii answered with a redirect (HTTP ${status}), which is never followed`,
+        status,
         `location: ${location.slice(0, 200)}; body: ${text.slice(0, 300)}`,
       );
     }
-    if (response.status < 200 || response.status > 299) {
-      throw errorForStatus(response.status, text, parseRetryAfter(response.headers.get('retry-after')));
+    if (status < 200 || status > 299) {
+      throw errorForStatus(status, text, parseRetryAfter(answer.header('retry-after')));
     }
     return text;
+  }
+
+  /** Closes the idle connections to Cashii (shutdown). */
+  close(): void {
+    this.transport.close();
   }
 
   private parse<T>(text: string, parser: (json: unknown) => T): T {

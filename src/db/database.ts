@@ -12,6 +12,12 @@
  * connection's busy_timeout stays tiny, and a write that finds the database locked retries with
  * timers until `lockWaitMs`, then fails with STORAGE_UNAVAILABLE.
  *
+ * SQLite commits in groups: every write queued in one turn of the event loop (or while the group
+ * before it ran) joins one BEGIN IMMEDIATE ... COMMIT, each inside a SAVEPOINT of its own, so a
+ * burst of creates costs one fsync on the event loop instead of one each. A write whose own work
+ * fails rolls back to its savepoint and fails alone; a storage fault or a failed COMMIT fails the
+ * whole group (nothing in it was committed). Each write still resolves only after the COMMIT.
+ *
  * Every storage fault marks the database as failing (readiness answers 503 with the reason) until
  * a write commits again.
  */
@@ -37,7 +43,10 @@ export interface StorageState {
 
 /** State shared by every Database object over one DataSource (tests wrap the app's DataSource again). */
 interface Shared {
-  queue: Promise<unknown>;
+  /** SQLite writes waiting for the next group commit. */
+  pending: QueuedWrite[];
+  /** Whether a group is scheduled or running (it takes what is pending when it starts). */
+  draining: boolean;
   failing: { reason: string; since: Date } | null;
   lastProbe: number;
   options: DatabaseOptions;
@@ -48,6 +57,15 @@ const shared = new WeakMap<DataSource, Shared>();
 /** A readiness probe runs a real write at most this often while writes are failing. */
 const PROBE_INTERVAL_MS = 1000;
 const LOCK_RETRY_MAX_MS = 50;
+/** At most this many writes share one SQLite commit (the rest start the next group at once). */
+const MAX_GROUP = 128;
+
+interface QueuedWrite {
+  work: (manager: EntityManager) => Promise<unknown>;
+  deadline: number;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
 
 export class Database {
   private readonly serial: boolean;
@@ -60,7 +78,7 @@ export class Database {
     this.serial = dataSource.options.type === 'better-sqlite3';
     let state = shared.get(dataSource);
     if (!state) {
-      state = { queue: Promise.resolve(), failing: null, lastProbe: 0, options };
+      state = { pending: [], draining: false, failing: null, lastProbe: 0, options };
       shared.set(dataSource, state);
     }
     this.state = state;
@@ -82,10 +100,14 @@ export class Database {
    */
   write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (!this.serial) return this.writePostgres(work);
-    const deadline = Date.now() + this.state.options.lockWaitMs;
-    const run = this.state.queue.then(() => this.writeSqlite(work, deadline));
-    this.state.queue = run.catch(() => undefined);
-    return run;
+    return new Promise<T>((resolve, reject) => {
+      const deadline = Date.now() + this.state.options.lockWaitMs;
+      this.state.pending.push({ work, deadline, resolve: resolve as (value: unknown) => void, reject });
+      if (this.state.draining) return;
+      this.state.draining = true;
+      // The group starts after this turn's I/O callbacks, so every write they queue shares its commit.
+      setImmediate(() => void this.drainSqlite());
+    });
   }
 
   /** Whether the last write committed (no probe). */
@@ -113,45 +135,107 @@ export class Database {
     });
   }
 
-  private async writeSqlite<T>(work: (manager: EntityManager) => Promise<T>, deadline: number): Promise<T> {
+  /** Runs groups until nothing is pending. Never rejects: each write's own promise carries its outcome. */
+  private async drainSqlite(): Promise<void> {
+    try {
+      while (this.state.pending.length > 0) {
+        const group = this.state.pending.splice(0, MAX_GROUP);
+        await this.commitGroup(group);
+      }
+    } finally {
+      this.state.draining = false;
+    }
+  }
+
+  /** One transaction for `group`: each write in its own savepoint, one COMMIT, then every promise settles. */
+  private async commitGroup(group: QueuedWrite[]): Promise<void> {
     const handle = this.sqliteHandle();
     // Whatever an earlier failure left open is rolled back before anything new starts.
     this.settle(handle);
-    await this.beginImmediate(handle, deadline);
-    let result: T;
+    let members = group;
     try {
-      result = await work(this.dataSource.manager);
+      members = await this.beginImmediate(handle, group);
     } catch (error) {
-      this.settle(handle);
-      throw this.failure(error);
+      const failure = this.failure(error);
+      for (const write of group) write.reject(failure);
+      return;
+    }
+    // Every write timed out waiting for a lock held elsewhere (each was rejected): nothing began.
+    if (members.length === 0) return;
+    const done: Array<{ write: QueuedWrite; value: unknown }> = [];
+    for (let i = 0; i < members.length; i++) {
+      const write = members[i];
+      try {
+        handle.exec('SAVEPOINT write');
+        const value = await write.work(this.dataSource.manager);
+        handle.exec('RELEASE write');
+        done.push({ write, value });
+      } catch (error) {
+        if (!isStorageFault(error) && this.rollbackTo(handle)) {
+          // Its own failure (a constraint, a rule): only this write is undone.
+          write.reject(error);
+          continue;
+        }
+        // A storage fault, or the transaction is gone: nothing of this group can commit.
+        this.settle(handle);
+        const failure = this.failure(error);
+        for (const other of [...done.map((d) => d.write), ...members.slice(i)]) other.reject(failure);
+        return;
+      }
     }
     try {
       handle.exec('COMMIT');
     } catch (error) {
       // A failed COMMIT may or may not have ended the transaction (SQLite's docs): ask the handle.
       this.settle(handle);
-      throw this.failure(error, 'COMMIT_FAILED');
+      const failure = this.failure(error, 'COMMIT_FAILED');
+      for (const { write } of done) write.reject(failure);
+      return;
     }
     if (handle.inTransaction) {
       this.settle(handle);
-      throw this.failure(new Error('the transaction is still open after COMMIT'), 'COMMIT_FAILED');
+      const failure = this.failure(new Error('the transaction is still open after COMMIT'), 'COMMIT_FAILED');
+      for (const { write } of done) write.reject(failure);
+      return;
     }
     this.succeeded();
-    return result;
+    for (const { write, value } of done) write.resolve(value);
+  }
+
+  /** Undoes one write inside the group's transaction; false when that is not possible any more. */
+  private rollbackTo(handle: BetterSqlite3.Database): boolean {
+    if (!handle.inTransaction) return false;
+    try {
+      handle.exec('ROLLBACK TO write');
+      handle.exec('RELEASE write');
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**
    * BEGIN IMMEDIATE takes the write lock up front. A lock held elsewhere is waited for with timers,
    * never inside SQLite: the attempt runs with busy_timeout 0 (reads keep the connection's short one).
    */
-  private async beginImmediate(handle: BetterSqlite3.Database, deadline: number): Promise<void> {
+  private async beginImmediate(handle: BetterSqlite3.Database, group: QueuedWrite[]): Promise<QueuedWrite[]> {
+    let waiting = group;
     for (let attempt = 0; ; attempt++) {
       const error = tryBegin(handle);
-      if (error === null) return;
+      if (error === null) return waiting;
       const code = storageFaultCode(error);
       const busy = code !== null && /^SQLITE_(BUSY|LOCKED)/.test(code);
-      const left = deadline - Date.now();
-      if (!busy || left <= 0) throw this.failure(error);
+      if (!busy) throw error;
+      // Each write waits for the lock until its own deadline; those past it fail, the others wait on.
+      const now = Date.now();
+      const expired = waiting.filter((write) => write.deadline <= now);
+      if (expired.length > 0) {
+        const failure = this.failure(error);
+        for (const write of expired) write.reject(failure);
+        waiting = waiting.filter((write) => write.deadline > now);
+        if (waiting.length === 0) return waiting;
+      }
+      const left = Math.min(...waiting.map((write) => write.deadline)) - now;
       await sleep(Math.min(left, LOCK_RETRY_MAX_MS, 2 ** attempt));
     }
   }

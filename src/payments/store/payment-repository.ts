@@ -9,21 +9,27 @@ import type { Database } from '../../db/database';
 import { PaymentEventRecord } from './payment-event-entity';
 import { CreateState, PaymentOrder, hasOpenReview } from './payment-entity';
 import { PaymentEventSource, PaymentStatus, ReviewReason, type ReviewResolution } from './payment-values';
-import { PaymentRowReader } from './payment-row';
+import { CreatedIdUpdate, PaymentRowReader, RowInserter } from './payment-row';
 
 /** Columns a confirmation with Cashii may update besides the status. */
 export type VerificationPatch = Partial<Pick<PaymentOrder, 'verifiedAt' | 'upstreamStatus' | 'from' | 'to' | 'nextCheckAt'>>;
 
 export class PaymentRepository {
   private readonly rows: PaymentRowReader;
+  private readonly records: RowInserter<PaymentOrder>;
+  private readonly events: RowInserter<PaymentEventRecord>;
+  private readonly createdId: CreatedIdUpdate;
 
   constructor(private readonly db: Database) {
     this.rows = new PaymentRowReader(db.dataSource);
+    this.records = new RowInserter(db.dataSource, PaymentOrder);
+    this.events = new RowInserter(db.dataSource, PaymentEventRecord);
+    this.createdId = new CreatedIdUpdate(db.dataSource);
   }
 
   /** Writes a new record (before Cashii is called). Throws on a duplicate idempotency key. */
   async insert(record: PaymentOrder): Promise<void> {
-    await this.db.write((m) => m.insert(PaymentOrder, record));
+    await this.db.write((m) => this.records.insert(m, record));
   }
 
   findById(id: string): Promise<PaymentOrder | null> {
@@ -47,12 +53,13 @@ export class PaymentRepository {
   recordCreatedId(id: string, cashiiId: string, at: Date, nextCheckAt: Date | null): Promise<'recorded' | 'already' | 'conflict'> {
     return this.db.write(async (m) => {
       // UNKNOWN and FAILED too: a call that outlived the crash detector still brings Cashii's authoritative answer.
-      const result = await m.update(
-        PaymentOrder,
-        { id, createState: In([CreateState.SENDING, CreateState.UNKNOWN, CreateState.FAILED]) },
+      const updated = await this.createdId.run(
+        m,
+        id,
         { cashiiId, createState: CreateState.CREATED, updatedAt: at, verifiedAt: at, nextCheckAt },
+        [CreateState.SENDING, CreateState.UNKNOWN, CreateState.FAILED],
       );
-      if (result.affected === 1) {
+      if (updated) {
         await this.insertEvent(m, id, null, PaymentStatus.PENDING, PaymentEventSource.CREATE, at);
         return 'recorded';
       }
@@ -323,15 +330,18 @@ export class PaymentRepository {
     at: Date,
     extra: { actor?: string; note?: string } = {},
   ) {
-    await m.insert(PaymentEventRecord, {
-      id: randomUUID(),
-      paymentId,
-      fromStatus: from,
-      toStatus: to,
-      source,
-      at,
-      actor: extra.actor ?? null,
-      note: extra.note ?? null,
-    });
+    await this.events.insert(
+      m,
+      Object.assign(new PaymentEventRecord(), {
+        id: randomUUID(),
+        paymentId,
+        fromStatus: from,
+        toStatus: to,
+        source,
+        at,
+        actor: extra.actor ?? null,
+        note: extra.note ?? null,
+      }),
+    );
   }
 }

@@ -1,0 +1,126 @@
+/**
+ * SQLite commits writes in groups (Database.write): the writes queued in one turn share one
+ * BEGIN IMMEDIATE ... COMMIT, each in its own savepoint. What must hold: one write's own failure
+ * undoes only that write; a storage fault fails the whole group and nothing of it is stored; a
+ * lock held by another process fails each write at its own deadline; and every write that
+ * resolved is on disk after the database is closed and opened again.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Sqlite from 'better-sqlite3';
+import type { DataSource } from 'typeorm';
+import { Database } from '../../src/db/database';
+import { openDatabase } from '../../src/db/data-source';
+import { StorageUnavailableError } from '../../src/db/storage-fault';
+import { PAYMENT_ENTITIES, PAYMENT_MIGRATIONS } from '../../src/payments/store/stored-models';
+
+const MODELS = { entities: PAYMENT_ENTITIES, migrations: PAYMENT_MIGRATIONS };
+
+let dir: string;
+let file: string;
+let dataSource: DataSource;
+let db: Database;
+
+function open(): Promise<DataSource> {
+  return openDatabase({ kind: 'sqlite', file }, MODELS);
+}
+
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashii-group-commit-'));
+  file = path.join(dir, 'bff.sqlite');
+  dataSource = await open();
+  db = new Database(dataSource, { lockWaitMs: 300 });
+  await db.write((m) => m.query('CREATE TABLE item (id INTEGER PRIMARY KEY, label TEXT NOT NULL)'));
+});
+afterEach(async () => {
+  if (dataSource.isInitialized) await dataSource.destroy();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function insert(id: number, label = `item ${id}`): Promise<number> {
+  return db.write(async (m) => {
+    await m.query('INSERT INTO item (id, label) VALUES (?, ?)', [id, label]);
+    return id;
+  });
+}
+
+/** The ids stored in the file, read through a connection of its own after the app's is closed. */
+async function storedAfterRestart(): Promise<number[]> {
+  await dataSource.destroy();
+  const outside = new Sqlite(file, { readonly: true });
+  try {
+    return (outside.prepare('SELECT id FROM item ORDER BY id').all() as Array<{ id: number }>).map((row) => row.id);
+  } finally {
+    outside.close();
+  }
+}
+
+function countCommits(): { readonly commits: number } {
+  const handle = (dataSource.driver as unknown as { databaseConnection: Sqlite.Database }).databaseConnection;
+  const exec = handle.exec.bind(handle);
+  const counter = { commits: 0 };
+  jest.spyOn(handle, 'exec').mockImplementation((sql: string) => {
+    if (sql === 'COMMIT') counter.commits++;
+    return exec(sql);
+  });
+  return counter;
+}
+
+it('commits a burst of writes together, and a write that breaks a constraint fails alone', async () => {
+  const counter = countCommits();
+  const ids = Array.from({ length: 40 }, (_, i) => i + 1);
+  const outcomes = await Promise.allSettled([...ids.map((id) => insert(id)), insert(7, 'a second row with id 7')]);
+
+  expect(outcomes.slice(0, 40).every((o) => o.status === 'fulfilled')).toBe(true);
+  const duplicate = outcomes[40];
+  expect(duplicate.status).toBe('rejected');
+  // Not a storage fault: the caller hears the constraint, and readiness is not touched.
+  expect((duplicate as PromiseRejectedResult).reason).not.toBeInstanceOf(StorageUnavailableError);
+  expect((duplicate as PromiseRejectedResult).reason.code).toMatch(/^SQLITE_CONSTRAINT/);
+  expect(db.writable).toBe(true);
+  // 41 writes queued in one turn: far fewer commits than writes.
+  expect(counter.commits).toBeLessThanOrEqual(2);
+  expect(await storedAfterRestart()).toEqual(ids);
+});
+
+it('fails the whole group on a storage fault: nothing of it is stored, and the next write commits', async () => {
+  await insert(1);
+  const fault = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+  const outcomes = await Promise.allSettled([
+    insert(2),
+    db.write(async (m) => {
+      await m.query('INSERT INTO item (id, label) VALUES (3, ?)', ['written, then the disk filled']);
+      throw fault;
+    }),
+    insert(4),
+  ]);
+  for (const outcome of outcomes) {
+    expect(outcome.status).toBe('rejected');
+    expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(StorageUnavailableError);
+  }
+  expect(db.writable).toBe(false); // readiness says so until a write commits again
+  await insert(5);
+  expect(db.writable).toBe(true);
+  expect(await storedAfterRestart()).toEqual([1, 5]);
+});
+
+it('waits for a lock held by another process until each write’s own deadline, then fails it; later writes commit', async () => {
+  const outside = new Sqlite(file);
+  outside.exec('BEGIN IMMEDIATE');
+  const started = Date.now();
+  const first = insert(1).catch((error: unknown) => ({ error, at: Date.now() - started }));
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  const second = insert(2).catch((error: unknown) => ({ error, at: Date.now() - started }));
+  const [a, b] = await Promise.all([first, second]);
+  outside.exec('ROLLBACK');
+  outside.close();
+
+  expect((a as { error: unknown }).error).toBeInstanceOf(StorageUnavailableError);
+  expect((b as { error: unknown }).error).toBeInstanceOf(StorageUnavailableError);
+  // Each waited about its own 300 ms: the later write was not failed with the earlier one.
+  expect((a as { at: number }).at).toBeGreaterThanOrEqual(280);
+  expect((b as { at: number }).at).toBeGreaterThanOrEqual((a as { at: number }).at + 100);
+  await insert(3);
+  expect(await storedAfterRestart()).toEqual([3]);
+});
