@@ -41,7 +41,9 @@ async function main(): Promise<number> {
   progress(`measuring ${rows.length} rows x ${options.rounds} rounds...`);
   const samples = await runRounds(rows, stack, options, progress);
   if (options.only !== null) {
-    process.stdout.write(`\n${renderRows(summarise(rows, samples))}\n\n(--only: rows matching ${options.only}, medians of ${options.rounds} rounds; no target judged)\n`);
+    process.stdout.write(
+      `\n${renderRows(summarise(rows, samples))}\n\n(--only: rows matching ${options.only}, medians of ${options.rounds} rounds; no target judged)\n`,
+    );
     return 0;
   }
 

@@ -47,7 +47,7 @@ export class CashiiTransport {
       });
       let settled = false;
       /** Settles once; an error also tears the exchange down (its socket is not reused). */
-      const fail = (error: unknown) => {
+      const fail = (error: Error) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);

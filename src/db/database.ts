@@ -225,7 +225,7 @@ export class Database {
       if (error === null) return waiting;
       const code = storageFaultCode(error);
       const busy = code !== null && /^SQLITE_(BUSY|LOCKED)/.test(code);
-      if (!busy) throw error;
+      if (!busy) throw error as Error;
       // Each write waits for the lock until its own deadline; those past it fail, the others wait on.
       const now = Date.now();
       const expired = waiting.filter((write) => write.deadline <= now);

@@ -77,7 +77,7 @@ export class RowInserter<T extends ObjectLiteral> {
     const driver = this.dataSource.driver;
     const values = this.columns.map((column) => {
       const value = (row as Row)[column.propertyName];
-      return value === undefined || value === null ? null : driver.preparePersistentValue(value, column);
+      return value === undefined || value === null ? null : (driver.preparePersistentValue(value, column) as unknown);
     });
     await manager.query(this.sql, values);
   }
@@ -113,7 +113,7 @@ export class CreatedIdUpdate {
     const driver = this.dataSource.driver;
     const params = this.set.map((column) => {
       const value = (values as Row)[column.propertyName];
-      return value === null || value === undefined ? null : driver.preparePersistentValue(value, column);
+      return value === null || value === undefined ? null : (driver.preparePersistentValue(value, column) as unknown);
     });
     params.push(id, ...openStates);
     const runner = manager.queryRunner ?? this.dataSource.createQueryRunner();
