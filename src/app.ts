@@ -98,7 +98,9 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       }
       return { ready: true };
     },
-    context: async (req) => services.contextFor(await authenticate(services.authenticator, req), req),
+    viewerOf: (req) => authenticate(services.authenticator, req),
+    context: (viewer, req) => services.contextFor(viewer, req),
+    answers: services.answers,
   });
   const ide = ideOf(config);
   const graphiql = ide === 'graphiql' ? GraphiQLAssets.locate() : null;

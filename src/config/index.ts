@@ -101,6 +101,8 @@ export interface Config {
     /** Live subscriptions per WebSocket connection, and per viewer across connections. */
     readonly maxSubscriptionsPerConnection: number;
     readonly maxSubscriptionsPerViewer: number;
+    /** Whole answers of repeated `payment(id)` reads kept per viewer (graphql/answer-cache.ts); 0 turns the cache off. */
+    readonly answerCacheEntries: number;
   };
   /** Limits on createRemotePayment per viewer and per client address, per window. */
   readonly rateLimit: {
@@ -274,6 +276,7 @@ export function loadConfig(env: Env = process.env): Config {
       trustedDocumentsOnly: read.bool('GRAPHQL_TRUSTED_DOCUMENTS_ONLY', false),
       maxSubscriptionsPerConnection: read.int('GRAPHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION', 20, 1, 10_000),
       maxSubscriptionsPerViewer: read.int('GRAPHQL_MAX_SUBSCRIPTIONS_PER_VIEWER', 50, 1, 100_000),
+      answerCacheEntries: read.int('GRAPHQL_ANSWER_CACHE_ENTRIES', 10_000, 0, 1_000_000),
     },
     rateLimit: {
       windowMs: read.int('RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000),

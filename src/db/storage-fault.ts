@@ -45,10 +45,17 @@ function driverErrorOf(error: unknown): unknown {
   return error;
 }
 
-/** The code that names the fault (`SQLITE_FULL`, `ECONNREFUSED`, `57P01`, ...), or null when `error` is no storage fault. */
-/** TypeORM's own errors that mean the connection went away under a query (its runner released itself). */
-const TYPEORM_CONNECTION_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'ConnectionIsNotSetError']);
+/**
+ * TypeORM's own errors that mean the connection went away under a query (its runner released
+ * itself): from the query builder, and from `EntityManager.query` on a transaction's runner.
+ */
+const TYPEORM_CONNECTION_ERRORS = new Set([
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+  'ConnectionIsNotSetError',
+]);
 
+/** The code that names the fault (`SQLITE_FULL`, `ECONNREFUSED`, `57P01`, ...), or null when `error` is no storage fault. */
 export function storageFaultCode(error: unknown): string | null {
   if (error instanceof StorageUnavailableError) return error.reason;
   if (error instanceof Error && TYPEORM_CONNECTION_ERRORS.has(error.name)) return 'CONNECTION_LOST';

@@ -2,6 +2,7 @@
 import type { Viewer } from '../auth/viewer';
 import type { PaymentReadBatch, PaymentService } from '../payments/core/payment-service';
 import type { ConfirmReturnLimits, CreatePaymentLimits } from '../rate-limit/rate-limiter';
+import type { AnswerNote } from './answer-cache';
 
 export type { Viewer };
 
@@ -14,4 +15,6 @@ export interface GraphQLContext {
   readonly loaders: PaymentReadBatch;
   readonly createLimits: CreatePaymentLimits;
   readonly confirmLimits: ConfirmReturnLimits;
+  /** The records this request's answer shows, with their versions (./answer-cache.ts). */
+  readonly answer: AnswerNote;
 }

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { type ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { OperationTypeNode, type ParseOptions, getOperationAST, parse } from 'graphql';
+import type { AnswerCache } from '../graphql/answer-cache';
 import type { GraphQLContext } from '../graphql/context';
 import type { Logger } from '../logger';
 import type { TrustedDocuments } from '../graphql/trusted-documents';
@@ -17,7 +18,11 @@ import { graphQLErrorBody, mediaTypeFor } from './error-response';
 
 export interface HttpServerOptions {
   apollo: ApolloServer<GraphQLContext>;
-  context: (req: IncomingMessage) => Promise<GraphQLContext>;
+  /** Who is asking; rejects (with Apollo's UNAUTHENTICATED answer as its error) when the credentials are refused. */
+  viewerOf: (req: IncomingMessage) => Promise<GraphQLContext['viewer']>;
+  context: (viewer: GraphQLContext['viewer'], req: IncomingMessage) => GraphQLContext;
+  /** Kept answers of repeated reads (checked against the database on each use); null: always execute. */
+  answers: AnswerCache | null;
   /** Whether this instance should get traffic: writes commit, migrations applied, not draining. */
   ready: () => Promise<Readiness>;
   metrics: Metrics;
@@ -148,19 +153,44 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     if (!persisted.ok) return sendError(res, persisted.status, persisted.message, persisted.code);
     applyToSearch(url.searchParams, request, persisted.body as SearchBody);
   }
+  // Authentication runs once, here; a refusal reaches the client through Apollo (its context rejects).
+  const viewer = await options.viewerOf(req).then(
+    (found) => ({ found }),
+    (error: Error) => ({ error }),
+  );
+  const answerKey =
+    method === 'POST' && 'found' in viewer ? (options.answers?.keyFor(viewer.found.id, req.headers.accept, body) ?? null) : null;
+  if (answerKey !== null) {
+    const kept = await options.answers!.lookup(answerKey);
+    if (kept !== null) return sendAnswer(res, kept.status, kept.headers, kept.body);
+  }
+  let context: GraphQLContext | undefined;
   const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body };
-  const result = await options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => options.context(req) });
+  const result = await options.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest,
+    context: () => ('found' in viewer ? Promise.resolve((context = options.context(viewer.found, req))) : Promise.reject(viewer.error)),
+  });
 
+  if (result.body.kind === 'complete') {
+    const answerHeaders = [...result.headers];
+    if (answerKey !== null) {
+      const answer = { status: result.status ?? 200, headers: answerHeaders, body: result.body.string };
+      options.answers!.remember(answerKey, (body as { query: string }).query, context?.answer, answer);
+    }
+    return sendAnswer(res, result.status ?? 200, answerHeaders, result.body.string);
+  }
   res.statusCode = result.status ?? 200;
   for (const [key, value] of result.headers) res.setHeader(key, key === 'vary' ? mergeVary(res.getHeader('vary'), value) : value);
-  if (result.body.kind === 'complete') {
-    // A known length spares chunked encoding: headers and body leave in one write.
-    res.setHeader('content-length', Buffer.byteLength(result.body.string));
-    res.end(result.body.string);
-    return;
-  }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/** A complete answer; a known length spares chunked encoding, so headers and body leave in one write. */
+function sendAnswer(res: ServerResponse, status: number, headers: ReadonlyArray<readonly [string, string]>, body: string): void {
+  res.statusCode = status;
+  for (const [key, value] of headers) res.setHeader(key, key === 'vary' ? mergeVary(res.getHeader('vary'), value) : value);
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 function mergeVary(current: ReturnType<ServerResponse['getHeader']>, added: string): string {

@@ -24,6 +24,13 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  readonly answerCache = new Counter({
+    name: 'bff_answer_cache_total',
+    help: 'Repeated reads by what the answer cache did: hit (a kept answer, still current), stale (kept, but a record changed or its time came), miss',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   readonly cashiiCalls = new Counter({
     name: 'bff_cashii_calls_total',
     help: 'Cashii API calls by operation and outcome (ok, unavailable, rate_limited, circuit_open, ...)',

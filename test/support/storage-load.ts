@@ -140,6 +140,10 @@ export async function runStorageFault(env: Record<string, string>, fault: Fault)
   }
   server.child.kill('SIGTERM');
   report.exitCode = await server.exited;
+  // The server's own log beside the report: what it said about each fault is the first thing to read when a check fails.
+  const dir = path.join(__dirname, '..', '..', 'test-artifacts', 'storage-faults');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${fault.name}.server.log`), server.output());
   return report;
 }
 

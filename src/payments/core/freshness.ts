@@ -49,6 +49,12 @@ export class FreshnessPolicy {
   }
 
   /** How often a live watcher re-checks a payment that can still change. */
+  /** When a read would confirm this record with Cashii again (epoch ms; Infinity when it cannot change any more). */
+  staleAt(record: Checked): number {
+    if (!this.canChange(record)) return Infinity;
+    return record.verifiedAt === null ? 0 : record.verifiedAt.getTime() + this.ttlOf(record);
+  }
+
   get pollMs(): number {
     return Math.max(MIN_POLL_MS, this.options.statusTtlMs);
   }

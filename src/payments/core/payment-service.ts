@@ -82,6 +82,18 @@ function afterPosition(after: string | null | undefined) {
 /** Per-request batching of reads (one SQL query for several `payment` fields of one operation). */
 export type PaymentReadBatch = PaymentLoaders;
 
+/** What a read leaves for a whole-answer cache: the record shown, its version, and until when it stays as shown. */
+export interface ShownRecord {
+  readonly key: string;
+  readonly version: string;
+  readonly until: number;
+}
+
+/** A record's version for answer caches: any write to a payment moves its `updatedAt` (and a status change its status). */
+function versionOf(record: { updatedAt: Date; status: string }): string {
+  return `${record.updatedAt.getTime()}:${record.status}`;
+}
+
 export class PaymentService {
   private readonly watchers: PaymentWatchers;
 
@@ -128,7 +140,12 @@ export class PaymentService {
    * so. Someone else's payment and an unknown id are both null. When Cashii cannot be reached,
    * the stored status is served.
    */
-  async findForViewer(cashiiId: string, ownerId: string, batch: PaymentReadBatch = this.readBatch()): Promise<PaymentView | null> {
+  async findForViewer(
+    cashiiId: string,
+    ownerId: string,
+    batch: PaymentReadBatch = this.readBatch(),
+    shown?: { stamps: ShownRecord[] },
+  ): Promise<PaymentView | null> {
     checkPaymentId(cashiiId);
     let record = await batch.records.load(cashiiId);
     if (record === null || record.ownerId !== ownerId) return null;
@@ -136,7 +153,18 @@ export class PaymentService {
       record = (await this.sync.refresh(record, PaymentEventSource.READ, { ifStale: true })).record;
       batch.records.clear(cashiiId).prime(cashiiId, record);
     }
+    // Served as stored until the freshness policy would ask Cashii again: an answer cache may keep it that long.
+    shown?.stamps.push({ key: cashiiId, version: versionOf(record), until: this.freshness.staleAt(record) });
     return this.present(record);
+  }
+
+  /** Whether each shown record is still stored as it was shown (one SELECT): what an answer cache asks before reusing an answer. */
+  async stillShownAs(shown: readonly ShownRecord[]): Promise<boolean> {
+    const stored = await this.repository.versionsOf(shown.map((record) => record.key));
+    return shown.every((record) => {
+      const now = stored.get(record.key);
+      return now !== undefined && versionOf(now) === record.version;
+    });
   }
 
   /** Every status change of a payment (by its record id), oldest first. */

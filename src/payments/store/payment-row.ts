@@ -17,6 +17,7 @@ export class PaymentRowReader {
   private readonly selectList: string;
   private readonly table: string;
   private readonly numbered: boolean;
+  private readonly updatedAt: ColumnMetadata;
   /** One statement text per number of ids (DataLoader batches vary), built once. */
   private readonly statements = new Map<number, string>();
 
@@ -26,12 +27,31 @@ export class PaymentRowReader {
     this.selectList = this.columns.map((column) => `"${column.databaseName}"`).join(', ');
     this.table = metadata.tableName;
     this.numbered = dataSource.options.type === 'postgres';
+    this.updatedAt = metadata.findColumnWithPropertyName('updatedAt')!;
   }
 
   /** The records whose `cashiiId` is one of `cashiiIds` (unknown ids are simply absent). */
   async findByCashiiIds(cashiiIds: readonly string[]): Promise<PaymentOrder[]> {
     const rows = await this.dataSource.manager.query<Row[]>(this.statement(cashiiIds.length), [...cashiiIds]);
     return rows.map((row) => this.hydrate(row));
+  }
+
+  /** updatedAt and status by Cashii id, converted as the entity declares them. */
+  async versionsOf(cashiiIds: readonly string[]): Promise<Map<string, Pick<PaymentOrder, 'updatedAt' | 'status'>>> {
+    const list = cashiiIds.map((_, i) => (this.numbered ? `$${i + 1}` : '?')).join(', ');
+    const rows = await this.dataSource.manager.query<Row[]>(
+      `SELECT "cashiiId", "updatedAt", "status" FROM "${this.table}" WHERE "cashiiId" IN (${list})`,
+      [...cashiiIds],
+    );
+    const driver = this.dataSource.driver;
+    const versions = new Map<string, Pick<PaymentOrder, 'updatedAt' | 'status'>>();
+    for (const row of rows) {
+      versions.set(String(row.cashiiId), {
+        updatedAt: driver.prepareHydratedValue(row.updatedAt, this.updatedAt) as Date,
+        status: row.status as PaymentOrder['status'],
+      });
+    }
+    return versions;
   }
 
   /** A row as TypeORM would hydrate it: the driver's conversion and the column's transformer, per column. */

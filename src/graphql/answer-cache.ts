@@ -1,0 +1,164 @@
+/**
+ * Whole answers to repeated reads, kept per viewer and checked against the database on every use.
+ *
+ * A frontend polls the same read (`payment(id) { ... }`) with the same variables; once the payment
+ * stops changing, so does the answer. An answer is kept only when its document has the shape the
+ * owning module declares cacheable (for payments: only `payment(id)` root fields selecting stored
+ * columns, no fragments, no directives) and every record it shows left a stamp: the record's
+ * version (its `updatedAt` and status) and the time its freshness policy would confirm it with
+ * Cashii again. A kept answer is served only while that time has not come and every stamp's
+ * version is still the stored one (one indexed SELECT), so any write to those records, on any
+ * replica, retires it. Served from here, a request skips Apollo's pipeline and execution; it
+ * still passes the HTTP edge, CORS, trusted documents and authentication first.
+ */
+import { Kind, type OperationDefinitionNode, OperationTypeNode, type ParseOptions, type SelectionSetNode, parse } from 'graphql';
+
+/** What one record shown in an answer left behind while it was resolved. */
+export interface AnswerStamp {
+  readonly key: string;
+  readonly version: string;
+  /** Epoch ms when the record would be confirmed upstream again (Infinity: never); the answer is kept until then. */
+  readonly until: number;
+}
+
+/** Collected on the request's context while it executes. */
+export interface AnswerNote {
+  readonly stamps: AnswerStamp[];
+}
+
+/** The documents one module allows: root fields and, under each, the fields that are stored columns of its record. */
+export interface CacheableShape {
+  readonly rootFields: ReadonlySet<string>;
+  readonly leafFields: ReadonlySet<string>;
+}
+
+export interface AnswerCacheOptions {
+  shape: CacheableShape;
+  /** Whether every stamp's version is still the stored one. */
+  stillCurrent: (stamps: readonly AnswerStamp[]) => Promise<boolean>;
+  maxEntries: number;
+  /** An answer older than this is dropped whatever its stamps say (memory hygiene). */
+  maxAgeMs: number;
+  parseOptions: ParseOptions;
+  /** Told what each lookup found, for metrics. */
+  onLookup?: (result: 'hit' | 'stale' | 'miss') => void;
+}
+
+export interface CachedAnswer {
+  readonly status: number;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly body: string;
+}
+
+interface Entry extends CachedAnswer {
+  readonly stamps: readonly AnswerStamp[];
+  readonly until: number;
+}
+
+/** Bodies longer than this are not looked at (keys stay small). */
+const MAX_KEY_BODY = 2048;
+/** How many documents' shape verdicts are remembered. */
+const MAX_VERDICTS = 512;
+
+export class AnswerCache {
+  private readonly entries = new Map<string, Entry>();
+  /** Root field count of a cacheable document, or 0 for any other. */
+  private readonly verdicts = new Map<string, number>();
+
+  constructor(private readonly options: AnswerCacheOptions) {}
+
+  /** The key of a request whose answer may be kept, or null. `body` is the JSON request after trusted documents. */
+  keyFor(viewerId: string, accept: string | undefined, body: unknown): string | null {
+    const request = body as { query?: unknown; operationName?: unknown; variables?: unknown; extensions?: unknown } | null;
+    if (request === null || typeof request !== 'object' || typeof request.query !== 'string') return null;
+    if (this.rootFieldCount(request.query) === 0) return null;
+    const text = JSON.stringify([request.query, request.operationName ?? null, request.variables ?? null]);
+    if (text.length > MAX_KEY_BODY) return null;
+    return `${viewerId}\n${accept ?? ''}\n${text}`;
+  }
+
+  /** A kept answer that is still right, or null. */
+  async lookup(key: string): Promise<CachedAnswer | null> {
+    const entry = this.entries.get(key);
+    if (entry === undefined) {
+      this.options.onLookup?.('miss');
+      return null;
+    }
+    if (Date.now() >= entry.until || !(await this.options.stillCurrent(entry.stamps).catch(() => false))) {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+      this.options.onLookup?.('stale');
+      return null;
+    }
+    this.options.onLookup?.('hit');
+    // Most recently used last: the oldest entry is the first one dropped.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  /** Keeps an answer when every root field showed a record that left a stamp, and it has no error. */
+  remember(key: string, query: string, note: AnswerNote | undefined, answer: CachedAnswer): void {
+    if (note === undefined || answer.status !== 200) return;
+    const stamps = note.stamps;
+    if (stamps.length === 0 || stamps.length !== this.rootFieldCount(query)) return;
+    const now = Date.now();
+    const until = Math.min(now + this.options.maxAgeMs, ...stamps.map((stamp) => stamp.until));
+    if (until <= now) return;
+    let parsed: { errors?: unknown; data?: Record<string, unknown> | null };
+    try {
+      parsed = JSON.parse(answer.body) as typeof parsed;
+    } catch {
+      return;
+    }
+    if (parsed.errors !== undefined || !parsed.data || Object.values(parsed.data).some((value) => value === null)) return;
+    this.entries.delete(key);
+    this.entries.set(key, { ...answer, stamps: [...stamps], until });
+    if (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private rootFieldCount(query: string): number {
+    let count = this.verdicts.get(query);
+    if (count === undefined) {
+      count = shapeOf(query, this.options.shape, this.options.parseOptions);
+      if (this.verdicts.size >= MAX_VERDICTS) this.verdicts.delete(this.verdicts.keys().next().value as string);
+      this.verdicts.set(query, count);
+    }
+    return count;
+  }
+}
+
+/** The number of root fields of a document of the cacheable shape, or 0. */
+function shapeOf(query: string, shape: CacheableShape, parseOptions: ParseOptions): number {
+  let definitions;
+  try {
+    definitions = parse(query, { ...parseOptions, noLocation: true }).definitions;
+  } catch {
+    return 0;
+  }
+  if (definitions.length !== 1 || definitions[0].kind !== Kind.OPERATION_DEFINITION) return 0;
+  const operation: OperationDefinitionNode = definitions[0];
+  if (operation.operation !== OperationTypeNode.QUERY || (operation.directives?.length ?? 0) > 0) return 0;
+  let roots = 0;
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD || (selection.directives?.length ?? 0) > 0) return 0;
+    if (!shape.rootFields.has(selection.name.value) || !onlyLeaves(selection.selectionSet, shape.leafFields)) return 0;
+    roots++;
+  }
+  return roots;
+}
+
+function onlyLeaves(set: SelectionSetNode | undefined, leaves: ReadonlySet<string>): boolean {
+  if (set === undefined) return false;
+  return set.selections.every(
+    (selection) =>
+      selection.kind === Kind.FIELD &&
+      (selection.directives?.length ?? 0) === 0 &&
+      (selection.arguments?.length ?? 0) === 0 &&
+      selection.selectionSet === undefined &&
+      leaves.has(selection.name.value),
+  );
+}
