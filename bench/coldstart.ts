@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Build } from './build';
 import { gql, readBody } from './graphql';
+import { productionNodeFlags } from './node-flags';
 import { spawnTracked, stopTracked } from './proc';
 
 const READY = /GraphQL API ready at (http:\/\/[^\s"]+\/graphql)/;
@@ -12,7 +13,7 @@ const UNKNOWN_ID = '1000000000000000';
 
 async function once(build: Build, databaseFile: string): Promise<number> {
   const started = performance.now();
-  const child = spawnTracked(process.execPath, [build.entry('src/main.ts')], {
+  const child = spawnTracked(process.execPath, [...productionNodeFlags(), build.entry('src/main.ts')], {
     PORT: '0',
     CASHII_SIMULATOR_PORT: '0',
     DATABASE_URL: `sqlite:${databaseFile}`,

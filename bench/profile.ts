@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Build } from './build';
 import { CREATE_BODY, SimulatorControl, createPayment, created, exactly, gql, paymentRead, readBody } from './graphql';
 import { measure } from './load';
+import { productionNodeFlags } from './node-flags';
 import { startServer } from './proc';
 import { bffEnv, startSimulator } from './stack';
 
@@ -81,7 +82,11 @@ export async function profilePath(
   const control = new SimulatorControl(simulator.url);
   const profiles = path.join(workDir, 'profiles');
   const env = bffEnv(simulator.url, `sqlite:${path.join(workDir, 'profile.sqlite')}`, { STATUS_TTL_MS: '0' });
-  const bff = await startServer('BFF (profiled)', build.entry('bench/servers/bff.ts'), env, ['--cpu-prof', `--cpu-prof-dir=${profiles}`]);
+  const bff = await startServer('BFF (profiled)', build.entry('bench/servers/bff.ts'), env, [
+    ...productionNodeFlags(),
+    '--cpu-prof',
+    `--cpu-prof-dir=${profiles}`,
+  ]);
   try {
     const id = await createPayment(bff.url);
     let spec = { url: bff.url, body: readBody(id), connections, check: paymentRead(id, 'PENDING') };
@@ -100,6 +105,8 @@ export async function profilePath(
   }
   const file = fs.readdirSync(profiles).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error('node wrote no .cpuprofile');
+  // BENCH_PROFILE_OUT=<file> keeps the profile (Chrome DevTools and speedscope open it).
+  if (process.env.BENCH_PROFILE_OUT) fs.copyFileSync(path.join(profiles, file), process.env.BENCH_PROFILE_OUT);
   const profile = JSON.parse(fs.readFileSync(path.join(profiles, file), 'utf8')) as CpuProfile;
   return summariseProfile(profile, `${build.dir}/`);
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { buildForChildren } from './build';
 import { measureCoalescing } from './coalesce';
 import { measureColdStarts } from './coldstart';
+import { productionNodeFlags } from './node-flags';
 import { parseOptions } from './options';
 import { profilePath } from './profile';
 import { type Recovery, measureRecovery } from './recovery';
@@ -76,7 +77,7 @@ async function main(): Promise<number> {
     idleRssMiB: stack.idleRssMiB,
     idleRssPgMiB: stack.idleRssPgMiB,
     coldStartsMs,
-    coldStartCommand: 'node src/main.js',
+    coldStartCommand: `node ${productionNodeFlags().join(' ')} src/main.js`.replace(/\s+/g, ' '),
     coalescing,
     recoveries,
   };

@@ -14,6 +14,7 @@ import {
   readBody,
   REDIRECT_ORIGIN,
 } from './graphql';
+import { productionNodeFlags } from './node-flags';
 import { createPgDatabase } from './pg';
 import { type ServerProcess, onCleanup, startServer } from './proc';
 import { rssMiB } from './probe';
@@ -80,7 +81,7 @@ export function startSimulator(build: Build): Promise<ServerProcess> {
 }
 
 export function startBff(name: string, build: Build, env: Record<string, string>): Promise<ServerProcess> {
-  return startServer(name, build.entry('bench/servers/bff.ts'), env);
+  return startServer(name, build.entry('bench/servers/bff.ts'), env, productionNodeFlags());
 }
 
 /** Seeds as a client would: create two payments, have Cashii mark one paid, read it once so the BFF stores PAID. */

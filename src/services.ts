@@ -120,7 +120,7 @@ export async function createServices(
       ? null
       : new AnswerCache({
           shape: PAYMENT_ANSWER_SHAPE,
-          stillCurrent: (stamps) => payments.stillShownAs(stamps),
+          versionsOf: (keys) => payments.versionsOf(keys),
           maxEntries: config.graphql.answerCacheEntries,
           maxAgeMs: 10 * 60_000,
           parseOptions: operationParseOptions(config.graphql),

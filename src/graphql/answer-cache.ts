@@ -7,8 +7,8 @@
  * columns, no fragments, no directives) and every record it shows left a stamp: the record's
  * version (its `updatedAt` and status) and the time its freshness policy would confirm it with
  * Cashii again. A kept answer is served only while that time has not come and every stamp's
- * version is still the stored one (one indexed SELECT), so any write to those records, on any
- * replica, retires it. Served from here, a request skips Apollo's pipeline and execution; it
+ * version is still the stored one (one indexed SELECT, shared by the lookups of one event-loop
+ * turn), so any write to those records, on any replica, retires it. Served from here, a request skips Apollo's pipeline and execution; it
  * still passes the HTTP edge, CORS, trusted documents and authentication first.
  */
 import { Kind, type OperationDefinitionNode, OperationTypeNode, type ParseOptions, type SelectionSetNode, parse } from 'graphql';
@@ -34,8 +34,8 @@ export interface CacheableShape {
 
 export interface AnswerCacheOptions {
   shape: CacheableShape;
-  /** Whether every stamp's version is still the stored one. */
-  stillCurrent: (stamps: readonly AnswerStamp[]) => Promise<boolean>;
+  /** The stored version of each key (absent: no such record). Lookups of one turn share one call. */
+  versionsOf: (keys: string[]) => Promise<Map<string, string>>;
   maxEntries: number;
   /** An answer older than this is dropped whatever its stamps say (memory hygiene). */
   maxAgeMs: number;
@@ -62,6 +62,8 @@ const MAX_VERDICTS = 512;
 
 export class AnswerCache {
   private readonly entries = new Map<string, Entry>();
+  /** Keys whose stored version the next batched SELECT reads, with the lookups waiting for it. */
+  private batch: { keys: Set<string>; done: Promise<Map<string, string>> } | null = null;
   /** Root field count of a cacheable document, or 0 for any other. */
   private readonly verdicts = new Map<string, number>();
 
@@ -84,7 +86,7 @@ export class AnswerCache {
       this.options.onLookup?.('miss');
       return null;
     }
-    if (Date.now() >= entry.until || !(await this.options.stillCurrent(entry.stamps).catch(() => false))) {
+    if (Date.now() >= entry.until || !(await this.stillCurrent(entry.stamps))) {
       if (this.entries.get(key) === entry) this.entries.delete(key);
       this.options.onLookup?.('stale');
       return null;
@@ -114,6 +116,23 @@ export class AnswerCache {
     this.entries.delete(key);
     this.entries.set(key, { ...answer, stamps: [...stamps], until });
     if (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  /** Whether every stamp's version is the stored one; a failed read counts as no (the request is executed). */
+  private async stillCurrent(stamps: readonly AnswerStamp[]): Promise<boolean> {
+    if (this.batch === null) {
+      const keys = new Set<string>();
+      const done = new Promise<Map<string, string>>((resolve, reject) =>
+        setImmediate(() => {
+          this.batch = null;
+          this.options.versionsOf([...keys]).then(resolve, reject);
+        }),
+      );
+      this.batch = { keys, done };
+    }
+    for (const stamp of stamps) this.batch.keys.add(stamp.key);
+    const versions = await this.batch.done.catch(() => new Map<string, string>());
+    return stamps.every((stamp) => versions.get(stamp.key) === stamp.version);
   }
 
   get size(): number {

@@ -158,13 +158,10 @@ export class PaymentService {
     return this.present(record);
   }
 
-  /** Whether each shown record is still stored as it was shown (one SELECT): what an answer cache asks before reusing an answer. */
-  async stillShownAs(shown: readonly ShownRecord[]): Promise<boolean> {
-    const stored = await this.repository.versionsOf(shown.map((record) => record.key));
-    return shown.every((record) => {
-      const now = stored.get(record.key);
-      return now !== undefined && versionOf(now) === record.version;
-    });
+  /** The stored version of each shown record by Cashii id (one SELECT; unknown ids are absent): what an answer cache compares before reusing an answer. */
+  async versionsOf(cashiiIds: readonly string[]): Promise<Map<string, string>> {
+    const stored = await this.repository.versionsOf(cashiiIds);
+    return new Map([...stored].map(([cashiiId, record]) => [cashiiId, versionOf(record)]));
   }
 
   /** Every status change of a payment (by its record id), oldest first. */

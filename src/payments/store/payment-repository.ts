@@ -33,7 +33,7 @@ export class PaymentRepository {
   }
 
   findById(id: string): Promise<PaymentOrder | null> {
-    return this.db.reader.findOne(PaymentOrder, { where: { id } });
+    return this.rows.findById(id);
   }
 
   /** The hot read (every `payment(id)`), as one plain SELECT. */

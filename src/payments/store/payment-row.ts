@@ -17,9 +17,11 @@ export class PaymentRowReader {
   private readonly selectList: string;
   private readonly table: string;
   private readonly numbered: boolean;
+  private readonly id: ColumnMetadata;
+  private readonly cashiiId: ColumnMetadata;
   private readonly updatedAt: ColumnMetadata;
-  /** One statement text per number of ids (DataLoader batches vary), built once. */
-  private readonly statements = new Map<number, string>();
+  private readonly status: ColumnMetadata;
+  private readonly statements = new Map<string, string>();
 
   constructor(private readonly dataSource: DataSource) {
     const metadata = dataSource.getMetadata(PaymentOrder);
@@ -27,28 +29,34 @@ export class PaymentRowReader {
     this.selectList = this.columns.map((column) => `"${column.databaseName}"`).join(', ');
     this.table = metadata.tableName;
     this.numbered = dataSource.options.type === 'postgres';
-    this.updatedAt = metadata.findColumnWithPropertyName('updatedAt')!;
+    const column = (property: keyof PaymentOrder) => metadata.findColumnWithPropertyName(property)!;
+    this.id = column('id');
+    this.cashiiId = column('cashiiId');
+    this.updatedAt = column('updatedAt');
+    this.status = column('status');
   }
 
   /** The records whose `cashiiId` is one of `cashiiIds` (unknown ids are simply absent). */
   async findByCashiiIds(cashiiIds: readonly string[]): Promise<PaymentOrder[]> {
-    const rows = await this.dataSource.manager.query<Row[]>(this.statement(cashiiIds.length), [...cashiiIds]);
+    const rows = await this.dataSource.manager.query<Row[]>(this.statement('cashiiId', cashiiIds.length), [...cashiiIds]);
     return rows.map((row) => this.hydrate(row));
+  }
+
+  /** One record by its own id (the primary key), or null. */
+  async findById(id: string): Promise<PaymentOrder | null> {
+    const rows = await this.dataSource.manager.query<Row[]>(this.statement('id', 1), [id]);
+    return rows.length === 0 ? null : this.hydrate(rows[0]);
   }
 
   /** updatedAt and status by Cashii id, converted as the entity declares them. */
   async versionsOf(cashiiIds: readonly string[]): Promise<Map<string, Pick<PaymentOrder, 'updatedAt' | 'status'>>> {
-    const list = cashiiIds.map((_, i) => (this.numbered ? `$${i + 1}` : '?')).join(', ');
-    const rows = await this.dataSource.manager.query<Row[]>(
-      `SELECT "cashiiId", "updatedAt", "status" FROM "${this.table}" WHERE "cashiiId" IN (${list})`,
-      [...cashiiIds],
-    );
+    const rows = await this.dataSource.manager.query<Row[]>(this.statement('version', cashiiIds.length), [...cashiiIds]);
     const driver = this.dataSource.driver;
     const versions = new Map<string, Pick<PaymentOrder, 'updatedAt' | 'status'>>();
     for (const row of rows) {
-      versions.set(String(row.cashiiId), {
-        updatedAt: driver.prepareHydratedValue(row.updatedAt, this.updatedAt) as Date,
-        status: row.status as PaymentOrder['status'],
+      versions.set(String(row[this.cashiiId.databaseName]), {
+        updatedAt: driver.prepareHydratedValue(row[this.updatedAt.databaseName], this.updatedAt) as Date,
+        status: row[this.status.databaseName] as PaymentOrder['status'],
       });
     }
     return versions;
@@ -65,12 +73,19 @@ export class PaymentRowReader {
     return record;
   }
 
-  private statement(count: number): string {
-    let sql = this.statements.get(count);
+  /** One statement text per kind and number of ids (DataLoader batches vary), built once. */
+  private statement(kind: 'cashiiId' | 'id' | 'version', count: number): string {
+    const key = `${kind}/${count}`;
+    let sql = this.statements.get(key);
     if (sql === undefined) {
       const params = Array.from({ length: count }, (_, i) => (this.numbered ? `$${i + 1}` : '?')).join(', ');
-      sql = `SELECT ${this.selectList} FROM "${this.table}" WHERE "cashiiId" IN (${params})`;
-      if (count <= 64) this.statements.set(count, sql);
+      const by = kind === 'id' ? this.id : this.cashiiId;
+      const select =
+        kind === 'version'
+          ? [this.cashiiId, this.updatedAt, this.status].map((column) => `"${column.databaseName}"`).join(', ')
+          : this.selectList;
+      sql = `SELECT ${select} FROM "${this.table}" WHERE "${by.databaseName}" IN (${params})`;
+      if (count <= 64) this.statements.set(key, sql);
     }
     return sql;
   }
