@@ -41,7 +41,7 @@ export interface AnswerCacheOptions {
   maxAgeMs: number;
   parseOptions: ParseOptions;
   /** Told what each lookup found, for metrics. */
-  onLookup?: (result: 'hit' | 'stale' | 'miss') => void;
+  onLookup?: (result: 'hit' | 'stale' | 'miss' | 'shared') => void;
 }
 
 export interface CachedAnswer {
@@ -62,6 +62,8 @@ const MAX_VERDICTS = 512;
 
 export class AnswerCache {
   private readonly entries = new Map<string, Entry>();
+  /** Requests being executed now, by key: identical requests arriving meanwhile share their answer. */
+  private readonly executing = new Map<string, { promise: Promise<CachedAnswer | null>; settle: (answer: CachedAnswer | null) => void }>();
   /** Keys whose stored version the next batched SELECT reads, with the lookups waiting for it. */
   private batch: { keys: Set<string>; done: Promise<Map<string, string>> } | null = null;
   /** Root field count of a cacheable document, or 0 for any other. */
@@ -98,23 +100,47 @@ export class AnswerCache {
     return entry;
   }
 
-  /** Keeps an answer when every root field showed a record that left a stamp, and it has no error. */
-  remember(key: string, query: string, note: AnswerNote | undefined, answer: CachedAnswer): void {
-    if (note === undefined || answer.status !== 200) return;
+  /**
+   * The answer of an identical request (same viewer, document, variables and media type) being
+   * executed right now, once it is ready; null when none is, or when its answer is not one to
+   * share (an error, a refusal). Sharing it is what a read joining that request's confirmation with
+   * Cashii would get anyway (PaymentSync shares one refresh among the reads that wait for it).
+   */
+  async join(key: string): Promise<CachedAnswer | null> {
+    const running = this.executing.get(key);
+    if (running === undefined) return null;
+    const answer = await running.promise;
+    if (answer !== null) this.options.onLookup?.('shared');
+    return answer;
+  }
+
+  /** Marks `key` as being executed by this request; false when another request already is. */
+  begin(key: string): boolean {
+    if (this.executing.has(key)) return false;
+    let settle!: (answer: CachedAnswer | null) => void;
+    const promise = new Promise<CachedAnswer | null>((resolve) => (settle = resolve));
+    this.executing.set(key, { promise, settle });
+    return true;
+  }
+
+  /**
+   * Ends the execution `begin` started (call it once, also when execution failed: `answer` null).
+   * The answer goes to the requests that joined when it has no error, and is kept when every root
+   * field showed a record that left a stamp whose time has not come.
+   */
+  finish(key: string, query: string, note: AnswerNote | undefined, answer: CachedAnswer | null): void {
+    const shareable = answer !== null && isCleanAnswer(answer) ? answer : null;
+    const running = this.executing.get(key);
+    this.executing.delete(key);
+    running?.settle(shareable);
+    if (shareable === null || note === undefined) return;
     const stamps = note.stamps;
     if (stamps.length === 0 || stamps.length !== this.rootFieldCount(query)) return;
     const now = Date.now();
     const until = Math.min(now + this.options.maxAgeMs, ...stamps.map((stamp) => stamp.until));
     if (until <= now) return;
-    let parsed: { errors?: unknown; data?: Record<string, unknown> | null };
-    try {
-      parsed = JSON.parse(answer.body) as typeof parsed;
-    } catch {
-      return;
-    }
-    if (parsed.errors !== undefined || !parsed.data || Object.values(parsed.data).some((value) => value === null)) return;
     this.entries.delete(key);
-    this.entries.set(key, { ...answer, stamps: [...stamps], until });
+    this.entries.set(key, { ...shareable, stamps: [...stamps], until });
     if (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
 
@@ -148,6 +174,18 @@ export class AnswerCache {
     }
     return count;
   }
+}
+
+/** A 200 answer with data for every root field and no error: the only kind shared or kept. */
+function isCleanAnswer(answer: CachedAnswer): boolean {
+  if (answer.status !== 200) return false;
+  let parsed: { errors?: unknown; data?: Record<string, unknown> | null };
+  try {
+    parsed = JSON.parse(answer.body) as typeof parsed;
+  } catch {
+    return false;
+  }
+  return parsed.errors === undefined && !!parsed.data && Object.values(parsed.data).every((value) => value !== null);
 }
 
 /** The number of root fields of a document of the cacheable shape, or 0. */

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { type ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { OperationTypeNode, type ParseOptions, getOperationAST, parse } from 'graphql';
-import type { AnswerCache } from '../graphql/answer-cache';
+import type { AnswerCache, CachedAnswer } from '../graphql/answer-cache';
 import type { GraphQLContext } from '../graphql/context';
 import type { Logger } from '../logger';
 import type { TrustedDocuments } from '../graphql/trusted-documents';
@@ -160,29 +160,32 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
   );
   const answerKey =
     method === 'POST' && 'found' in viewer ? (options.answers?.keyFor(viewer.found.id, req.headers.accept, body) ?? null) : null;
-  if (answerKey !== null) {
-    const kept = await options.answers!.lookup(answerKey);
-    if (kept !== null) return sendAnswer(res, kept.status, kept.headers, kept.body);
+  const answers = answerKey === null ? null : options.answers!;
+  if (answers !== null && answerKey !== null) {
+    const kept = (await answers.lookup(answerKey)) ?? (await answers.join(answerKey));
+    if (kept) return sendAnswer(res, kept.status, kept.headers, kept.body);
   }
+  // This request executes; identical ones arriving meanwhile wait for its answer (AnswerCache.join).
+  const leads = answers !== null && answerKey !== null && answers.begin(answerKey);
   let context: GraphQLContext | undefined;
-  const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body };
-  const result = await options.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest,
-    context: () => ('found' in viewer ? Promise.resolve((context = options.context(viewer.found, req))) : Promise.reject(viewer.error)),
-  });
-
-  if (result.body.kind === 'complete') {
-    const answerHeaders = [...result.headers];
-    if (answerKey !== null) {
-      const answer = { status: result.status ?? 200, headers: answerHeaders, body: result.body.string };
-      options.answers!.remember(answerKey, (body as { query: string }).query, context?.answer, answer);
+  let answer: CachedAnswer | null = null;
+  try {
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body };
+    const result = await options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: () => ('found' in viewer ? Promise.resolve((context = options.context(viewer.found, req))) : Promise.reject(viewer.error)),
+    });
+    if (result.body.kind === 'complete') {
+      answer = { status: result.status ?? 200, headers: [...result.headers], body: result.body.string };
+      return sendAnswer(res, answer.status, answer.headers, answer.body);
     }
-    return sendAnswer(res, result.status ?? 200, answerHeaders, result.body.string);
+    res.statusCode = result.status ?? 200;
+    for (const [key, value] of result.headers) res.setHeader(key, key === 'vary' ? mergeVary(res.getHeader('vary'), value) : value);
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  } finally {
+    if (leads) answers.finish(answerKey, (body as { query: string }).query, context?.answer, answer);
   }
-  res.statusCode = result.status ?? 200;
-  for (const [key, value] of result.headers) res.setHeader(key, key === 'vary' ? mergeVary(res.getHeader('vary'), value) : value);
-  for await (const chunk of result.body.asyncIterator) res.write(chunk);
-  res.end();
 }
 
 /** A complete answer; a known length spares chunked encoding, so headers and body leave in one write. */

@@ -26,7 +26,7 @@ export class Metrics {
   });
   readonly answerCache = new Counter({
     name: 'bff_answer_cache_total',
-    help: 'Repeated reads by what the answer cache did: hit (a kept answer, still current), stale (kept, but a record changed or its time came), miss',
+    help: 'Repeated reads by what the answer cache did: hit (a kept answer, still current), stale (kept, but a record changed or its time came), miss, shared (the answer of an identical request executing at the same time)',
     labelNames: ['result'] as const,
     registers: [this.registry],
   });

@@ -19,10 +19,10 @@ describeEachDatabase('answer cache', (target) => {
   });
   afterAll(() => stack?.close());
 
-  async function cacheCounts(): Promise<Record<'hit' | 'stale' | 'miss', number>> {
+  async function cacheCounts(): Promise<Record<'hit' | 'stale' | 'miss' | 'shared', number>> {
     const text = await (await fetch(`${stack.app.url}/metrics`)).text();
     const count = (result: string) => Number(new RegExp(`bff_answer_cache_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
-    return { hit: count('hit'), stale: count('stale'), miss: count('miss') };
+    return { hit: count('hit'), stale: count('stale'), miss: count('miss'), shared: count('shared') };
   }
 
   /** Writes the record as another replica (or an operator's tool) would: not through this process. */
@@ -85,6 +85,26 @@ describeEachDatabase('answer cache', (target) => {
     for (let i = 0; i < 3; i++) expect((await stack.gql(READ, { id })).body.data!.payment.status).toBe('PENDING');
     expect((await stack.simulatorStats()).get - gets).toBe(3);
     expect((await cacheCounts()).hit).toBe(before.hit);
+  });
+
+  it('answers identical reads that arrive while one is confirming with Cashii from that one confirmation', async () => {
+    const created = await stack.gql(CREATE, { input: validInput() });
+    const id = created.body.data!.createRemotePayment.id as string;
+    const before = await cacheCounts();
+    const gets = (await stack.simulatorStats()).get;
+    stack.simulator.state.latencyMs = 150;
+    try {
+      const reads = await Promise.all(Array.from({ length: 20 }, () => stack.gql(READ, { id })));
+      for (const read of reads) expect(read.body.data!.payment).toMatchObject({ id, status: 'PENDING' });
+      const other = await Promise.all([stack.gql(READ, { id }, { user: 'user-b' }), stack.gql(READ, { id })]);
+      expect(other[0].body.data!.payment).toBeNull(); // another viewer never joins the owner's read
+      expect(other[1].body.data!.payment.status).toBe('PENDING');
+    } finally {
+      stack.simulator.state.latencyMs = 0;
+    }
+    const after = await cacheCounts();
+    expect(after.shared - before.shared).toBeGreaterThanOrEqual(10);
+    expect((await stack.simulatorStats()).get - gets).toBeLessThanOrEqual(4);
   });
 
   it('always executes documents outside the cacheable shape (history, arguments, fragments, unknown ids)', async () => {
