@@ -6,6 +6,7 @@ import type { Build } from './build';
 import { CREATE_BODY, SimulatorControl, createPayment, created, exactly, gql, paymentRead, readBody } from './graphql';
 import { measure } from './load';
 import { productionNodeFlags } from './node-flags';
+import { createPgDatabase } from './pg';
 import { startServer } from './proc';
 import { bffEnv, startSimulator } from './stack';
 
@@ -70,18 +71,20 @@ export function summariseProfile(profile: CpuProfile, root: string): string[] {
 
 export type ProfiledPath = 'terminal' | 'pending' | 'create';
 
-/** Profiles one BFF path on SQLite (Cashii at 0 ms) at `connections` for `seconds`. */
+/** Profiles one BFF path (Cashii at 0 ms) at `connections` for `seconds`, on SQLite or, given a server URL, on a fresh PostgreSQL database. */
 export async function profilePath(
   build: Build,
   workDir: string,
   which: ProfiledPath,
   connections: number,
   seconds: number,
+  postgresUrl: string | null = null,
 ): Promise<string[]> {
   const simulator = await startSimulator(build);
   const control = new SimulatorControl(simulator.url);
   const profiles = path.join(workDir, 'profiles');
-  const env = bffEnv(simulator.url, `sqlite:${path.join(workDir, 'profile.sqlite')}`, { STATUS_TTL_MS: '0' });
+  const pg = postgresUrl === null ? null : await createPgDatabase(postgresUrl);
+  const env = bffEnv(simulator.url, pg?.url ?? `sqlite:${path.join(workDir, 'profile.sqlite')}`, { STATUS_TTL_MS: '0' });
   const bff = await startServer('BFF (profiled)', build.entry('bench/servers/bff.ts'), env, [
     ...productionNodeFlags(),
     '--cpu-prof',
@@ -102,6 +105,7 @@ export async function profilePath(
   } finally {
     await bff.stop();
     await simulator.stop();
+    await pg?.drop();
   }
   const file = fs.readdirSync(profiles).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error('node wrote no .cpuprofile');

@@ -30,9 +30,10 @@ async function main(): Promise<number> {
 
   if (options.profile !== null) {
     const connections = options.profile === 'create' ? options.createConnections : options.connections;
-    progress(`profiling the BFF's ${options.profile} path at ${connections} connections for ${options.seconds * 2} s...`);
-    const top = await profilePath(build, workDir, options.profile, connections, options.seconds * 2);
-    process.stdout.write(`\nBFF ${options.profile} path under node --cpu-prof, ${connections} connections, SQLite:\n${top.join('\n')}\n`);
+    const db = options.postgresUrl === null ? 'SQLite' : 'PostgreSQL';
+    progress(`profiling the BFF's ${options.profile} path at ${connections} connections for ${options.seconds * 2} s on ${db}...`);
+    const top = await profilePath(build, workDir, options.profile, connections, options.seconds * 2, options.postgresUrl);
+    process.stdout.write(`\nBFF ${options.profile} path under node --cpu-prof, ${connections} connections, ${db}:\n${top.join('\n')}\n`);
     return 0;
   }
 

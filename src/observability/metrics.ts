@@ -57,7 +57,7 @@ export class Metrics {
   });
   readonly reconcilerBacklog = new Gauge({
     name: 'bff_reconciler_backlog',
-    help: 'Pending payments due for a reconciler check after the last pass',
+    help: 'Pending payments due for a reconciler check after the last pass (counted up to 1000)',
     registers: [this.registry],
   });
   readonly reconcilerChecks = new Counter({

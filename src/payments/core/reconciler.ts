@@ -15,6 +15,9 @@ import { PaymentEventSource } from './payment-view';
 import type { PaymentRepository } from '../store/payment-repository';
 import { PaymentStatus } from './payment-status';
 
+/** The backlog gauge counts due payments up to this many (it says "at least" beyond). */
+const BACKLOG_COUNT_CAP = 1000;
+
 export interface ReconcileReport {
   claimed: number;
   changed: number;
@@ -111,7 +114,8 @@ export class Reconciler {
       await this.repository.scheduleCheck(record.id, keepChecking ? new Date(Date.now() + this.backoff(attempts)) : null, attempts);
     }
 
-    const backlog = await this.repository.countDue(new Date());
+    // A batch that was not full took every payment due: nothing is left to count.
+    const backlog = report.claimed < this.options.batchSize ? 0 : await this.repository.countDue(new Date(), BACKLOG_COUNT_CAP);
     if (report.claimed > 0 || report.expiredCreates > 0) this.log.info({ ...report, backlog }, 'reconciler pass');
     else this.log.debug({ backlog }, 'reconciler pass: nothing due');
     this.onRun?.(report, backlog);

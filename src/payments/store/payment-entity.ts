@@ -13,6 +13,7 @@ import { epochMillis, safeBigint } from '../../db/transformers';
 @Index('uq_payment_orders_owner_idempotency', ['ownerId', 'idempotencyKey'], { unique: true })
 @Index('idx_payment_orders_next_check', ['status', 'nextCheckAt'])
 @Index('idx_payment_orders_owner_order', ['ownerId', 'orderId'])
+@Index('idx_payment_orders_create_state', ['createState', 'updatedAt'])
 /** Nullable columns start as null here, so a new record names only what it knows (declared once). */
 export class PaymentOrder {
   /** Our own reference (UUID), carried in the return URL. */

@@ -306,11 +306,15 @@ export class PaymentRepository {
     });
   }
 
-  /** Number of pending payments waiting for a reconciler check. */
-  countDue(now: Date): Promise<number> {
-    return this.db.reader.count(PaymentOrder, {
-      where: { status: PaymentStatus.PENDING, createState: CreateState.CREATED, staleAt: IsNull(), nextCheckAt: LessThanOrEqual(now) },
-    });
+  /** Number of pending payments waiting for a reconciler check, counted up to `cap` (a big backlog is not walked whole every pass). */
+  async countDue(now: Date, cap: number): Promise<number> {
+    const due = await this.db.reader
+      .createQueryBuilder(PaymentOrder, 'p')
+      .select('p.id')
+      .where({ status: PaymentStatus.PENDING, createState: CreateState.CREATED, staleAt: IsNull(), nextCheckAt: LessThanOrEqual(now) })
+      .limit(cap)
+      .getRawMany();
+    return due.length;
   }
 
   async scheduleCheck(id: string, nextCheckAt: Date | null, attempts: number): Promise<void> {
