@@ -110,6 +110,29 @@ export class Database {
     });
   }
 
+  /**
+   * One statement that is atomic by itself (an INSERT, an UPDATE, a data-modifying CTE), resolved
+   * with the driver's result once committed. On SQLite it joins the group commit like any write; on
+   * PostgreSQL it runs on a pooled connection without BEGIN/COMMIT, one round trip instead of
+   * three. A storage fault leaves its outcome unknown, as a failed COMMIT does (StorageUnavailableError).
+   */
+  async writeStatement(sql: string, params: unknown[]): Promise<unknown> {
+    if (this.serial) return this.write((m) => m.query(sql, params));
+    const runner = this.dataSource.createQueryRunner();
+    let result: unknown;
+    try {
+      await runner.connect();
+      result = await runner.query(sql, params);
+    } catch (error) {
+      await releasePostgres(runner, isStorageFault(error) ? error : undefined);
+      // A constraint (a duplicate key) reaches the caller as it is; a storage fault as STORAGE_UNAVAILABLE.
+      throw this.failure(error);
+    }
+    await releasePostgres(runner, undefined);
+    this.succeeded();
+    return result;
+  }
+
   /** Whether the last write committed (no probe). */
   get writable(): boolean {
     return this.state.failing === null;

@@ -29,7 +29,7 @@ export class PaymentRepository {
 
   /** Writes a new record (before Cashii is called). Throws on a duplicate idempotency key. */
   async insert(record: PaymentOrder): Promise<void> {
-    await this.db.write((m) => this.records.insert(m, record));
+    await this.db.writeStatement(this.records.sql, this.records.values(record));
   }
 
   findById(id: string): Promise<PaymentOrder | null> {
@@ -55,16 +55,19 @@ export class PaymentRepository {
    * Idempotent (journal replays): `recorded` now, `already` held this very id, or `conflict` (the
    * record holds another id, or is missing).
    */
-  recordCreatedId(id: string, cashiiId: string, at: Date, nextCheckAt: Date | null): Promise<'recorded' | 'already' | 'conflict'> {
+  async recordCreatedId(id: string, cashiiId: string, at: Date, nextCheckAt: Date | null): Promise<'recorded' | 'already' | 'conflict'> {
+    const values = { cashiiId, createState: CreateState.CREATED, updatedAt: at, verifiedAt: at, nextCheckAt };
+    // UNKNOWN and FAILED too: a call that outlived the crash detector still brings Cashii's authoritative answer.
+    const open = [CreateState.SENDING, CreateState.UNKNOWN, CreateState.FAILED] as const;
+    if (this.db.kind === 'postgres') {
+      const event = this.eventRecord(id, null, PaymentStatus.PENDING, PaymentEventSource.CREATE, at);
+      const rows = await this.db.writeStatement(...this.createdId.withEvent(this.events, id, values, open, event));
+      if (Array.isArray(rows) && rows.length === 1) return 'recorded';
+      const current = await this.findById(id);
+      return current?.cashiiId === cashiiId ? 'already' : 'conflict';
+    }
     return this.db.write(async (m) => {
-      // UNKNOWN and FAILED too: a call that outlived the crash detector still brings Cashii's authoritative answer.
-      const updated = await this.createdId.run(
-        m,
-        id,
-        { cashiiId, createState: CreateState.CREATED, updatedAt: at, verifiedAt: at, nextCheckAt },
-        [CreateState.SENDING, CreateState.UNKNOWN, CreateState.FAILED],
-      );
-      if (updated) {
+      if (await this.createdId.run(m, id, values, open)) {
         await this.insertEvent(m, id, null, PaymentStatus.PENDING, PaymentEventSource.CREATE, at);
         return 'recorded';
       }
@@ -339,18 +342,26 @@ export class PaymentRepository {
     at: Date,
     extra: { actor?: string; note?: string } = {},
   ) {
-    await this.events.insert(
-      m,
-      Object.assign(new PaymentEventRecord(), {
-        id: randomUUID(),
-        paymentId,
-        fromStatus: from,
-        toStatus: to,
-        source,
-        at,
-        actor: extra.actor ?? null,
-        note: extra.note ?? null,
-      }),
-    );
+    await this.events.insert(m, this.eventRecord(paymentId, from, to, source, at, extra));
+  }
+
+  private eventRecord(
+    paymentId: string,
+    from: PaymentStatus | null,
+    to: PaymentStatus,
+    source: PaymentEventSource,
+    at: Date,
+    extra: { actor?: string; note?: string } = {},
+  ): PaymentEventRecord {
+    return Object.assign(new PaymentEventRecord(), {
+      id: randomUUID(),
+      paymentId,
+      fromStatus: from,
+      toStatus: to,
+      source,
+      at,
+      actor: extra.actor ?? null,
+      note: extra.note ?? null,
+    });
   }
 }
