@@ -116,13 +116,21 @@ export class Database {
    * PostgreSQL it runs on a pooled connection without BEGIN/COMMIT, one round trip instead of
    * three. A storage fault leaves its outcome unknown, as a failed COMMIT does (StorageUnavailableError).
    */
-  async writeStatement(sql: string, params: unknown[]): Promise<unknown> {
-    if (this.serial) return this.write((m) => m.query(sql, params));
+  writeStatement(sql: string, params: unknown[]): Promise<unknown> {
+    return this.writeOne((m) => m.query(sql, params));
+  }
+
+  /**
+   * Like `write`, for work that issues exactly one statement (atomic by itself): on PostgreSQL it
+   * runs without BEGIN/COMMIT, one round trip instead of three.
+   */
+  async writeOne<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.serial) return this.write(work);
     const runner = this.dataSource.createQueryRunner();
-    let result: unknown;
+    let result: T;
     try {
       await runner.connect();
-      result = await runner.query(sql, params);
+      result = await work(runner.manager);
     } catch (error) {
       await releasePostgres(runner, isStorageFault(error) ? error : undefined);
       // A constraint (a duplicate key) reaches the caller as it is; a storage fault as STORAGE_UNAVAILABLE.

@@ -78,7 +78,7 @@ export class PaymentRepository {
 
   /** Records that a create failed (`FAILED`) or that its outcome is unknown (`UNKNOWN`). */
   async markCreateOutcome(id: string, state: CreateState.FAILED | CreateState.UNKNOWN, at: Date): Promise<void> {
-    await this.db.write((m) => m.update(PaymentOrder, { id, createState: CreateState.SENDING }, { createState: state, updatedAt: at }));
+    await this.db.writeOne((m) => m.update(PaymentOrder, { id, createState: CreateState.SENDING }, { createState: state, updatedAt: at }));
   }
 
   /** Takes a FAILED or UNKNOWN create back to SENDING for a retry; false when another caller took it first. */
@@ -88,7 +88,7 @@ export class PaymentRepository {
 
   /** Marks creates that have been SENDING since before `cutoff` (the process died mid-call) as UNKNOWN. */
   async expireSending(cutoff: Date, at: Date, id?: string): Promise<number> {
-    const result = await this.db.write((m) =>
+    const result = await this.db.writeOne((m) =>
       m.update(
         PaymentOrder,
         { ...(id ? { id } : {}), createState: CreateState.SENDING, updatedAt: LessThan(cutoff) },
@@ -182,7 +182,7 @@ export class PaymentRepository {
     note: string,
     at: Date,
   ): Promise<void> {
-    await this.db.write((m) => this.insertEvent(m, id, status, status, source, at, { actor: operator, note }));
+    await this.db.writeOne((m) => this.insertEvent(m, id, status, status, source, at, { actor: operator, note }));
   }
 
   /**
@@ -256,7 +256,7 @@ export class PaymentRepository {
     values: { transactionId: string | null; signature: string; claimedStatus: string },
     at: Date,
   ): Promise<void> {
-    await this.db.write((m) =>
+    await this.db.writeOne((m) =>
       m.update(
         PaymentOrder,
         { id, transactionId: IsNull() },
@@ -321,16 +321,17 @@ export class PaymentRepository {
   }
 
   async scheduleCheck(id: string, nextCheckAt: Date | null, attempts: number): Promise<void> {
-    await this.db.write((m) => m.update(PaymentOrder, { id }, { nextCheckAt, checkAttempts: attempts }));
+    await this.db.writeOne((m) => m.update(PaymentOrder, { id }, { nextCheckAt, checkAttempts: attempts }));
   }
 
   /** A pending payment past the horizon: no longer polled, status unchanged. */
   async markStale(id: string, at: Date): Promise<void> {
-    await this.db.write((m) => m.update(PaymentOrder, { id, status: PaymentStatus.PENDING }, { staleAt: at, nextCheckAt: null }));
+    await this.db.writeOne((m) => m.update(PaymentOrder, { id, status: PaymentStatus.PENDING }, { staleAt: at, nextCheckAt: null }));
   }
 
+  /** One UPDATE (atomic by itself) and whether it changed exactly one row. */
   private async affectedOne(work: (m: EntityManager) => Promise<{ affected?: number | null }>): Promise<boolean> {
-    return (await this.db.write(work)).affected === 1;
+    return (await this.db.writeOne(work)).affected === 1;
   }
 
   private async insertEvent(
