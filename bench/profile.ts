@@ -84,6 +84,7 @@ export async function profilePath(
   const control = new SimulatorControl(simulator.url);
   const profiles = path.join(workDir, 'profiles');
   const pg = postgresUrl === null ? null : await createPgDatabase(postgresUrl);
+  let figures = '';
   const env = bffEnv(simulator.url, pg?.url ?? `sqlite:${path.join(workDir, 'profile.sqlite')}`, { STATUS_TTL_MS: '0' });
   const bff = await startServer('BFF (profiled)', build.entry('bench/servers/bff.ts'), env, [
     ...productionNodeFlags(),
@@ -102,6 +103,7 @@ export async function profilePath(
     }
     const window = await measure(spec, seconds, bff.pid);
     if (window.errors > 0) throw new Error(`profiled ${which} path failed: ${window.firstError ?? 'errors'}`);
+    figures = `${window.rps.toFixed(0)} req/s, p50 ${window.p50.toFixed(2)} ms, p99 ${window.p99.toFixed(2)} ms, ${window.cpuUs.toFixed(0)} us CPU/req (profiler on)`;
   } finally {
     await bff.stop();
     await simulator.stop();
@@ -112,5 +114,5 @@ export async function profilePath(
   // BENCH_PROFILE_OUT=<file> keeps the profile (Chrome DevTools and speedscope open it).
   if (process.env.BENCH_PROFILE_OUT) fs.copyFileSync(path.join(profiles, file), process.env.BENCH_PROFILE_OUT);
   const profile = JSON.parse(fs.readFileSync(path.join(profiles, file), 'utf8')) as CpuProfile;
-  return summariseProfile(profile, `${build.dir}/`);
+  return [figures, ...summariseProfile(profile, `${build.dir}/`)];
 }
