@@ -334,18 +334,12 @@ export class PaymentRepository {
     return (await this.db.writeOne(work)).affected === 1;
   }
 
-  private async insertEvent(
-    m: EntityManager,
-    paymentId: string,
-    from: PaymentStatus | null,
-    to: PaymentStatus,
-    source: PaymentEventSource,
-    at: Date,
-    extra: { actor?: string; note?: string } = {},
-  ) {
-    await this.events.insert(m, this.eventRecord(paymentId, from, to, source, at, extra));
+  /** Appends one event inside the write's transaction (or as the write's one statement). */
+  private async insertEvent(m: EntityManager, ...facts: Parameters<PaymentRepository['eventRecord']>) {
+    await this.events.insert(m, this.eventRecord(...facts));
   }
 
+  /** A new event row of the append-only history. */
   private eventRecord(
     paymentId: string,
     from: PaymentStatus | null,
