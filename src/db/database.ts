@@ -171,7 +171,11 @@ export class Database {
     try {
       while (this.state.pending.length > 0) {
         const group = this.state.pending.splice(0, MAX_GROUP);
-        await this.commitGroup(group);
+        // commitGroup settles every member itself; should it ever throw, no member may be left waiting.
+        await this.commitGroup(group).catch((error: unknown) => {
+          this.settle(this.sqliteHandle());
+          for (const write of group) write.reject(error);
+        });
       }
     } finally {
       this.state.draining = false;
@@ -194,6 +198,10 @@ export class Database {
     // Every write timed out waiting for a lock held elsewhere (each was rejected): nothing began.
     if (members.length === 0) return;
     const done: Array<{ write: QueuedWrite; value: unknown }> = [];
+    // Writes that failed on their own are told only once the group's transaction has ended: a caller
+    // that reads at once must not see the other members' rows before they are committed.
+    const refused: Array<{ write: QueuedWrite; error: unknown }> = [];
+    const tellRefused = () => refused.forEach(({ write, error }) => write.reject(error));
     for (let i = 0; i < members.length; i++) {
       const write = members[i];
       try {
@@ -204,13 +212,15 @@ export class Database {
       } catch (error) {
         if (!isStorageFault(error) && this.rollbackTo(handle)) {
           // Its own failure (a constraint, a rule): only this write is undone.
-          write.reject(error);
+          refused.push({ write, error });
           continue;
         }
         // A storage fault, or the transaction is gone: nothing of this group can commit.
         this.settle(handle);
-        const failure = this.failure(error);
-        for (const other of [...done.map((d) => d.write), ...members.slice(i)]) other.reject(failure);
+        write.reject(this.failure(error, 'GROUP_ABORTED'));
+        const failure = new StorageUnavailableError(storageFaultCode(error) ?? 'GROUP_ABORTED');
+        for (const other of [...done.map((d) => d.write), ...members.slice(i + 1)]) other.reject(failure);
+        tellRefused();
         return;
       }
     }
@@ -221,16 +231,19 @@ export class Database {
       this.settle(handle);
       const failure = this.failure(error, 'COMMIT_FAILED');
       for (const { write } of done) write.reject(failure);
+      tellRefused();
       return;
     }
     if (handle.inTransaction) {
       this.settle(handle);
       const failure = this.failure(new Error('the transaction is still open after COMMIT'), 'COMMIT_FAILED');
       for (const { write } of done) write.reject(failure);
+      tellRefused();
       return;
     }
     this.succeeded();
     for (const { write, value } of done) write.resolve(value);
+    tellRefused();
   }
 
   /** Undoes one write inside the group's transaction; false when that is not possible any more. */

@@ -5,7 +5,7 @@
  * stops changing, so does the answer. An answer is kept only when its document has the shape the
  * owning module declares cacheable (for payments: only `payment(id)` root fields selecting stored
  * columns, no fragments, no directives) and every record it shows left a stamp: the record's
- * version (its `updatedAt` and status) and the time its freshness policy would confirm it with
+ * version (every stored column) and the time its freshness policy would confirm it with
  * Cashii again. A kept answer is served only while that time has not come and every stamp's
  * version is still the stored one (one indexed SELECT, shared by the lookups of one event-loop
  * turn), so any write to those records, on any replica, retires it. Served from here, a request skips Apollo's pipeline and execution; it
@@ -50,6 +50,12 @@ export interface CachedAnswer {
   readonly body: string;
 }
 
+/** An answer handed to the identical requests that waited for it, with what it showed. */
+interface Shared {
+  readonly answer: CachedAnswer;
+  readonly stamps: readonly AnswerStamp[];
+}
+
 interface Entry extends CachedAnswer {
   readonly stamps: readonly AnswerStamp[];
   readonly until: number;
@@ -63,7 +69,7 @@ const MAX_VERDICTS = 512;
 export class AnswerCache {
   private readonly entries = new Map<string, Entry>();
   /** Requests being executed now, by key: identical requests arriving meanwhile share their answer. */
-  private readonly executing = new Map<string, { promise: Promise<CachedAnswer | null>; settle: (answer: CachedAnswer | null) => void }>();
+  private readonly executing = new Map<string, { promise: Promise<Shared | null>; settle: (shared: Shared | null) => void }>();
   /** Keys whose stored version the next batched SELECT reads, with the lookups waiting for it. */
   private batch: { keys: Set<string>; done: Promise<Map<string, string>> } | null = null;
   /** Root field count of a cacheable document, or 0 for any other. */
@@ -75,9 +81,9 @@ export class AnswerCache {
   keyFor(viewerId: string, accept: string | undefined, body: unknown): string | null {
     const request = body as { query?: unknown; operationName?: unknown; variables?: unknown; extensions?: unknown } | null;
     if (request === null || typeof request !== 'object' || typeof request.query !== 'string') return null;
-    if (this.rootFieldCount(request.query) === 0) return null;
+    if (request.query.length > MAX_KEY_BODY) return null;
     const text = JSON.stringify([request.query, request.operationName ?? null, request.variables ?? null]);
-    if (text.length > MAX_KEY_BODY) return null;
+    if (text.length > MAX_KEY_BODY || this.rootFieldCount(request.query) === 0) return null;
     return `${viewerId}\n${accept ?? ''}\n${text}`;
   }
 
@@ -109,16 +115,18 @@ export class AnswerCache {
   async join(key: string): Promise<CachedAnswer | null> {
     const running = this.executing.get(key);
     if (running === undefined) return null;
-    const answer = await running.promise;
-    if (answer !== null) this.options.onLookup?.('shared');
-    return answer;
+    const shared = await running.promise;
+    // Written meanwhile (this request may come after a write the running one did not see): execute.
+    if (shared === null || !(await this.stillCurrent(shared.stamps))) return null;
+    this.options.onLookup?.('shared');
+    return shared.answer;
   }
 
   /** Marks `key` as being executed by this request; false when another request already is. */
   begin(key: string): boolean {
     if (this.executing.has(key)) return false;
-    let settle!: (answer: CachedAnswer | null) => void;
-    const promise = new Promise<CachedAnswer | null>((resolve) => (settle = resolve));
+    let settle!: (shared: Shared | null) => void;
+    const promise = new Promise<Shared | null>((resolve) => (settle = resolve));
     this.executing.set(key, { promise, settle });
     return true;
   }
@@ -129,18 +137,18 @@ export class AnswerCache {
    * field showed a record that left a stamp whose time has not come.
    */
   finish(key: string, query: string, note: AnswerNote | undefined, answer: CachedAnswer | null): void {
-    const shareable = answer !== null && isCleanAnswer(answer) ? answer : null;
+    const stamps = note?.stamps ?? [];
+    // Only a clean answer whose every root field showed a stamped record is shared or kept.
+    const shareable = answer !== null && stamps.length > 0 && stamps.length === this.rootFieldCount(query) && isCleanAnswer(answer);
     const running = this.executing.get(key);
     this.executing.delete(key);
-    running?.settle(shareable);
-    if (shareable === null || note === undefined) return;
-    const stamps = note.stamps;
-    if (stamps.length === 0 || stamps.length !== this.rootFieldCount(query)) return;
+    running?.settle(shareable ? { answer, stamps: [...stamps] } : null);
+    if (!shareable) return;
     const now = Date.now();
     const until = Math.min(now + this.options.maxAgeMs, ...stamps.map((stamp) => stamp.until));
     if (until <= now) return;
     this.entries.delete(key);
-    this.entries.set(key, { ...shareable, stamps: [...stamps], until });
+    this.entries.set(key, { ...answer, stamps: [...stamps], until });
     if (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
 

@@ -89,9 +89,12 @@ export interface ShownRecord {
   readonly until: number;
 }
 
-/** A record's version for answer caches: any write to a payment moves its `updatedAt` (and a status change its status). */
-function versionOf(record: { updatedAt: Date; status: string }): string {
-  return `${record.updatedAt.getTime()}:${record.status}`;
+/**
+ * A record's version for answer caches: every stored column, so that any write shows, even two
+ * in the same millisecond (an `updatedAt` alone would not tell them apart).
+ */
+function versionOf(record: PaymentOrder): string {
+  return JSON.stringify(Object.values(record), (_key, value: unknown) => (value instanceof Date ? value.getTime() : value));
 }
 
 export class PaymentService {
@@ -160,8 +163,8 @@ export class PaymentService {
 
   /** The stored version of each shown record by Cashii id (one SELECT; unknown ids are absent): what an answer cache compares before reusing an answer. */
   async versionsOf(cashiiIds: readonly string[]): Promise<Map<string, string>> {
-    const stored = await this.repository.versionsOf(cashiiIds);
-    return new Map([...stored].map(([cashiiId, record]) => [cashiiId, versionOf(record)]));
+    const stored = await this.repository.findByCashiiIds(cashiiIds);
+    return new Map(stored.map((record) => [record.cashiiId!, versionOf(record)]));
   }
 
   /** Every status change of a payment (by its record id), oldest first. */

@@ -9,7 +9,7 @@ import { type PaymentOrder, hasOpenReview } from '../store/payment-entity';
 import { ReviewReason, ReviewResolution } from '../store/payment-values';
 import type { PaymentRepository, VerificationPatch } from '../store/payment-repository';
 import type { FreshnessPolicy } from './freshness';
-import { type PaymentStatus, assertTransition, fromCashiiStatus, pathBetween } from './payment-status';
+import { PaymentStatus, assertTransition, fromCashiiStatus, pathBetween } from './payment-status';
 import type { PaymentEventSource } from './payment-view';
 import { describeError } from './describe-error';
 
@@ -118,7 +118,9 @@ export class PaymentSync {
     let from = record.status;
     for (const to of path) {
       assertTransition(from, to);
-      if (!(await this.repository.transition(record.id, from, to, source, patch, now))) {
+      // Off the payer's page, nothing more to poll for: no reconciler check is left scheduled, in the same write.
+      const step = to === PaymentStatus.PENDING ? patch : { ...patch, nextCheckAt: null };
+      if (!(await this.repository.transition(record.id, from, to, source, step, now))) {
         this.log.info({ cashiiId, from, to }, 'status changed concurrently; keeping the stored one');
         return;
       }

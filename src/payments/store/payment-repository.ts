@@ -41,11 +41,6 @@ export class PaymentRepository {
     return this.rows.findByCashiiIds(cashiiIds);
   }
 
-  /** The version columns (updatedAt, status) of records by Cashii id; unknown ids are absent. */
-  versionsOf(cashiiIds: readonly string[]): Promise<Map<string, Pick<PaymentOrder, 'updatedAt' | 'status'>>> {
-    return this.rows.versionsOf(cashiiIds);
-  }
-
   findByIdempotencyKey(ownerId: string, idempotencyKey: string): Promise<PaymentOrder | null> {
     return this.db.reader.findOne(PaymentOrder, { where: { ownerId, idempotencyKey } });
   }

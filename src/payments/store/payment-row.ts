@@ -20,8 +20,6 @@ export class PaymentRowReader {
   private readonly numbered: boolean;
   private readonly id: ColumnMetadata;
   private readonly cashiiId: ColumnMetadata;
-  private readonly updatedAt: ColumnMetadata;
-  private readonly status: ColumnMetadata;
   private readonly statements = new Map<string, string>();
 
   constructor(private readonly dataSource: DataSource) {
@@ -33,8 +31,6 @@ export class PaymentRowReader {
     const column = (property: keyof PaymentOrder) => metadata.findColumnWithPropertyName(property)!;
     this.id = column('id');
     this.cashiiId = column('cashiiId');
-    this.updatedAt = column('updatedAt');
-    this.status = column('status');
   }
 
   /** The records whose `cashiiId` is one of `cashiiIds` (unknown ids are simply absent). */
@@ -49,20 +45,6 @@ export class PaymentRowReader {
     return rows.length === 0 ? null : this.hydrate(rows[0]);
   }
 
-  /** updatedAt and status by Cashii id, converted as the entity declares them. */
-  async versionsOf(cashiiIds: readonly string[]): Promise<Map<string, Pick<PaymentOrder, 'updatedAt' | 'status'>>> {
-    const rows = await this.dataSource.manager.query<Row[]>(this.statement('version', cashiiIds.length), [...cashiiIds]);
-    const driver = this.dataSource.driver;
-    const versions = new Map<string, Pick<PaymentOrder, 'updatedAt' | 'status'>>();
-    for (const row of rows) {
-      versions.set(String(row[this.cashiiId.databaseName]), {
-        updatedAt: driver.prepareHydratedValue(row[this.updatedAt.databaseName], this.updatedAt) as Date,
-        status: row[this.status.databaseName] as PaymentOrder['status'],
-      });
-    }
-    return versions;
-  }
-
   /** A row as TypeORM would hydrate it: the driver's conversion and the column's transformer, per column. */
   hydrate(row: Row): PaymentOrder {
     const record = new PaymentOrder();
@@ -75,17 +57,13 @@ export class PaymentRowReader {
   }
 
   /** One statement text per kind and number of ids (DataLoader batches vary), built once. */
-  private statement(kind: 'cashiiId' | 'id' | 'version', count: number): string {
+  private statement(kind: 'cashiiId' | 'id', count: number): string {
     const key = `${kind}/${count}`;
     let sql = this.statements.get(key);
     if (sql === undefined) {
       const params = Array.from({ length: count }, (_, i) => (this.numbered ? `$${i + 1}` : '?')).join(', ');
       const by = kind === 'id' ? this.id : this.cashiiId;
-      const select =
-        kind === 'version'
-          ? [this.cashiiId, this.updatedAt, this.status].map((column) => `"${column.databaseName}"`).join(', ')
-          : this.selectList;
-      sql = `SELECT ${select} FROM "${this.table}" WHERE "${by.databaseName}" IN (${params})`;
+      sql = `SELECT ${this.selectList} FROM "${this.table}" WHERE "${by.databaseName}" IN (${params})`;
       if (count <= 64) this.statements.set(key, sql);
     }
     return sql;
