@@ -81,9 +81,15 @@ export class AnswerCache {
   keyFor(viewerId: string, accept: string | undefined, body: unknown): string | null {
     const request = body as { query?: unknown; operationName?: unknown; variables?: unknown; extensions?: unknown } | null;
     if (request === null || typeof request !== 'object' || typeof request.query !== 'string') return null;
-    if (request.query.length > MAX_KEY_BODY) return null;
-    const text = JSON.stringify([request.query, request.operationName ?? null, request.variables ?? null]);
-    if (text.length > MAX_KEY_BODY || this.rootFieldCount(request.query) === 0) return null;
+    // The shape first (a remembered verdict): only those reads are looked at any further.
+    if (request.query.length > MAX_KEY_BODY || this.rootFieldCount(request.query) === 0) return null;
+    let text: string;
+    try {
+      text = JSON.stringify([request.query, request.operationName ?? null, request.variables ?? null]);
+    } catch {
+      return null; // variables nested past the stack: Apollo refuses them with its own coded error
+    }
+    if (text.length > MAX_KEY_BODY) return null;
     return `${viewerId}\n${accept ?? ''}\n${text}`;
   }
 

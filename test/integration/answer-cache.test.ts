@@ -126,6 +126,17 @@ describeEachDatabase('answer cache', (target) => {
     expect(after.miss - before.miss).toBe(2); // only the unknown id has the shape: looked up, never kept
   });
 
+  it('answers a cacheable read whose variable is nested 40,000 levels deep with a coded error, not a 500', async () => {
+    const deep = `${'['.repeat(40_000)}1${']'.repeat(40_000)}`;
+    const response = await fetch(`${stack.app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await mintToken('user-a')}` },
+      body: `{"query":${JSON.stringify(READ)},"variables":{"id":${deep}}}`,
+    });
+    const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('keeps answers apart by the media type the client accepts', async () => {
     const id = await paidPayment();
     const json = await fetchRaw(id, 'application/json');
