@@ -77,8 +77,8 @@ export class AnswerCache {
 
   constructor(private readonly options: AnswerCacheOptions) {}
 
-  /** The key of a request whose answer may be kept, or null. `body` is the JSON request after trusted documents. */
-  keyFor(viewerId: string, accept: string | undefined, body: unknown): string | null {
+  /** The key of a request whose answer may be kept (per viewer and role), or null. `body` is the JSON request after trusted documents. */
+  keyFor(viewer: { id: string; operator?: boolean }, accept: string | undefined, body: unknown): string | null {
     const request = body as { query?: unknown; operationName?: unknown; variables?: unknown; extensions?: unknown } | null;
     if (request === null || typeof request !== 'object' || typeof request.query !== 'string') return null;
     // The shape first (a remembered verdict): only those reads are looked at any further.
@@ -90,7 +90,8 @@ export class AnswerCache {
       return null; // variables nested past the stack: Apollo refuses them with its own coded error
     }
     if (text.length > MAX_KEY_BODY) return null;
-    return `${viewerId}\n${accept ?? ''}\n${text}`;
+    // The viewer's role is part of the key too: an answer must never outlive a change of what its viewer may see.
+    return `${viewer.id}\n${viewer.operator === true ? 'operator' : 'user'}\n${accept ?? ''}\n${text}`;
   }
 
   /** A kept answer that is still right, or null. */

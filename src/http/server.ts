@@ -129,10 +129,6 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
       headers: { allow: 'GET, POST, OPTIONS' },
     });
   }
-  const headers = new HeaderMap();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-  }
   let body: unknown;
   if (method === 'POST') {
     const sent = await readJsonBody(req, options.bodyLimitBytes);
@@ -159,7 +155,7 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     (error: Error) => ({ error }),
   );
   const answerKey =
-    method === 'POST' && 'found' in viewer ? (options.answers?.keyFor(viewer.found.id, req.headers.accept, body) ?? null) : null;
+    method === 'POST' && 'found' in viewer ? (options.answers?.keyFor(viewer.found, req.headers.accept, body) ?? null) : null;
   const answers = answerKey === null ? null : options.answers!;
   if (answers !== null && answerKey !== null) {
     const kept = (await answers.lookup(answerKey)) ?? (await answers.join(answerKey));
@@ -170,6 +166,11 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
   let context: GraphQLContext | undefined;
   let answer: CachedAnswer | null = null;
   try {
+    // Apollo's copy of the headers is made only for a request that is executed (not for a kept answer).
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body };
     const result = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,

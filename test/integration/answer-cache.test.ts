@@ -77,6 +77,22 @@ describeEachDatabase('answer cache', (target) => {
     expect(stranger.body.data!.payment).toBeNull();
   });
 
+  it('keeps the answers of one user apart by role: a token with the operator role never gets the answer kept for a plain one', async () => {
+    const id = await paidPayment();
+    await stack.gql(READ, { id });
+    await stack.gql(READ, { id }); // kept for user-a as a plain user
+    const before = await cacheCounts();
+    const asOperator = await stack.gql(
+      READ,
+      { id },
+      { headers: { authorization: `Bearer ${await mintToken('user-a', { roles: ['payments-operator'] })}` } },
+    );
+    expect(asOperator.body.data!.payment.id).toBe(id);
+    const after = await cacheCounts();
+    expect(after.hit).toBe(before.hit);
+    expect(after.miss - before.miss).toBe(1);
+  });
+
   it('never serves a pending payment that the freshness policy would confirm with Cashii', async () => {
     const created = await stack.gql(CREATE, { input: validInput() });
     const id = created.body.data!.createRemotePayment.id as string;

@@ -17,7 +17,6 @@ export class PaymentRowReader {
   private readonly columns: readonly ColumnMetadata[];
   private readonly selectList: string;
   private readonly table: string;
-  private readonly numbered: boolean;
   private readonly id: ColumnMetadata;
   private readonly cashiiId: ColumnMetadata;
   private readonly statements = new Map<string, string>();
@@ -27,7 +26,6 @@ export class PaymentRowReader {
     this.columns = metadata.columns;
     this.selectList = this.columns.map((column) => `"${column.databaseName}"`).join(', ');
     this.table = metadata.tableName;
-    this.numbered = dataSource.options.type === 'postgres';
     const column = (property: keyof PaymentOrder) => metadata.findColumnWithPropertyName(property)!;
     this.id = column('id');
     this.cashiiId = column('cashiiId');
@@ -61,7 +59,7 @@ export class PaymentRowReader {
     const key = `${kind}/${count}`;
     let sql = this.statements.get(key);
     if (sql === undefined) {
-      const params = Array.from({ length: count }, (_, i) => (this.numbered ? `$${i + 1}` : '?')).join(', ');
+      const params = Array.from({ length: count }, (_, i) => placeholder(this.dataSource, i)).join(', ');
       const by = kind === 'id' ? this.id : this.cashiiId;
       sql = `SELECT ${this.selectList} FROM "${this.table}" WHERE "${by.databaseName}" IN (${params})`;
       if (count <= 64) this.statements.set(key, sql);
