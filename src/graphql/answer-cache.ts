@@ -176,10 +176,6 @@ export class AnswerCache {
     return stamps.every((stamp) => versions.get(stamp.key) === stamp.version);
   }
 
-  get size(): number {
-    return this.entries.size;
-  }
-
   private rootFieldCount(query: string): number {
     let count = this.verdicts.get(query);
     if (count === undefined) {
