@@ -53,11 +53,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
 
   let dataSource: DataSource;
   try {
-    dataSource = await openDatabase(
-      config.database,
-      { entities: PAYMENT_ENTITIES, migrations: PAYMENT_MIGRATIONS },
-      config.storage.busyTimeoutMs,
-    );
+    dataSource = await openDatabase(config.database, { entities: PAYMENT_ENTITIES, migrations: PAYMENT_MIGRATIONS }, config.storage);
   } catch (error) {
     await simulator?.close();
     throw error;
@@ -89,11 +85,16 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     ready: async () => {
       if (draining) return { ready: false, reason: 'shutting down' };
       const storage = await services.database.storageState();
-      if (!storage.writable) return { ready: false, reason: `database writes are failing (${storage.reason})`, storage };
+      // The database's writes, or a store they depend on (the create journal), in its own words.
+      if (!storage.writable) {
+        const reason = storage.failing === 'database' ? `database writes are failing (${storage.reason})` : storage.reason;
+        return { ready: false, reason, storage };
+      }
       try {
         await dataSource.query('SELECT 1');
         if (await dataSource.showMigrations()) return { ready: false, reason: 'database migrations are pending' };
       } catch (error) {
+        services.database.reportFault(error);
         return { ready: false, reason: `the database cannot be reached (${storageFaultCode(error) ?? 'error'})` };
       }
       return { ready: true };

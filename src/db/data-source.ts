@@ -5,7 +5,7 @@
 import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
+import { DataSource, type DataSourceOptions, MigrationExecutor, type MigrationInterface } from 'typeorm';
 import type { DatabaseConfig } from '../config';
 import { StorageProbe1764170000000 } from './migrations/1764170000000-StorageProbe';
 
@@ -19,14 +19,33 @@ export interface StoredModels {
   migrations: Array<new () => MigrationInterface>;
 }
 
-/** SQLite's busy_timeout: how long one statement may block the event loop on a lock held by another process. */
-const DEFAULT_BUSY_TIMEOUT_MS = 10;
+/** How long the database may make a statement wait (from the `storage` settings). */
+export interface DatabaseTiming {
+  /** SQLite's busy_timeout: how long one statement may block the event loop on a lock held by another process. */
+  busyTimeoutMs?: number;
+  /**
+   * PostgreSQL's lock_timeout on every pooled connection (DATABASE_LOCK_WAIT_MS; SQLite's writes wait
+   * with timers instead). Without it (the migration CLI) PostgreSQL's own defaults apply.
+   */
+  lockWaitMs?: number;
+}
 
-export function dataSourceOptions(
-  database: DatabaseConfig,
-  models: StoredModels,
-  busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS,
-): DataSourceOptions {
+const DEFAULT_BUSY_TIMEOUT_MS = 10;
+/** A statement that runs longer than this is cancelled (57014, a storage fault): nothing waits without bound. */
+const MIN_STATEMENT_TIMEOUT_MS = 5000;
+
+/**
+ * PostgreSQL's bounds for each pooled connection, sent at connection start: a lock wait ends after
+ * `lockWaitMs` (55P03), any statement after the larger statement timeout (57014). Both answer
+ * STORAGE_UNAVAILABLE. lock_timeout 0 would mean "wait forever", so 0 becomes 1 ms.
+ */
+export function postgresTimeouts(lockWaitMs: number): { lock_timeout: number; statement_timeout: number } {
+  const lock = Math.max(1, lockWaitMs);
+  return { lock_timeout: lock, statement_timeout: Math.max(MIN_STATEMENT_TIMEOUT_MS, 10 * lock) };
+}
+
+export function dataSourceOptions(database: DatabaseConfig, models: StoredModels, timing: number | DatabaseTiming = {}): DataSourceOptions {
+  const { busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, lockWaitMs } = typeof timing === 'number' ? { busyTimeoutMs: timing } : timing;
   const common = {
     entities: models.entities,
     migrations: [...models.migrations, StorageProbe1764170000000],
@@ -35,7 +54,12 @@ export function dataSourceOptions(
     logging: false,
   };
   if (database.kind === 'postgres') {
-    return { ...common, type: 'postgres', url: database.url, extra: { max: 10, connectionTimeoutMillis: 5000 } };
+    return {
+      ...common,
+      type: 'postgres',
+      url: database.url,
+      extra: { max: 10, connectionTimeoutMillis: 5000, ...(lockWaitMs === undefined ? {} : postgresTimeouts(lockWaitMs)) },
+    };
   }
   return {
     ...common,
@@ -57,12 +81,12 @@ export function dataSourceOptions(
 export async function openDatabase(
   database: DatabaseConfig,
   models: StoredModels,
-  busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS,
+  timing: number | DatabaseTiming = {},
 ): Promise<DataSource> {
   if (database.kind === 'sqlite' && database.file !== ':memory:') {
     fs.mkdirSync(path.dirname(path.resolve(database.file)), { recursive: true });
   }
-  const dataSource = new DataSource(dataSourceOptions(database, models, busyTimeoutMs));
+  const dataSource = new DataSource(dataSourceOptions(database, models, timing));
   await dataSource.initialize();
   if (database.kind === 'postgres') guardPoolClients(dataSource);
   try {
@@ -90,6 +114,8 @@ const MIGRATION_LOCK = 7_402_918_334_561_202;
 /**
  * Applies pending migrations. On PostgreSQL, replicas starting together would race to create the
  * same tables, so the run holds a session advisory lock: the others wait, then find nothing to do.
+ * That session runs the migrations too, without the pool's lock and statement timeouts (a replica
+ * waits for another's migrations as long as they take, and a migration may rewrite a large table).
  */
 async function migrate(dataSource: DataSource): Promise<void> {
   if (dataSource.options.type !== 'postgres') {
@@ -99,10 +125,17 @@ async function migrate(dataSource: DataSource): Promise<void> {
   const lock = dataSource.createQueryRunner();
   await lock.connect();
   try {
+    await lock.query('SET lock_timeout = 0');
+    await lock.query('SET statement_timeout = 0');
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await dataSource.runMigrations({ transaction: 'each' });
+    const executor = new MigrationExecutor(dataSource, lock);
+    executor.transaction = 'each';
+    await executor.executePendingMigrations();
   } finally {
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    // Back to the pool's timeouts (RESET returns to what the connection started with).
+    await lock.query('RESET lock_timeout').catch(() => undefined);
+    await lock.query('RESET statement_timeout').catch(() => undefined);
     await lock.release();
   }
 }

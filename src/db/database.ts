@@ -19,7 +19,9 @@
  * whole group (nothing in it was committed). Each write still resolves only after the COMMIT.
  *
  * Every storage fault marks the database as failing (readiness answers 503 with the reason) until
- * a write commits again.
+ * a write commits again. The log tells of episodes, not of writes: one error line when writes start
+ * failing, one warning once they have committed for `EPISODE_QUIET_MS` without a failure (writes
+ * that fail and succeed by turns, as on a nearly full disk, stay one episode).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
@@ -36,7 +38,9 @@ export interface DatabaseOptions {
 
 export interface StorageState {
   writable: boolean;
-  /** Why writes fail (the driver's code and a phrase), while they do. */
+  /** What fails: the database's writes, or a store added with `addWriteDependency` (the create journal). */
+  failing?: 'database' | 'dependency';
+  /** Why writes fail (the driver's code, or the dependency's own words), while they do. */
   reason?: string;
   since?: string;
 }
@@ -47,8 +51,15 @@ interface Shared {
   pending: QueuedWrite[];
   /** Whether a group is scheduled or running (it takes what is pending when it starts). */
   draining: boolean;
+  /** Since the last write failed, until one commits (what readiness reports). */
   failing: { reason: string; since: Date } | null;
+  /** From the first failure until writes have committed for EPISODE_QUIET_MS without one (what the log reports). */
+  episode: { reason: string; since: Date; lastFailure: number; failures: number; timer: NodeJS.Timeout | null } | null;
   lastProbe: number;
+  /** When a write last committed (readiness probes a write when none has for a while). */
+  lastCommit: number;
+  /** Other stores every payment write depends on (the create journal): each names its problem, or null. */
+  checks: Array<() => string | null>;
   options: DatabaseOptions;
 }
 
@@ -56,6 +67,13 @@ const shared = new WeakMap<DataSource, Shared>();
 
 /** A readiness probe runs a real write at most this often while writes are failing. */
 const PROBE_INTERVAL_MS = 1000;
+/**
+ * Readiness probes with a real write when none has committed for this long: a database that turned
+ * read-only (it still answers reads) or refuses connections is found without traffic.
+ */
+const IDLE_PROBE_MS = 1000;
+/** A failure episode ends (one warning) once writes have committed this long without a failure. */
+export const EPISODE_QUIET_MS = 2000;
 const LOCK_RETRY_MAX_MS = 50;
 /** At most this many writes share one SQLite commit (the rest start the next group at once). */
 const MAX_GROUP = 128;
@@ -78,7 +96,7 @@ export class Database {
     this.serial = dataSource.options.type === 'better-sqlite3';
     let state = shared.get(dataSource);
     if (!state) {
-      state = { pending: [], draining: false, failing: null, lastProbe: 0, options };
+      state = { pending: [], draining: false, failing: null, episode: null, lastProbe: 0, lastCommit: Date.now(), checks: [], options };
       shared.set(dataSource, state);
     }
     this.state = state;
@@ -146,14 +164,46 @@ export class Database {
     return this.state.failing === null;
   }
 
-  /** Whether writes commit now. While they fail, a real write probes (at most once a second) to see if they commit again. */
+  /**
+   * Whether writes can be taken now. While they fail, a real write probes (at most once a second) to
+   * see if they commit again; with no write committed for a while, one probes too (a database turned
+   * read-only or refusing connections is found without traffic). A store added with
+   * `addWriteDependency` that names a problem makes writes unavailable as well.
+   */
   async storageState(): Promise<StorageState> {
-    if (this.state.failing !== null && Date.now() - this.state.lastProbe >= PROBE_INTERVAL_MS) {
-      this.state.lastProbe = Date.now();
+    const now = Date.now();
+    const failing = this.state.failing !== null;
+    const idle = now - this.state.lastCommit >= IDLE_PROBE_MS;
+    if ((failing || idle) && now - this.state.lastProbe >= PROBE_INTERVAL_MS) {
+      this.state.lastProbe = now;
       await this.probe().catch(() => undefined);
     }
-    const failing = this.state.failing;
-    return failing === null ? { writable: true } : { writable: false, reason: failing.reason, since: failing.since.toISOString() };
+    const current = this.state.failing;
+    if (current !== null) return { writable: false, failing: 'database', reason: current.reason, since: current.since.toISOString() };
+    for (const check of this.state.checks) {
+      const problem = check();
+      if (problem !== null) return { writable: false, failing: 'dependency', reason: problem };
+    }
+    return { writable: true };
+  }
+
+  /**
+   * Something else every payment write depends on (the payments module's create journal): while
+   * `check` names a problem, `storageState()` reports writes as unavailable with that reason.
+   * `check` must be cheap (readiness calls it on every probe).
+   */
+  addWriteDependency(check: () => string | null): void {
+    this.state.checks.push(check);
+  }
+
+  /**
+   * A storage fault met outside `write` (readiness could not reach the database): marks writes as
+   * failing as a failed write does (the episode's one error line, readiness's reason) until a write
+   * commits again. Anything that is no storage fault is ignored.
+   */
+  reportFault(error: unknown): void {
+    const reason = storageFaultCode(error);
+    if (reason !== null) this.markFailing(reason);
   }
 
   /** A one-row write through the normal path: clears the failing state when it commits. */
@@ -290,7 +340,8 @@ export class Database {
     try {
       handle.exec('ROLLBACK');
     } catch (error) {
-      this.state.options.log?.error({ err: error }, 'ROLLBACK failed; the next write will try again before it starts');
+      // Within a failure episode (which has its error line): a warning, not one more error per write.
+      this.state.options.log?.warn({ err: error }, 'ROLLBACK failed; the next write will try again before it starts');
     }
     if (handle.inTransaction) this.markFailing('ROLLBACK_FAILED');
   }
@@ -330,20 +381,46 @@ export class Database {
   }
 
   private markFailing(reason: string): void {
-    if (this.state.failing !== null) return;
-    this.state.failing = { reason, since: new Date() };
-    this.state.lastProbe = Date.now();
-    this.state.options.log?.error(
-      { reason },
-      'database writes are failing: requests that write answer STORAGE_UNAVAILABLE and /readyz 503',
-    );
+    const state = this.state;
+    const now = Date.now();
+    if (state.failing === null) {
+      state.failing = { reason, since: new Date(now) };
+      state.lastProbe = now;
+    }
+    const episode = state.episode;
+    if (episode !== null) {
+      // The same episode goes on (writes failing and committing by turns): no new line.
+      episode.lastFailure = now;
+      episode.failures++;
+      return;
+    }
+    state.episode = { reason, since: new Date(now), lastFailure: now, failures: 1, timer: null };
+    state.options.log?.error({ reason }, 'database writes are failing: requests that write answer STORAGE_UNAVAILABLE and /readyz 503');
   }
 
   private succeeded(): void {
-    if (this.state.failing === null) return;
-    const { reason, since } = this.state.failing;
-    this.state.failing = null;
-    this.state.options.log?.warn({ reason, downMs: Date.now() - since.getTime() }, 'database writes commit again');
+    const state = this.state;
+    state.lastCommit = Date.now();
+    state.failing = null;
+    const episode = state.episode;
+    if (episode === null || episode.timer !== null) return;
+    // The episode ends once writes have committed for EPISODE_QUIET_MS with no failure in between.
+    const check = () => {
+      episode.timer = null;
+      if (state.episode !== episode) return;
+      const quietFor = Date.now() - episode.lastFailure;
+      if (state.failing !== null) return; // failing again: the next commit looks again
+      if (quietFor < EPISODE_QUIET_MS) {
+        episode.timer = setTimeout(check, EPISODE_QUIET_MS - quietFor).unref();
+        return;
+      }
+      state.episode = null;
+      state.options.log?.warn(
+        { reason: episode.reason, failures: episode.failures, downMs: episode.lastFailure - episode.since.getTime() },
+        'database writes commit again',
+      );
+    };
+    episode.timer = setTimeout(check, Math.max(0, EPISODE_QUIET_MS - (Date.now() - episode.lastFailure))).unref();
   }
 
   private sqliteHandle(): BetterSqlite3.Database {

@@ -1,6 +1,6 @@
 /**
  * Which failures mean "the database cannot take this now" (a full disk, an I/O error, a lock held
- * by someone else, a connection that is refused or cut) as opposed to a bug or a constraint the
+ * by someone else past the lock wait, a read-only database, a connection that is refused or cut) as opposed to a bug or a constraint the
  * caller should hear about. A storage fault is retryable and turns /readyz to 503 while it lasts.
  */
 import { AppError } from '../common/errors';
@@ -24,16 +24,25 @@ const PG_FAULT_CODES = new Set([
   '08004',
   '08006',
   '08007',
+  '25006', // read_only_sql_transaction (default_transaction_read_only, a hot standby after a failover)
   '25P03', // idle_in_transaction_session_timeout
   '53100', // disk_full
   '53200', // out_of_memory
-  '53300', // too_many_connections
+  '53300', // too_many_connections (also a database's CONNECTION LIMIT)
+  '53400', // configuration_limit_exceeded
   '57P01', // admin_shutdown (pg_terminate_backend)
   '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now
+  '57P03', // cannot_connect_now (starting up, shutting down, recovering)
+  '57P05', // idle_session_timeout
   '57014', // query_canceled (statement_timeout)
   '55P03', // lock_not_available
 ]);
+
+/**
+ * SQLSTATE 55000 (object_not_in_prerequisite_state) is a storage fault only when it refuses the
+ * connection (`ALTER DATABASE ... ALLOW_CONNECTIONS false`); elsewhere it names a misuse to hear about.
+ */
+const PG_REFUSED_CONNECTION = /not currently accepting connections|does not allow connections/i;
 
 /** pg reports a cut connection by message only. */
 const PG_FAULT_MESSAGE =
@@ -64,6 +73,7 @@ export function storageFaultCode(error: unknown): string | null {
   const code = (driver as { code?: unknown }).code;
   if (typeof code === 'string' && (SQLITE_FAULT.test(code) || PG_FAULT_CODES.has(code))) return code;
   const message = (driver as { message?: unknown }).message;
+  if (code === '55000' && typeof message === 'string' && PG_REFUSED_CONNECTION.test(message)) return code;
   if (typeof message === 'string' && PG_FAULT_MESSAGE.test(message)) return 'CONNECTION_LOST';
   // AggregateError (a host with several addresses all refusing) carries the codes in `errors`.
   const nested = (driver as { errors?: unknown }).errors;

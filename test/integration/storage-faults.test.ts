@@ -10,7 +10,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
+import { Writable } from 'node:stream';
 import { Client } from 'pg';
+import { Database } from '../../src/db/database';
+import { openDatabase } from '../../src/db/data-source';
+import { StorageUnavailableError } from '../../src/db/storage-fault';
+import { createLogger } from '../../src/logger';
+import { PAYMENT_ENTITIES, PAYMENT_MIGRATIONS } from '../../src/payments/store/stored-models';
 import { type RunningSimulator, startSimulator } from '../../src/sandbox/simulator';
 import { POSTGRES_SKIP_REASON, POSTGRES_URL, type TestDatabase, createTestDatabase } from '../support/database';
 import { postGraphQL, spawnServer } from '../support/server-process';
@@ -106,6 +112,50 @@ async function expectNothingLost(report: LoadReport, env: Record<string, string>
   }
 }
 
+/** The lines of a run's server log (kept by runStorageFault) that contain `text`. */
+function serverLogLines(faultName: string, text: string): string[] {
+  const file = path.join(__dirname, '..', '..', 'test-artifacts', 'storage-faults', `${faultName}.server.log`);
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(text));
+}
+
+describe('a storage fault episode on SQLite', () => {
+  it('writes that fail and commit by turns log one error line and, once they commit steadily, one warning', async () => {
+    const file = path.join(workDir, 'episode.sqlite');
+    const logs: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const dataSource = await openDatabase({ kind: 'sqlite', file }, { entities: PAYMENT_ENTITIES, migrations: PAYMENT_MIGRATIONS });
+    try {
+      const db = new Database(dataSource, { lockWaitMs: 50, log: createLogger('info', sink) });
+      const lines = (text: string) => logs.filter((line) => line.includes(text));
+      // Five times: another process holds the lock (the write fails), lets go (the next one commits).
+      for (let turn = 0; turn < 5; turn++) {
+        const holder = new Sqlite(file, { timeout: 5000 });
+        holder.exec('BEGIN EXCLUSIVE');
+        await expect(db.probe()).rejects.toBeInstanceOf(StorageUnavailableError);
+        holder.exec('COMMIT');
+        holder.close();
+        await db.probe();
+        expect((await db.storageState()).writable).toBe(true);
+      }
+      expect(lines('database writes are failing')).toHaveLength(1);
+      // The episode ends once writes have committed for a while with no failure (a timer, not traffic).
+      for (let i = 0; i < 100 && lines('database writes commit again').length === 0; i++) await sleep(100);
+      expect(lines('database writes commit again')).toHaveLength(1);
+      expect(JSON.parse(lines('database writes commit again')[0])).toMatchObject({ failures: 5 });
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+});
+
 describe('storage faults on SQLite', () => {
   (ROOT ? it : it.skip)(`a full disk for 3 s loses nothing that was acknowledged${ROOT ? '' : ` (${NOT_ROOT})`}`, async () => {
     const mount = path.join(workDir, 'disk');
@@ -123,6 +173,8 @@ describe('storage faults on SQLite', () => {
       };
       const report = await runStorageFault(env, fault);
       expect(report.errors.fault.STORAGE_UNAVAILABLE ?? 0).toBeGreaterThan(0);
+      // One episode, one error line (writes that fail and commit by turns on a nearly full disk included).
+      expect(serverLogLines(fault.name, 'database writes are failing')).toHaveLength(1);
       await expectNothingLost(report, env);
     } finally {
       execFileSync('umount', ['-l', mount]);
