@@ -109,9 +109,12 @@ export async function createServices(
     log.warn('Development authentication: requests act as a local user, or as the user named in X-Dev-User. Never in production.');
   }
   const limiter = new RateLimiter(
-    config.rateLimit.redisUrl ? new RedisRateLimitStore(config.rateLimit.redisUrl) : new MemoryRateLimitStore(),
+    config.rateLimit.redisUrl
+      ? new RedisRateLimitStore(config.rateLimit.redisUrl, { log, onFallbackHit: () => metrics.rateLimitFallbackHits.inc() })
+      : new MemoryRateLimitStore(),
     log,
   );
+  metrics.observeRateLimitStore(() => limiter.available());
   const createLimits = new CreatePaymentLimits(limiter, config.rateLimit);
   const confirmLimits = new ConfirmReturnLimits(limiter, config.rateLimit);
   const schema = await buildAppSchema();

@@ -97,8 +97,28 @@ export class Metrics {
     },
   });
 
+  /** Whether the rate-limit store is shared (set once the limiter is built). */
+  private rateLimitStore: (() => boolean) | null = null;
+  readonly rateLimitStoreUp = new Gauge({
+    name: 'bff_rate_limit_store_up',
+    help: '1 while rate limits are counted in the shared store (Redis; always 1 without REDIS_URL), 0 while Redis is unreachable and each replica counts in its own memory',
+    registers: [this.registry],
+    collect: () => {
+      if (this.rateLimitStore) this.rateLimitStoreUp.set(this.rateLimitStore() ? 1 : 0);
+    },
+  });
+  readonly rateLimitFallbackHits = new Counter({
+    name: 'bff_rate_limit_fallback_hits_total',
+    help: "Rate-limit hits counted in this replica's memory because Redis did not take them",
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  observeRateLimitStore(available: () => boolean): void {
+    this.rateLimitStore = available;
   }
 
   /** What the review-queue gauge reads at each scrape. */

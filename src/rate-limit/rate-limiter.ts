@@ -1,11 +1,12 @@
 /**
  * Fixed-window counters that cap createRemotePayment per viewer and per client address, kept by
  * rate-limiter-flexible: in-process by default, or in Redis (REDIS_URL) so that replicas share the
- * limits. If Redis fails, requests are let through and the failure is logged: a rate limiter must
- * not take payments down.
+ * limits. While Redis is unreachable, rate-limiter-flexible's insuranceLimiter counts in this
+ * replica's memory (the limits then hold per replica), after at most one short command timeout:
+ * a rate limiter must neither take payments down nor slow them.
  */
 import Redis from 'ioredis';
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../common/errors';
 import type { Logger } from '../logger';
 
@@ -18,6 +19,8 @@ export interface WindowCount {
 /** Counts hits per key in fixed windows; RateLimiter decides what is over a limit. */
 export interface RateLimitStore {
   hit(key: string, windowMs: number): Promise<WindowCount>;
+  /** False while the shared store (Redis) is unreachable and the limits are counted per replica. */
+  available(): boolean;
   close(): Promise<void>;
 }
 
@@ -35,16 +38,18 @@ abstract class FlexibleStore implements RateLimitStore {
     return this.limiter(windowMs)
       .consume(key)
       .then((res) => {
-        this.counted(key, windowMs, res.isFirstInDuration);
+        this.served(res);
         return { count: res.consumedPoints, resetMs: res.msBeforeNext > 0 ? res.msBeforeNext : windowMs };
       });
   }
+
+  abstract available(): boolean;
 
   abstract close(): Promise<void>;
 
   protected abstract create(windowMs: number): RateLimiterAbstract;
 
-  protected counted(_key: string, _windowMs: number, _newWindow: boolean): void {}
+  protected served(_res: RateLimiterRes): void {}
 
   protected limiter(windowMs: number): RateLimiterAbstract {
     let limiter = this.limiters.get(windowMs);
@@ -53,6 +58,23 @@ abstract class FlexibleStore implements RateLimitStore {
       this.limiters.set(windowMs, limiter);
     }
     return limiter;
+  }
+}
+
+/** A memory limiter that reports each count (so that its store can cap how many windows it holds). */
+class ReportingMemoryLimiter extends RateLimiterMemory {
+  constructor(
+    windowMs: number,
+    private readonly onCount: (key: string, res: RateLimiterRes) => void,
+  ) {
+    super({ points: COUNT_ONLY, duration: windowMs / 1000 });
+  }
+
+  override consume(key: string | number, pointsToConsume?: number, options?: Record<string, unknown>): Promise<RateLimiterRes> {
+    return super.consume(key, pointsToConsume, options).then((res) => {
+      this.onCount(String(key), res);
+      return res;
+    });
   }
 }
 
@@ -66,17 +88,34 @@ export class MemoryRateLimitStore extends FlexibleStore {
    */
   private readonly windows = new Map<string, { resetAt: number; windowMs: number }>();
 
+  /** `onCount` hears every count (the Redis store's fallback uses it to know a hit was counted here). */
+  constructor(private readonly onCount?: (res: RateLimiterRes) => void) {
+    super();
+  }
+
+  available(): boolean {
+    return true;
+  }
+
   close(): Promise<void> {
     for (const [key, window] of this.windows) void this.limiter(window.windowMs).delete(key);
     this.windows.clear();
     return Promise.resolve();
   }
 
-  protected create(windowMs: number): RateLimiterAbstract {
-    return new RateLimiterMemory({ points: COUNT_ONLY, duration: windowMs / 1000 });
+  /** The limiter for one window length, e.g. as another limiter's insuranceLimiter. */
+  limiterFor(windowMs: number): RateLimiterAbstract {
+    return this.limiter(windowMs);
   }
 
-  protected override counted(key: string, windowMs: number, newWindow: boolean): void {
+  protected create(windowMs: number): RateLimiterAbstract {
+    return new ReportingMemoryLimiter(windowMs, (key, res) => {
+      this.counted(key, windowMs, res.isFirstInDuration);
+      this.onCount?.(res);
+    });
+  }
+
+  private counted(key: string, windowMs: number, newWindow: boolean): void {
     if (!newWindow) return;
     const now = Date.now();
     this.dropExpired(now);
@@ -98,25 +137,95 @@ export class MemoryRateLimitStore extends FlexibleStore {
   }
 }
 
+/** How long a Redis command may go unanswered before the hit is counted in memory instead. */
+export const REDIS_COMMAND_TIMEOUT_MS = 250;
+
+export const REDIS_UNREACHABLE_MESSAGE =
+  "rate limit store (Redis) is unreachable; counting the limits in this replica's memory until it is back";
+export const REDIS_BACK_MESSAGE = 'rate limit store (Redis) is reachable again; the limits are shared between replicas again';
+
+export interface RedisRateLimitStoreOptions {
+  log: Logger;
+  /** Key prefix in Redis (default `bff:rl`). */
+  keyPrefix?: string;
+  /** ioredis commandTimeout (default REDIS_COMMAND_TIMEOUT_MS). */
+  commandTimeoutMs?: number;
+  /** Each hit counted in this replica's memory because Redis did not take it (a metric). */
+  onFallbackHit?: () => void;
+}
+
+/**
+ * Counts in Redis, with rate-limiter-flexible's insuranceLimiter (this replica's memory) for when
+ * Redis cannot answer. A dead Redis fails fast: no offline queue, no retry of a command whose
+ * connection dropped, `rejectIfRedisNotReady` while ioredis reconnects, and a command timeout for
+ * a connection that stays open but goes silent (that connection is then dropped, so the next hits
+ * do not wait for it). One error line when the outage starts, one warning when Redis takes a
+ * write again.
+ */
 export class RedisRateLimitStore extends FlexibleStore {
   private readonly redis: Redis;
+  private readonly fallback: MemoryRateLimitStore;
+  private readonly keyPrefix: string;
+  private readonly commandTimeoutMs: number;
+  /** The results the fallback counted (rate-limiter-flexible hands them through unchanged). */
+  private readonly countedInMemory = new WeakSet<RateLimiterRes>();
+  private down: { since: number; hits: number } | null = null;
+  private everReady = false;
+  /** Until the first connection is ready or fails (at most one command timeout): hits wait for it. */
+  private starting: Promise<void> | null;
+  private lastError: string | null = null;
+  private closed = false;
 
-  constructor(url: string) {
+  constructor(
+    url: string,
+    private readonly options: RedisRateLimitStoreOptions,
+  ) {
     super();
+    this.keyPrefix = options.keyPrefix ?? 'bff:rl';
+    this.commandTimeoutMs = options.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS;
+    this.fallback = new MemoryRateLimitStore((res) => this.fellBack(res));
     this.redis = new Redis(url, {
       lazyConnect: false,
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: this.commandTimeoutMs,
       connectTimeout: 2000,
-      // How long close() lets a dead connection's timer run (ioredis waits for a 'close' that already happened).
+      // How long a dropped connection may wait for its close (then it is destroyed), in close() and
+      // after a command timeout.
       disconnectTimeout: 200,
     });
-    // Each failed hit is logged by RateLimiter; without a listener ioredis prints every reconnect failure to stderr.
-    this.redis.on('error', () => {});
+    this.redis.on('error', (error: Error) => {
+      this.lastError = error.message;
+      this.markDown();
+    });
+    this.redis.on('ready', () => {
+      this.everReady = true;
+      this.probe();
+    });
+    this.starting = new Promise<void>((resolve) => {
+      const started = () => {
+        clearTimeout(timer);
+        this.redis.off('ready', started).off('error', started).off('end', started);
+        this.starting = null;
+        resolve();
+      };
+      const timer = setTimeout(started, this.commandTimeoutMs);
+      this.redis.on('ready', started).on('error', started).on('end', started);
+    });
+  }
+
+  override async hit(key: string, windowMs: number): Promise<WindowCount> {
+    if (this.starting) await this.starting;
+    return super.hit(key, windowMs);
+  }
+
+  available(): boolean {
+    return this.down === null;
   }
 
   async close(): Promise<void> {
-    // QUIT would wait in the offline queue while Redis is down, and the client would keep reconnecting.
+    this.closed = true;
+    await this.fallback.close();
     if (this.redis.status !== 'ready') return this.redis.disconnect();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
@@ -124,7 +233,59 @@ export class RedisRateLimitStore extends FlexibleStore {
   /** Keys stay `bff:rl:<rule>:<subject>`, as before rate-limiter-flexible. Redis windows are whole seconds (at least one). */
   protected create(windowMs: number): RateLimiterAbstract {
     const duration = Math.max(1, Math.ceil(windowMs / 1000));
-    return new RateLimiterRedis({ storeClient: this.redis, keyPrefix: 'bff:rl', points: COUNT_ONLY, duration });
+    return new RateLimiterRedis({
+      storeClient: this.redis,
+      keyPrefix: this.keyPrefix,
+      points: COUNT_ONLY,
+      duration,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: this.fallback.limiterFor(windowMs),
+    });
+  }
+
+  protected override served(res: RateLimiterRes): void {
+    if (!this.countedInMemory.has(res)) this.markUp();
+  }
+
+  /** The insuranceLimiter counted a hit: Redis refused, timed out, or was not connected. */
+  private fellBack(res: RateLimiterRes): void {
+    this.countedInMemory.add(res);
+    this.options.onFallbackHit?.();
+    if (this.redis.status === 'ready') {
+      // Connected, yet no answer in time (or an error reply): drop that connection (once), so that
+      // the next hits go straight to memory instead of each waiting for the timeout.
+      if (this.redis.stream.writable) {
+        this.lastError = `no answer from Redis within ${this.commandTimeoutMs} ms, or an error reply`;
+        this.redis.disconnect(true);
+      }
+    } else if (!this.everReady && this.lastError === null) {
+      // Still connecting at start-up: counted in memory, not an outage.
+      return;
+    }
+    this.markDown();
+    if (this.down) this.down.hits++;
+  }
+
+  private markDown(): void {
+    if (this.closed || this.down) return;
+    this.down = { since: Date.now(), hits: 0 };
+    this.options.log.error({ err: this.lastError ?? `connection ${this.redis.status}` }, REDIS_UNREACHABLE_MESSAGE);
+  }
+
+  private markUp(): void {
+    if (this.closed || !this.down) return;
+    this.options.log.warn({ outageMs: Date.now() - this.down.since, countedInMemory: this.down.hits }, REDIS_BACK_MESSAGE);
+    this.down = null;
+    this.lastError = null;
+  }
+
+  /** After a reconnect during an outage: the outage ends once Redis takes a write (not just a connection). */
+  private probe(): void {
+    if (!this.down) return;
+    this.redis.set(`${this.keyPrefix}:store-probe`, '1', 'PX', 10_000).then(
+      () => this.markUp(),
+      () => {},
+    );
   }
 }
 
@@ -151,6 +312,7 @@ export class RateLimiter {
       try {
         result = await this.store.hit(`${rule.name}:${subject}`, rule.windowMs);
       } catch (error) {
+        // Not expected: the Redis store falls back to memory, and memory does not fail.
         this.log.error(
           { err: error instanceof Error ? error.message : String(error) },
           'rate limit store failed; letting the request through',
@@ -162,6 +324,11 @@ export class RateLimiter {
         throw new AppError('RATE_LIMITED', message, { retryAfterSeconds, retryable: true });
       }
     }
+  }
+
+  /** False while the shared store is unreachable (the limits are then per replica). */
+  available(): boolean {
+    return this.store.available();
   }
 
   close(): Promise<void> {

@@ -1,6 +1,11 @@
-/** createRemotePayment is limited per viewer and per client address, in-process or shared through Redis. */
+/**
+ * createRemotePayment is limited per viewer and per client address, in-process or shared through
+ * Redis; while Redis is unreachable each replica keeps the limits in its memory.
+ */
 import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import { CREATE, type TestStack, startStack, validInput } from '../support/stack';
+import { type TcpProxy, startTcpProxy } from '../support/tcp-proxy';
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
 
@@ -65,3 +70,69 @@ describe('rate limits in one process', () => {
     });
   },
 );
+
+(REDIS_URL ? describe : describe.skip)(`a Redis outage${REDIS_URL ? '' : ' (skipped: TEST_REDIS_URL is not set; .ci/run sets it)'}`, () => {
+  let proxy: TcpProxy;
+  let stack: TestStack;
+  let redis: Redis;
+  beforeAll(async () => {
+    const target = new URL(REDIS_URL!);
+    proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
+    stack = await startStack('sqlite', {
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      RATE_LIMIT_CREATE_PER_VIEWER: '5',
+      RATE_LIMIT_WINDOW_MS: '60000',
+    });
+    redis = new Redis(REDIS_URL!);
+  });
+  afterAll(async () => {
+    await stack.close();
+    await proxy.close();
+    await redis.quit();
+  });
+
+  const metrics = async () => (await fetch(`${stack.app.url}/metrics`)).text();
+  const storeUp = async () => /^bff_rate_limit_store_up (\d+)$/m.exec(await metrics())?.[1];
+  const outageLines = () => stack.logs.filter((line) => line.includes('rate limit store (Redis) is unreachable'));
+  const backLines = () => stack.logs.filter((line) => line.includes('rate limit store (Redis) is reachable again'));
+  const errorLines = () => stack.logs.filter((line) => /"level":50/.test(line));
+
+  it('keeps the limit per replica (5 of 8 creates pass a limit of 5), answers without waiting for Redis, logs once, and shows it in /metrics', async () => {
+    // Connected: counted in Redis under the usual key.
+    const before = `before-${randomUUID()}`;
+    expect((await stack.gql(CREATE, { input: validInput() }, { user: before })).body.errors).toBeUndefined();
+    expect(await redis.get(`bff:rl:create:viewer:${before}`)).toBe('1');
+    expect(await storeUp()).toBe('1');
+    const errorsBefore = errorLines().length;
+
+    await proxy.refuse();
+    const user = `outage-${randomUUID()}`;
+    const codes: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const started = Date.now();
+      const answer = await stack.gql(CREATE, { input: validInput() }, { user });
+      // Generous bound: today each create waits ~1.3 s for the store to give up.
+      expect(Date.now() - started).toBeLessThan(1000);
+      codes.push(answer.body.errors ? String(answer.body.errors[0].extensions?.code) : 'ok');
+    }
+    expect(codes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
+    expect((await fetch(`${stack.app.url}/readyz`)).status).toBe(200);
+    expect(outageLines()).toHaveLength(1);
+    expect(errorLines().length - errorsBefore).toBe(1);
+    expect(await storeUp()).toBe('0');
+    // 5 creates counted per viewer and per address, 3 refused at the viewer rule.
+    expect(await metrics()).toMatch(/^bff_rate_limit_fallback_hits_total 13$/m);
+    expect(await redis.exists(`bff:rl:create:viewer:${user}`)).toBe(0);
+
+    await proxy.accept();
+    const deadline = Date.now() + 8000;
+    while ((await storeUp()) !== '1' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await storeUp()).toBe('1');
+    expect(backLines()).toHaveLength(1);
+    const after = `after-${randomUUID()}`;
+    expect((await stack.gql(CREATE, { input: validInput() }, { user: after })).body.errors).toBeUndefined();
+    expect(await redis.get(`bff:rl:create:viewer:${after}`)).toBe('1');
+    expect(outageLines()).toHaveLength(1);
+    expect(errorLines().length - errorsBefore).toBe(1);
+  }, 30_000);
+});
