@@ -12,7 +12,7 @@ import type { Logger } from '../logger';
 import type { StatusBus } from '../messaging/status-bus';
 import { CreateJournal } from './core/create-journal';
 import { CreateRecorder } from './core/create-recorder';
-import { FreshnessPolicy } from './core/freshness';
+import { FreshnessPolicy, SETTLED_CHECK_FACTORS } from './core/freshness';
 import { PaymentCreator } from './core/payment-creator';
 import { PaymentPolicy } from './core/payment-policy';
 import { PaymentSync, type TransitionListener } from './core/payment-sync';
@@ -56,7 +56,10 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
   const { config, database, cashii, bus, log, hooks = {} } = options;
   const repository = new PaymentRepository(database);
   const orders = new OrderRepository(database);
-  const freshness = new FreshnessPolicy(config.payments);
+  const freshness = new FreshnessPolicy({
+    ...config.payments,
+    settledCheckDelaysMs: SETTLED_CHECK_FACTORS.map((factor) => factor * config.reconciler.baseDelayMs),
+  });
   const journal = new CreateJournal(config.storage.journalFile, log);
   journal.load();
   const recorder = new CreateRecorder(

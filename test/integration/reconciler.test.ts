@@ -28,7 +28,9 @@ describeEachDatabase('reconciler', (target) => {
     await actOnPaymentPage(payment.paymentUrl, 'pay');
     const record = await waitFor(async () => (await stack.records()).find((r) => r.status === 'PAID'));
     expect(record.cashiiId).toBe(payment.id);
-    expect(record.nextCheckAt).toBeNull();
+    // Settled: the first of the later checks (Cashii may still change its answer) is 30 base delays away.
+    expect(record.nextCheckAt!.getTime() - record.updatedAt.getTime()).toBe(30 * 100);
+    expect(record.checkAttempts).toBe(0);
     const events = await stack.gql(`query($id: ID!) { payment(id: $id) { events { to source } } }`, { id: payment.id });
     expect(events.body.data!.payment.events).toEqual([
       { to: 'PENDING', source: 'CREATE' },

@@ -10,6 +10,7 @@ function setup() {
     id: 'order-row-1',
     ownerId: 'user-a',
     orderRef: 'cart-7',
+    orderKey: 'cart-7',
     activePaymentId: null,
     paidPaymentId: null,
     createdAt: new Date(),

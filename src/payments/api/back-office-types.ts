@@ -13,6 +13,10 @@ registerEnumType(ReviewReason, {
     AMOUNT_MISMATCH: { description: 'Cashii reports another amount or currency than the order.' },
     DUPLICATE_PAYMENT: { description: 'Its order was already paid by another payment: refund this one.' },
     SUPERSEDED_PAID: { description: 'Paid after a newer payment replaced it (the cart changed): refund it.' },
+    STATUS_CONFLICT: {
+      description:
+        'Cashii now reports a status the stored one cannot move to (e.g. paid after rejected, or rejected after paid): check it at Cashii.',
+    },
     RECOVERED_ID: { description: 'A Cashii id recovered from the create journal that does not match the record: check it at Cashii.' },
     STALE: { description: "Still pending past the reconciler's horizon: no longer polled." },
     UNKNOWN_CREATE: { description: 'A create whose outcome stayed unknown past the Cashii deadline: Cashii may hold an orphaned payment.' },
@@ -92,6 +96,12 @@ export class ReviewedPayment implements ReviewedPaymentView {
 
   @Field({ description: 'A newer payment of the same order replaced this one (the cart changed).' })
   superseded: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The status Cashii last reported, in Cashii's own spelling (kept even when the stored status could not follow it).",
+  })
+  upstreamStatus: string | null;
 
   @Field({ description: 'When the create was asked for.' })
   createdAt: Date;

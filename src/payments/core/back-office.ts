@@ -63,14 +63,17 @@ export class BackOffice {
     const record = await this.require(idOrReference);
     if (record.cashiiId === null) throw badInput('id', 'This create never reached Cashii: there is nothing to re-read');
     // A status change it finds is the customer's to see (a read); the operator's own event follows.
-    const { record: after, confirmed } = await this.sync.refresh(record, PaymentEventSource.READ, { ifStale: false });
+    const { record: after, confirmed, snapshot } = await this.sync.refresh(record, PaymentEventSource.READ, { ifStale: false });
     if (!confirmed) throw upstreamUnavailable(true);
+    // The note says what Cashii answered now (its own word), beside what the record holds after it.
+    const answered = snapshot?.rawStatus ?? after.upstreamStatus ?? 'no status';
+    const held = after.status.toLowerCase() === answered ? '' : ` (the record stays ${after.status})`;
     await this.payments.appendOperatorEvent(
       record.id,
       after.status,
       PaymentEventSource.OPERATOR_RECHECK,
       operator,
-      `Re-read from Cashii: ${after.upstreamStatus ?? after.status}`,
+      `Re-read from Cashii: ${answered}${held}`,
       new Date(),
     );
     return (await this.payments.findById(record.id)) ?? after;

@@ -12,7 +12,16 @@ export interface FreshnessOptions {
   statusTtlMs: number;
   /** A paid payment (it may be refunded) is re-confirmed after this long. */
   paidStatusTtlMs: number;
+  /**
+   * After a payment leaves PENDING the reconciler still asks Cashii this many ms later, once per
+   * entry (from the status change, then from each check): Cashii may change its answer (a refund,
+   * or a status our record cannot move to, which goes to the review queue).
+   */
+  settledCheckDelaysMs?: readonly number[];
 }
+
+/** The settled checks as multiples of the reconciler's base delay (2 s by default: 1 min, 1 h, 24 h). */
+export const SETTLED_CHECK_FACTORS = [30, 1800, 43_200] as const;
 
 /** Watchers poll at least this far apart, whatever the TTL. */
 const MIN_POLL_MS = 1000;
@@ -48,13 +57,18 @@ export class FreshnessPolicy {
     return this.canChange(record) && !this.isFresh(record, now);
   }
 
-  /** How often a live watcher re-checks a payment that can still change. */
   /** When a read would confirm this record with Cashii again (epoch ms; Infinity when it cannot change any more). */
   staleAt(record: Checked): number {
     if (!this.canChange(record)) return Infinity;
     return record.verifiedAt === null ? 0 : record.verifiedAt.getTime() + this.ttlOf(record);
   }
 
+  /** How long after settled check number `done` (0: the status change itself) the next one is due; null when none is left. */
+  settledCheckDelay(done: number): number | null {
+    return this.options.settledCheckDelaysMs?.[done] ?? null;
+  }
+
+  /** How often a live watcher re-checks a payment that can still change. */
   get pollMs(): number {
     return Math.max(MIN_POLL_MS, this.options.statusTtlMs);
   }

@@ -22,14 +22,16 @@ import { CURRENCY_PATTERN } from '../../common/currency';
 import { badInput } from '../../common/errors';
 import { type JsonProblem, hasControlOrBrokenText, jsonProblem } from '../../common/text';
 import { ReviewReason, ReviewResolution } from '../store/payment-values';
+import { ORDER_ID_MAX_LENGTH, orderRefProblem } from './order-ref';
 import { PaymentStatus } from './payment-status';
+
+export { ORDER_ID_MAX_LENGTH };
 
 export const PAYMENT_ID_PATTERN = /^[0-9]{16}$/;
 /** 1-255 printable ASCII characters, not starting or ending with a space. */
 const PRINTABLE_TOKEN = /^(?=[\x21-\x7e])[\x20-\x7e]{0,254}[\x21-\x7e]$|^[\x21-\x7e]$/;
 const REFERENCE_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const NOTE_MAX_LENGTH = 500;
-export const ORDER_ID_MAX_LENGTH = 128;
 export const METADATA_MAX_BYTES = 8 * 1024;
 export const METADATA_MAX_DEPTH = 5;
 export const MAX_PAGE_SIZE = 100;
@@ -59,6 +61,17 @@ function metadataProblem(value: unknown): JsonProblem | 'too-large' | 'not-an-ob
   const problem = jsonProblem(value, METADATA_LIMITS);
   if (problem) return problem;
   return Buffer.byteLength(JSON.stringify(value)) > METADATA_MAX_BYTES ? 'too-large' : null;
+}
+
+/** One order, one spelling: the rules of core/order-ref.ts, with the message that says which one is broken. */
+function OrderReference(): PropertyDecorator {
+  return ValidateBy({
+    name: 'orderReference',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || orderRefProblem(value) === null,
+      defaultMessage: (args) => orderRefProblem(String(args?.value)) ?? 'orderId is invalid',
+    },
+  });
 }
 
 /** Bounds the serialised size, nesting and numbers of a JSON object, and refuses prototype keys. */
@@ -101,8 +114,7 @@ export class CreatePaymentCommand {
 
   @IsOptional()
   @IsString({ message: 'orderId must be a string' })
-  @MaxLength(ORDER_ID_MAX_LENGTH, { message: `orderId must be at most ${ORDER_ID_MAX_LENGTH} characters` })
-  @CleanText()
+  @OrderReference()
   orderId?: string | null;
 
   @IsString({ message: 'redirectUrl must be a string' })
@@ -161,12 +173,11 @@ export class ReviewQueueCommand extends PageCommand {
   reason?: ReviewReason | null;
 }
 
-/** A merchant's order reference, as `orderId` is checked on a create. */
+/** A merchant's order reference, as `orderId` is checked on a create (NFC; looked up by its key, any spelling of it). */
 export function checkOrderRef(value: unknown, field = 'orderId'): string {
   const text = typeof value === 'string' ? value.normalize('NFC') : '';
-  if (text === '' || text.length > ORDER_ID_MAX_LENGTH || hasControlOrBrokenText(text)) {
-    throw badInput(field, `${field} must be 1-${ORDER_ID_MAX_LENGTH} characters without control characters`);
-  }
+  const problem = orderRefProblem(text, field);
+  if (problem !== null) throw badInput(field, problem);
   return text;
 }
 

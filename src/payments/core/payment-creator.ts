@@ -32,6 +32,8 @@ const WAIT_STEP_MS = 50;
 const ABANDON_WINDOW_MS = 60_000;
 /** Looks at an order again at most this often when concurrent creates keep moving it. */
 const ORDER_ATTEMPTS = 20;
+/** Follows an order's live payment at most this many times (each step is a create that superseded the last). */
+const FOLLOW_STEPS = 100;
 
 /** What the creator needs of the store, Cashii and the recorder (narrow seams: unit tests pass fakes). */
 export type CreatorStore = Pick<
@@ -40,7 +42,7 @@ export type CreatorStore = Pick<
 >;
 export type CreatorCashii = Pick<CashiiClient, 'createRemotePayment'>;
 export type CreatorRecorder = Pick<CreateRecorder, 'record' | 'has' | 'flush' | 'replay'>;
-export type CreatorOrders = Pick<OrderRepository, 'ensure' | 'startAttempt'>;
+export type CreatorOrders = Pick<OrderRepository, 'ensure' | 'startAttempt' | 'find'>;
 
 export class PaymentCreator {
   /** Records whose insert failed with a storage fault (it may have committed); never sent to Cashii. */
@@ -80,17 +82,24 @@ export class PaymentCreator {
     await Promise.allSettled(this.sends.pending());
   }
 
-  /** Returns the created record (createState CREATED). The service has validated and normalised the command. */
+  /**
+   * Returns the created record (createState CREATED), never one superseded by a newer create of
+   * its order. The service has validated and normalised the command.
+   */
   async create(input: CreatePaymentCommand, ownerId: string): Promise<PaymentOrder> {
+    return this.live(await this.createOrResume(input, ownerId), ownerId);
+  }
+
+  private async createOrResume(input: CreatePaymentCommand, ownerId: string): Promise<PaymentOrder> {
     const key = input.idempotencyKey ?? null;
     const hash = requestHash(input);
     if (key !== null) {
       const existing = await this.repository.findByIdempotencyKey(ownerId, key);
-      if (existing && existing.supersededAt !== null && input.orderId != null && this.orders !== null) {
-        // The cart changed since this key's payment: the order decides (its key stays with the old record).
-        return this.createForOrder({ ...input, idempotencyKey: null }, input.orderId, ownerId, hash);
+      if (existing) {
+        if (existing.requestHash !== hash) throw idempotencyKeyReused();
+        // The cart changed since this key's payment: never sent again, the order's live payment answers (live() follows it).
+        return existing.supersededAt !== null ? existing : this.resume(existing, hash);
       }
-      if (existing) return this.resume(existing, hash);
     }
     if (input.orderId != null && this.orders !== null) return this.createForOrder(input, input.orderId, ownerId, hash);
     const record = newRecord(input, ownerId, hash);
@@ -104,6 +113,38 @@ export class PaymentCreator {
       throw error;
     }
     return this.sends.run(record.id, () => this.send(record));
+  }
+
+  /**
+   * What a create answers for an order: its record while that is the order's live payment. One a
+   * newer create superseded (meanwhile, or before a replay of its key) is never handed out: the
+   * order's live payment answers instead, waited for while it is being created (never sent again
+   * from here), or ORDER_ALREADY_PAID once the order is paid. Each step follows a create that
+   * really happened, so concurrent creates of one order converge on the last one.
+   */
+  private async live(record: PaymentOrder, ownerId: string): Promise<PaymentOrder> {
+    if (record.orderId === null || this.orders === null) return record;
+    let current = record;
+    for (let step = 0; step < FOLLOW_STEPS; step++) {
+      let stored: PaymentOrder | null;
+      try {
+        stored = await this.repository.findById(current.id);
+      } catch (error) {
+        // The database is down: Cashii's id is journaled and nothing can supersede it now; answer it as created.
+        if (isStorageFault(error)) return current;
+        throw error;
+      }
+      if (stored === null || stored.supersededAt === null) {
+        return stored?.createState === CreateState.CREATED ? stored : current;
+      }
+      const order = await this.orders.find(ownerId, stored.orderId!);
+      if (order?.paidPaymentId) throw await this.alreadyPaid(order.paidPaymentId);
+      const active = order?.activePaymentId ? await this.repository.findById(order.activePaymentId) : null;
+      if (active === null || active.id === stored.id) break;
+      // Another request's create: waited for, its failure shared (the next create of the order retries).
+      current = await this.resume(active, active.requestHash ?? '', { mayRetry: false });
+    }
+    throw upstreamUnavailable(true, 'This order is being paid in another request, please try again');
   }
 
   /**
@@ -129,7 +170,8 @@ export class PaymentCreator {
         // The same cart: the payment already handed out, whoever asked for it and with whatever key.
         return this.resume(active, active.requestHash ?? hash);
       }
-      const record = newRecord(input, ownerId, hash);
+      // The payment carries the order's reference as first spelt (one order, one spelling; the key compares them).
+      const record = newRecord({ ...input, orderId: order.orderRef }, ownerId, hash);
       try {
         if (await orders.startAttempt(order, record, order.activePaymentId, pending)) {
           if (pending)
@@ -153,12 +195,15 @@ export class PaymentCreator {
     return new AppError('ORDER_ALREADY_PAID', 'This order is already paid', { paymentId: paid?.cashiiId ?? null });
   }
 
-  /** Continues an earlier create with the same key: its result, a wait for it, or a retry of it. */
-  private async resume(existing: PaymentOrder, hash: string): Promise<PaymentOrder> {
+  /**
+   * Continues an earlier create with the same key: its result, a wait for it, or (`mayRetry`, the
+   * key's own request) a retry of it.
+   */
+  private async resume(existing: PaymentOrder, hash: string, { mayRetry = true } = {}): Promise<PaymentOrder> {
     if (existing.requestHash !== hash) throw idempotencyKeyReused();
     const deadline = Date.now() + this.options.cashiiTimeoutMs * 2 + 1000;
     let record: PaymentOrder | null = existing;
-    let waited = false;
+    let waited = !mayRetry;
     while (record) {
       const state = record.createState;
       if (state === CreateState.CREATED) return record;

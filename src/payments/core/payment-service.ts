@@ -31,7 +31,7 @@ import {
 } from './payment-commands';
 import type { PaymentCreator } from './payment-creator';
 import type { PaymentPolicy } from './payment-policy';
-import { PaymentStatus, isFinal } from './payment-status';
+import { PaymentStatus } from './payment-status';
 import type { PaymentSync } from './payment-sync';
 import {
   type OperatorEventView,
@@ -175,7 +175,8 @@ export class PaymentService {
 
   /**
    * The user came back from the payment page. The redirect's claims are kept for audit but prove
-   * nothing: the status is always re-read from Cashii. Replays are harmless.
+   * nothing: the status is re-read from Cashii (or shared with a re-read of the same payment already
+   * in flight), final ones included. Replays are harmless.
    */
   async confirmReturn(input: CommandInput<ConfirmReturnCommand>, ownerId: string): Promise<PaymentView> {
     const command = await checkRules(Object.assign(new ConfirmReturnCommand(), input));
@@ -183,10 +184,8 @@ export class PaymentService {
     if (record === null || record.ownerId !== ownerId || record.cashiiId === null) {
       throw badInput('reference', 'No payment matches this reference');
     }
-    // A final status cannot change any more: there is nothing to re-read.
-    const { record: synced, confirmed } = isFinal(record.status)
-      ? { record, confirmed: true }
-      : await this.sync.refresh(record, PaymentEventSource.RETURN, { ifStale: false });
+    // Final statuses too: Cashii may contradict the stored one, and that goes to the review queue.
+    const { record: synced, confirmed } = await this.sync.refresh(record, PaymentEventSource.RETURN, { ifStale: false });
     if (confirmed && synced.status.toLowerCase() !== command.status) {
       this.log.warn(
         { cashiiId: record.cashiiId, claimed: command.status, confirmed: synced.status },

@@ -80,23 +80,26 @@ export class PaymentSync {
   }
 
   /**
-   * Applies a snapshot through the state machine. A status not reachable from the stored one (a
-   * late `pending` after `paid`) is ignored and logged; another amount or currency flags the
-   * payment for review instead of moving it.
+   * Applies a snapshot through the state machine. What Cashii said is always kept
+   * (`upstreamStatus`). Another amount or currency, or a status the stored one cannot move to (paid
+   * after rejected, rejected after paid, ...), flags the payment for review instead of moving it:
+   * the customer's status never moves backwards on its own, a person decides.
    */
   async apply(record: PaymentOrder, snapshot: RemotePaymentSnapshot, source: PaymentEventSource): Promise<void> {
     const now = new Date();
     const cashiiId = record.cashiiId as string;
+    const said = { upstreamStatus: snapshot.rawStatus };
     const mismatch = this.mismatch(record, snapshot);
     // An operator accepted this payment as it is: the difference is known, the status may move.
     if (mismatch !== null && record.reviewResolution !== ReviewResolution.ACCEPTED_AS_PAID) {
       if (!hasOpenReview(record)) this.log.error({ cashiiId, mismatch }, 'Cashii disagrees with our order record; flagged for review');
+      await this.repository.recordVerification(record.id, record.status, said, now);
       await this.repository.flagForReview(record.id, ReviewReason.AMOUNT_MISMATCH, mismatch, now);
       return;
     }
     if (snapshot.status === null) {
       this.log.warn({ cashiiId, upstreamStatus: snapshot.rawStatus }, 'Cashii sent an unknown status; keeping the last known one');
-      await this.repository.recordVerification(record.id, record.status, { upstreamStatus: snapshot.rawStatus }, now);
+      await this.repository.recordVerification(record.id, record.status, said, now);
       return;
     }
     const patch: VerificationPatch = {
@@ -108,7 +111,7 @@ export class PaymentSync {
     const target = fromCashiiStatus(snapshot.status);
     const path = pathBetween(record.status, target);
     if (path === null) {
-      this.log.warn({ cashiiId, stored: record.status, reported: target }, 'ignoring a status that would move the payment backwards');
+      await this.conflict(record, snapshot.rawStatus ?? snapshot.status, now);
       return;
     }
     if (path.length === 0) {
@@ -118,9 +121,7 @@ export class PaymentSync {
     let from = record.status;
     for (const to of path) {
       assertTransition(from, to);
-      // Off the payer's page, nothing more to poll for: no reconciler check is left scheduled, in the same write.
-      const step = to === PaymentStatus.PENDING ? patch : { ...patch, nextCheckAt: null };
-      if (!(await this.repository.transition(record.id, from, to, source, step, now))) {
+      if (!(await this.repository.transition(record.id, from, to, source, { ...patch, ...this.scheduleAfter(to, now) }, now))) {
         this.log.info({ cashiiId, from, to }, 'status changed concurrently; keeping the stored one');
         return;
       }
@@ -134,6 +135,36 @@ export class PaymentSync {
       }
       from = to;
     }
+  }
+
+  /**
+   * The reconciler's schedule after a step to `to`, in the same write: a pending payment keeps its
+   * schedule; off the payer's page, the settled checks start over (Cashii may still change its answer).
+   */
+  private scheduleAfter(to: PaymentStatus, now: Date): VerificationPatch {
+    if (to === PaymentStatus.PENDING) return {};
+    const delay = this.freshness.settledCheckDelay(0);
+    return { nextCheckAt: delay === null ? null : new Date(now.getTime() + delay), checkAttempts: 0 };
+  }
+
+  /**
+   * Cashii reports a status the stored one cannot move to. The stored status stays (the customer's
+   * never moves backwards on its own), Cashii's answer is kept beside it, and the payment goes to the
+   * review queue, unless an operator already closed a review of this very disagreement.
+   */
+  private async conflict(record: PaymentOrder, reported: string, now: Date): Promise<void> {
+    const cashiiId = record.cashiiId as string;
+    await this.repository.recordVerification(record.id, record.status, { upstreamStatus: reported }, now);
+    const known =
+      record.reviewCode === ReviewReason.STATUS_CONFLICT && record.reviewResolvedAt !== null && record.upstreamStatus === reported;
+    if (known || hasOpenReview(record)) return;
+    this.log.error({ cashiiId, stored: record.status, reported }, 'Cashii contradicts the stored status; flagged for review');
+    await this.repository.flagForReview(
+      record.id,
+      ReviewReason.STATUS_CONFLICT,
+      `Cashii now reports "${reported}" for a payment stored as ${record.status}`,
+      now,
+    );
   }
 
   private mismatch(record: PaymentOrder, snapshot: RemotePaymentSnapshot): string | null {

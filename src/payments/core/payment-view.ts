@@ -64,6 +64,8 @@ export interface ReviewedPaymentView {
   resolvedBy: string | null;
   resolvedAt: Date | null;
   superseded: boolean;
+  /** What Cashii last said, in its own spelling. */
+  upstreamStatus: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -120,6 +122,7 @@ const CUSTOMER_REVIEW_SENTENCES: Partial<Record<ReviewReason, string>> = {
   DUPLICATE_PAYMENT: 'This order was already paid by another payment: the shop will refund this one.',
   SUPERSEDED_PAID: 'This payment was for an earlier version of the cart: the shop will refund it.',
   RECOVERED_ID: 'The shop is checking this payment with Cashii.',
+  STATUS_CONFLICT: 'The shop is checking this payment with Cashii.',
 };
 
 function customerReviewReason(record: PaymentOrder): string | null {
@@ -149,6 +152,7 @@ export function toReviewedPaymentView(record: PaymentOrder, queueReason: ReviewR
     resolvedBy: record.reviewResolvedBy,
     resolvedAt: record.reviewResolvedAt,
     superseded: record.supersededAt !== null,
+    upstreamStatus: record.upstreamStatus,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

@@ -1,6 +1,8 @@
 /**
  * Re-checks pending payments with Cashii in the background, so a payment paid with no one coming
- * back to the app still settles. Checks back off (base delay doubling up to a maximum); past the
+ * back to the app still settles: every one that can still be paid, superseded ones and second
+ * payments of an order included. Settled payments get a few later checks too (Cashii may change
+ * its answer; a contradiction goes to the review queue). Checks back off (base delay doubling up to a maximum); past the
  * horizon a payment is marked stale and left alone. Rows are claimed with a lease (FOR UPDATE
  * SKIP LOCKED on PostgreSQL), so several replicas never check one payment at once; in one process
  * runs never overlap.
@@ -14,6 +16,7 @@ import type { PaymentSync } from './payment-sync';
 import { PaymentEventSource } from './payment-view';
 import type { PaymentRepository } from '../store/payment-repository';
 import { PaymentStatus } from './payment-status';
+import { hasOpenReview } from '../store/payment-entity';
 
 /** The backlog gauge counts due payments up to this many (it says "at least" beyond). */
 const BACKLOG_COUNT_CAP = 1000;
@@ -100,16 +103,27 @@ export class Reconciler {
       // A due check asks Cashii whatever a read did meanwhile: the schedule, not the TTL, spaces them.
       const { record: after, confirmed } = await this.sync.refresh(record, PaymentEventSource.RECONCILE, { ifStale: false });
       if (!confirmed) report.unreachable++;
-      if (after.status !== record.status) report.changed++;
+      if (after.status !== record.status) {
+        // The status write set what comes next (the settled checks) in the same statement.
+        report.changed++;
+        continue;
+      }
+      const attempts = record.checkAttempts + 1;
+      if (after.status !== PaymentStatus.PENDING) {
+        // A settled check: Cashii confirmed it (or flagged it for a person, which stops the checks).
+        if (confirmed) report.unchanged++;
+        const delay = hasOpenReview(after) ? null : this.freshness.settledCheckDelay(attempts);
+        await this.repository.scheduleCheck(record.id, delay === null ? null : new Date(Date.now() + delay), attempts);
+        continue;
+      }
       // Past the horizon, one last look (above); still pending after it means stale.
-      if (after.status === PaymentStatus.PENDING && now.getTime() - record.createdAt.getTime() > this.options.horizonMs) {
+      if (now.getTime() - record.createdAt.getTime() > this.options.horizonMs) {
         await this.repository.markStale(record.id, new Date());
         this.log.warn({ cashiiId: record.cashiiId }, 'payment still pending past the reconciler horizon: marked stale');
         report.stale++;
         continue;
       }
-      if (confirmed && after.status === record.status) report.unchanged++;
-      const attempts = record.checkAttempts + 1;
+      if (confirmed) report.unchanged++;
       const keepChecking = this.freshness.awaitsPayer(after);
       await this.repository.scheduleCheck(record.id, keepChecking ? new Date(Date.now() + this.backoff(attempts)) : null, attempts);
     }

@@ -7,7 +7,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMillis } from '../../db/transformers';
 
 @Entity({ name: 'merchant_orders' })
-@Index('uq_merchant_orders_owner_ref', ['ownerId', 'orderRef'], { unique: true })
+@Index('uq_merchant_orders_owner_key', ['ownerId', 'orderKey'], { unique: true })
 export class MerchantOrder {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
@@ -15,9 +15,13 @@ export class MerchantOrder {
   @Column({ type: 'varchar', length: 255 })
   ownerId: string;
 
-  /** The merchant's own order reference (`orderId` of the create input). */
+  /** The merchant's own order reference (`orderId` of the create input), as first spelt. */
   @Column({ type: 'varchar', length: 128 })
   orderRef: string;
+
+  /** The reference in its one compared spelling (store/order-key.ts): unique per owner. */
+  @Column({ type: 'varchar', length: 255, default: '' })
+  orderKey: string;
 
   /** The payment record handed out for this order now (null: none, or the last one failed). */
   @Column({ type: 'varchar', length: 36, nullable: true })

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import type { Database } from '../../db/database';
 import { MerchantOrder } from './order-entity';
+import { orderKeyOf } from './order-key';
 import { PaymentOrder } from './payment-entity';
 import { PaymentStatus } from './payment-values';
 
@@ -16,11 +17,12 @@ class AttemptOvertaken extends Error {}
 export class OrderRepository {
   constructor(private readonly db: Database) {}
 
+  /** The owner's order with this reference, in any spelling of it (compared by its key). */
   find(ownerId: string, orderRef: string): Promise<MerchantOrder | null> {
-    return this.db.reader.findOne(MerchantOrder, { where: { ownerId, orderRef } });
+    return this.db.reader.findOne(MerchantOrder, { where: { ownerId, orderKey: orderKeyOf(orderRef) } });
   }
 
-  /** The owner's order with this reference, created when it is new (a race creates it once). */
+  /** The owner's order with this reference (any spelling), created when it is new (a race creates it once). */
   async ensure(ownerId: string, orderRef: string, at: Date): Promise<MerchantOrder> {
     const found = await this.find(ownerId, orderRef);
     if (found) return found;
@@ -30,6 +32,7 @@ export class OrderRepository {
           id: randomUUID(),
           ownerId,
           orderRef,
+          orderKey: orderKeyOf(orderRef),
           activePaymentId: null,
           paidPaymentId: null,
           createdAt: at,
@@ -65,7 +68,8 @@ export class OrderRepository {
           const superseded = await m.update(
             PaymentOrder,
             { id: expected, supersededAt: IsNull(), status: PaymentStatus.PENDING },
-            { supersededAt: record.createdAt, nextCheckAt: null },
+            // Its schedule stays: it can still be paid on Cashii's page, and the reconciler must see it if it is.
+            { supersededAt: record.createdAt },
           );
           // It was paid (or ended) meanwhile: undo everything, the caller looks at the order again.
           if (superseded.affected !== 1) throw new AttemptOvertaken();

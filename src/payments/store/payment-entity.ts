@@ -11,7 +11,7 @@ import { epochMillis, safeBigint } from '../../db/transformers';
 @Entity({ name: 'payment_orders' })
 @Index('idx_payment_orders_owner_created', ['ownerId', 'createdAt'])
 @Index('uq_payment_orders_owner_idempotency', ['ownerId', 'idempotencyKey'], { unique: true })
-@Index('idx_payment_orders_next_check', ['status', 'nextCheckAt'])
+@Index('idx_payment_orders_due', ['nextCheckAt'])
 @Index('idx_payment_orders_owner_order', ['ownerId', 'orderId'])
 @Index('idx_payment_orders_create_state', ['createState', 'updatedAt'])
 /** Nullable columns start as null here, so a new record names only what it knows (declared once). */

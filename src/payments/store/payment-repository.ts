@@ -12,7 +12,9 @@ import { PaymentEventSource, PaymentStatus, ReviewReason, type ReviewResolution 
 import { CreatedIdUpdate, PaymentRowReader, RowInserter } from './payment-row';
 
 /** Columns a confirmation with Cashii may update besides the status. */
-export type VerificationPatch = Partial<Pick<PaymentOrder, 'verifiedAt' | 'upstreamStatus' | 'from' | 'to' | 'nextCheckAt'>>;
+export type VerificationPatch = Partial<
+  Pick<PaymentOrder, 'verifiedAt' | 'upstreamStatus' | 'from' | 'to' | 'nextCheckAt' | 'checkAttempts'>
+>;
 
 export class PaymentRepository {
   private readonly rows: PaymentRowReader;
@@ -286,7 +288,8 @@ export class PaymentRepository {
   }
 
   /**
-   * Claims up to `limit` pending payments due for a reconciler check by pushing their next check to
+   * Claims up to `limit` payments due for a reconciler check (pending ones, superseded included, and
+   * settled ones in their few later checks) by pushing their next check to
    * `leaseUntil`. On PostgreSQL the rows are locked with FOR UPDATE SKIP LOCKED, so replicas never
    * claim the same row; on SQLite writes are serialised anyway.
    */
@@ -294,7 +297,7 @@ export class PaymentRepository {
     return this.db.write(async (m) => {
       const query = m
         .createQueryBuilder(PaymentOrder, 'p')
-        .where({ status: PaymentStatus.PENDING, createState: CreateState.CREATED, staleAt: IsNull(), nextCheckAt: LessThanOrEqual(now) })
+        .where({ createState: CreateState.CREATED, staleAt: IsNull(), nextCheckAt: LessThanOrEqual(now) })
         .orderBy('p.nextCheckAt', 'ASC')
         .limit(limit);
       if (this.db.kind === 'postgres') query.setLock('pessimistic_write').setOnLocked('skip_locked');
@@ -304,12 +307,12 @@ export class PaymentRepository {
     });
   }
 
-  /** Number of pending payments waiting for a reconciler check, counted up to `cap` (a big backlog is not walked whole every pass). */
+  /** Number of payments waiting for a reconciler check, counted up to `cap` (a big backlog is not walked whole every pass). */
   async countDue(now: Date, cap: number): Promise<number> {
     const due = await this.db.reader
       .createQueryBuilder(PaymentOrder, 'p')
       .select('p.id')
-      .where({ status: PaymentStatus.PENDING, createState: CreateState.CREATED, staleAt: IsNull(), nextCheckAt: LessThanOrEqual(now) })
+      .where({ createState: CreateState.CREATED, staleAt: IsNull(), nextCheckAt: LessThanOrEqual(now) })
       .limit(cap)
       .getRawMany();
     return due.length;

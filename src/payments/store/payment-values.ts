@@ -55,6 +55,12 @@ export enum ReviewReason {
   DUPLICATE_PAYMENT = 'DUPLICATE_PAYMENT',
   /** Paid although a newer payment had replaced it (the cart changed): it must be refunded. */
   SUPERSEDED_PAID = 'SUPERSEDED_PAID',
+  /**
+   * Cashii reports a status our record cannot move to (paid after rejected or canceled, paid again
+   * after refunded, rejected or canceled or pending after paid): the stored status stays, Cashii's
+   * answer is kept in `upstreamStatus`, and a person decides.
+   */
+  STATUS_CONFLICT = 'STATUS_CONFLICT',
   /** A Cashii id from the create journal or a log that does not match the record. */
   RECOVERED_ID = 'RECOVERED_ID',
   /** Still pending past the reconciler's horizon. */
