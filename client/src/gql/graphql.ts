@@ -100,6 +100,8 @@ export type ReviewReason =
   | 'RECOVERED_ID'
   /** Still pending past the reconciler's horizon: no longer polled. */
   | 'STALE'
+  /** Cashii now reports a status the stored one cannot move to (e.g. paid after rejected, or rejected after paid): check it at Cashii. */
+  | 'STATUS_CONFLICT'
   /** Paid after a newer payment replaced it (the cart changed): refund it. */
   | 'SUPERSEDED_PAID'
   /** A create whose outcome stayed unknown past the Cashii deadline: Cashii may hold an orphaned payment. */
