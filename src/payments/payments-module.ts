@@ -48,6 +48,8 @@ export interface PaymentsModule {
   readonly reconciler: Reconciler;
   /** Cashii ids waiting in the create journal. */
   journalPending(): number;
+  /** Why the create journal cannot be written (creates are refused meanwhile), or null; for readiness. */
+  journalProblem(): string | null;
   /** Stops watchers and the reconciler, then waits for creates in flight and journal retries. */
   close(): Promise<void>;
 }
@@ -62,6 +64,9 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
   });
   const journal = new CreateJournal(config.storage.journalFile, log);
   journal.load();
+  await journal.open();
+  // Readiness (the database's storage state) fails while the journal cannot be written.
+  database.addWriteDependency(() => journal.problem());
   const recorder = new CreateRecorder(
     repository,
     journal,
@@ -124,12 +129,14 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
     service,
     reconciler,
     journalPending: () => journal.size,
+    journalProblem: () => journal.problem(),
     close: async () => {
       service.closeWatchers();
       await reconciler.stop();
       // A create whose HTTP request was cut off at the grace period still gets Cashii's answer recorded.
       await creator.drain();
       await recorder.drain();
+      await journal.close();
     },
   };
 }

@@ -2,6 +2,11 @@
  * Cashii created the payment, then the database could not take its id, then the process was
  * killed (kill -9) before the database came back. The id was in the journal: the next start
  * records it, and a retry of the key returns that payment without a second Cashii create.
+ *
+ * And the journal is part of readiness: while it cannot be written (at start, or because its
+ * folder went away while serving), /readyz answers 503 with the reason and creates are refused
+ * with STORAGE_UNAVAILABLE before Cashii is called, so no create can reach Cashii whose id only
+ * memory would keep; once it can be written again, both come back.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +15,7 @@ import Sqlite from 'better-sqlite3';
 import { type RunningSimulator, startSimulator } from '../../src/sandbox/simulator';
 import { POSTGRES_URL, type TestDatabase, createTestDatabase, describeEachDatabase } from '../support/database';
 import { postGraphQL, spawnServer } from '../support/server-process';
-import { CREATE, TEST_CASHII_KEY, cashiiEnv, validInput } from '../support/stack';
+import { CREATE, TEST_CASHII_KEY, type TestStack, cashiiEnv, startStack, validInput } from '../support/stack';
 import { sleep, storedCreates } from '../support/storage-load';
 import { type TcpProxy, startTcpProxy } from '../support/tcp-proxy';
 
@@ -152,5 +157,93 @@ describeEachDatabase('the create journal', (target) => {
       server.child.kill('SIGTERM');
       await server.exited;
     }
+  });
+});
+
+describeEachDatabase('the create journal in readiness', (target) => {
+  let dir: string;
+  let folder: string;
+  let journal: string;
+  let stack: TestStack | null = null;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashii-bff-journal-ready-'));
+    folder = path.join(dir, 'journal');
+    journal = path.join(folder, 'cashii-created.journal');
+  });
+  afterEach(async () => {
+    await stack?.close();
+    stack = null;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Makes the journal's folder unusable (works as root too): a file stands where the folder should be. */
+  const breakFolder = () => {
+    fs.rmSync(folder, { recursive: true, force: true });
+    fs.writeFileSync(folder, 'not a folder');
+  };
+  const repairFolder = () => {
+    fs.rmSync(folder, { force: true });
+    fs.mkdirSync(folder);
+  };
+
+  const readyz = async () => {
+    const response = await fetch(`${stack!.app.url}/readyz`);
+    return { status: response.status, body: (await response.json()) as { reason?: string } };
+  };
+  /** Polls /readyz until it answers `status` (the journal is re-probed every second). */
+  const readyzBecomes = async (status: number) => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const answer = await readyz();
+      if (answer.status === status || Date.now() > deadline) return answer;
+      await sleep(50);
+    }
+  };
+  const lines = (text: string) => stack!.logs.filter((line) => line.includes(text));
+  const create = (key: string) => stack!.gql(CREATE, { input: validInput({ idempotencyKey: key }) });
+
+  it('a journal that cannot be written at start: /readyz 503 with the reason, creates refused before Cashii, and both back once it can', async () => {
+    breakFolder();
+    stack = await startStack(target, { CREATE_JOURNAL_FILE: journal });
+    const down = await readyz();
+    expect(down.status).toBe(503);
+    expect(down.body.reason).toMatch(/^the create journal cannot be written \(E[A-Z]+\)$/);
+
+    const refused = await create('journal-down-1');
+    expect(refused.body.errors?.[0]?.extensions).toEqual({ code: 'STORAGE_UNAVAILABLE', retryable: true });
+    expect((await stack.simulatorStats()).create).toBe(0);
+
+    repairFolder();
+    expect((await readyzBecomes(200)).status).toBe(200);
+    const created = await create('journal-down-1');
+    expect(created.body.errors).toBeUndefined();
+    expect((await stack.simulatorStats()).create).toBe(1);
+    expect(fs.existsSync(journal)).toBe(true);
+    expect(lines('the create journal cannot be written')).toHaveLength(1);
+  });
+
+  it('a journal whose folder goes away while serving turns /readyz 503 and refuses creates before Cashii, until it is back', async () => {
+    fs.mkdirSync(folder);
+    stack = await startStack(target, { CREATE_JOURNAL_FILE: journal });
+    expect((await create('journal-live-1')).body.errors).toBeUndefined();
+    expect((await readyz()).status).toBe(200);
+
+    breakFolder();
+    const down = await readyzBecomes(503);
+    expect(down.status).toBe(503);
+    expect(down.body.reason).toMatch(/^the create journal cannot be written/);
+    const refused = await create('journal-live-2');
+    expect(refused.body.errors?.[0]?.extensions).toEqual({ code: 'STORAGE_UNAVAILABLE', retryable: true });
+    expect((await stack.simulatorStats()).create).toBe(1);
+
+    repairFolder();
+    expect((await readyzBecomes(200)).status).toBe(200);
+    expect((await create('journal-live-2')).body.errors).toBeUndefined();
+    expect((await stack.simulatorStats()).create).toBe(2);
+    // One error line for the episode, one warning once it has been writable for a while.
+    for (let i = 0; i < 100 && lines('the create journal can be written again').length === 0; i++) await sleep(100);
+    expect(lines('the create journal cannot be written')).toHaveLength(1);
+    expect(lines('the create journal can be written again')).toHaveLength(1);
   });
 });

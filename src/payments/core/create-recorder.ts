@@ -72,6 +72,16 @@ export class CreateRecorder {
     if (waited !== 'recorded') throw new StorageUnavailableError('CREATE_NOT_RECORDED');
   }
 
+  /**
+   * Throws StorageUnavailableError (reason JOURNAL_UNWRITABLE, retryable) while the create journal
+   * cannot be written: a create must not reach Cashii then, since an id the database could not take
+   * would live in memory only and a crash would cost its key a second Cashii create. Cheap (no fs
+   * call): the journal keeps its state from its last write and its probe timer.
+   */
+  assertJournalWritable(): void {
+    if (this.journal.unwritableReason !== null) throw new StorageUnavailableError('JOURNAL_UNWRITABLE');
+  }
+
   /** Whether a Cashii id for `recordId` waits here (a retry must use it, never create again). */
   has(recordId: string): boolean {
     return this.journal.get(recordId) !== undefined;
