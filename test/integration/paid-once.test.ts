@@ -109,8 +109,8 @@ describeEachDatabase('paid once', (target) => {
     const fast = await createOk(orderId, { amount: 1200 });
     const answer = (await slow).body;
     expect(answer.errors).toBeUndefined();
-    expect(answer.data.createRemotePayment.id).toBe(fast.id);
-    expect(answer.data.createRemotePayment.amount).toBe(1200);
+    expect(answer.data!.createRemotePayment.id).toBe(fast.id);
+    expect(answer.data!.createRemotePayment.amount).toBe(1200);
     const records = (await stack.records()).filter((r) => r.orderId === orderId);
     expect(records.filter((r) => r.supersededAt === null).map((r) => r.cashiiId)).toEqual([fast.id]);
   });
@@ -125,14 +125,14 @@ describeEachDatabase('paid once', (target) => {
     );
     const failed = answers.filter(({ response }) => response.body.errors);
     // A create that lost every look at the order may be told to retry; none is answered otherwise.
-    for (const { response } of failed) expect(response.body.errors[0].extensions).toMatchObject({ retryable: true });
+    for (const { response } of failed) expect(response.body.errors![0].extensions).toMatchObject({ retryable: true });
     expect(failed.length).toBeLessThan(5);
     const records = (await stack.records()).filter((r) => r.orderId === orderId && r.createState === 'CREATED');
     const live = records.filter((r) => r.supersededAt === null && r.status === 'PENDING');
     expect(live).toHaveLength(1);
     const byId = new Map(records.map((r) => [r.cashiiId, r]));
     for (const { response, at } of answers.filter(({ response }) => !response.body.errors)) {
-      const answered = byId.get(response.body.data.createRemotePayment.id)!;
+      const answered = byId.get(response.body.data!.createRemotePayment.id)!;
       // Superseded only by a create that was still being made when this answer arrived.
       if (answered.supersededAt !== null) expect(answered.supersededAt.getTime()).toBeGreaterThanOrEqual(at - 1000);
     }
@@ -175,9 +175,8 @@ describeEachDatabase('paid once', (target) => {
     ];
     it.each(spellings)('refuses %s: ORDER_ALREADY_PAID or BAD_USER_INPUT saying why, and no Cashii create', async (_name, spelling) => {
       const response = await create(spelling, {}, user);
-      const error = response.body.errors?.[0];
-      expect(error).toBeDefined();
-      if (error.extensions.code === 'ORDER_ALREADY_PAID') expect(error.extensions.paymentId).toBe(first.id);
+      const error = response.body.errors![0];
+      if (error.extensions!.code === 'ORDER_ALREADY_PAID') expect(error.extensions!.paymentId).toBe(first.id);
       else {
         expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'orderId' });
         expect(error.message).toMatch(/invisible|space|dash|script/);

@@ -41,7 +41,7 @@ export type CreatorStore = Pick<
   'findByIdempotencyKey' | 'insert' | 'findById' | 'claimCreateRetry' | 'expireSending' | 'markCreateOutcome'
 >;
 export type CreatorCashii = Pick<CashiiClient, 'createRemotePayment'>;
-export type CreatorRecorder = Pick<CreateRecorder, 'record' | 'has' | 'flush' | 'replay'>;
+export type CreatorRecorder = Pick<CreateRecorder, 'record' | 'has' | 'flush' | 'replay' | 'assertJournalWritable'>;
 export type CreatorOrders = Pick<OrderRepository, 'ensure' | 'startAttempt' | 'find'>;
 
 export class PaymentCreator {
@@ -87,6 +87,8 @@ export class PaymentCreator {
    * its order. The service has validated and normalised the command.
    */
   async create(input: CreatePaymentCommand, ownerId: string): Promise<PaymentOrder> {
+    // Without a writable journal a Cashii id could be lost in a database outage: refused before anything is written or sent.
+    this.recorder.assertJournalWritable();
     return this.live(await this.createOrResume(input, ownerId), ownerId);
   }
 
