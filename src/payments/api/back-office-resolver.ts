@@ -65,6 +65,6 @@ export class BackOfficeResolver {
     description: "Every event of the payment's history, operators' actions and notes included, oldest first.",
   })
   history(@Root() payment: ReviewedPayment, @Ctx() ctx: GraphQLContext): Promise<OperatorEvent[]> {
-    return ctx.payments.historyForOperator(ctx.viewer, payment.reference);
+    return ctx.payments.historyForOperator(ctx.viewer, payment.reference, ctx.loaders);
   }
 }

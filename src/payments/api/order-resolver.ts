@@ -20,6 +20,6 @@ export class OrderResolver {
 
   @FieldResolver(() => Order, { nullable: true, description: 'The order this payment is for; null without an orderId.' })
   order(@Root() payment: RemotePayment, @Ctx() ctx: GraphQLContext): Promise<Order | null> {
-    return ctx.payments.orderOfPayment(payment, ctx.viewer);
+    return ctx.payments.orderOfPayment(payment, ctx.viewer, ctx.loaders);
   }
 }

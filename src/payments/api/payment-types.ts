@@ -80,6 +80,9 @@ export class RemotePayment implements PaymentView {
 
   /** Our record id (not exposed): the key of the events loader. */
   recordId: string;
+
+  /** Its customer (not exposed): who may follow it to its order. */
+  ownerId: string;
 }
 
 registerEnumType(PaymentEventSource, {

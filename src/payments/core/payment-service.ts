@@ -24,6 +24,7 @@ import {
   ListPaymentsCommand,
   ResolveReviewCommand,
   ReviewQueueCommand,
+  PAYMENT_ID_PATTERN,
   checkOrderRef,
   checkPaymentId,
   checkRules,
@@ -124,7 +125,7 @@ export class PaymentService {
 
   /** A fresh batch for one request (GraphQL context): reads of one operation share queries. */
   readBatch(): PaymentReadBatch {
-    return createPaymentLoaders(this.repository);
+    return createPaymentLoaders(this.repository, this.orders);
   }
 
   /**
@@ -234,13 +235,11 @@ export class PaymentService {
     return order ? this.presentOrder(order) : null;
   }
 
-  /** The order a payment belongs to, as its owner (or an operator) may see it. */
-  async orderOfPayment(payment: PaymentView, viewer: Viewer): Promise<OrderView | null> {
-    if (payment.orderId === null) return null;
-    const record = await this.repository.findById(payment.recordId);
-    if (!record || (record.ownerId !== viewer.id && !viewer.operator)) return null;
-    const order = await this.orders.find(record.ownerId, payment.orderId);
-    return order ? this.presentOrder(order) : null;
+  /** The order a payment belongs to, as its owner (or an operator) may see it; the orders of a page's payments are read together. */
+  async orderOfPayment(payment: PaymentView, viewer: Viewer, batch: PaymentReadBatch = this.readBatch()): Promise<OrderView | null> {
+    if (payment.orderId === null || (payment.ownerId !== viewer.id && !viewer.operator)) return null;
+    const order = await batch.orders.load({ ownerId: payment.ownerId, orderRef: payment.orderId });
+    return order ? this.presentOrder(order, batch) : null;
   }
 
   /** BACK OFFICE: a page of the review queue (operators only). */
@@ -271,10 +270,15 @@ export class PaymentService {
     return record ? this.presentReviewed(record) : null;
   }
 
-  /** BACK OFFICE: a payment's whole history, operators' actions and notes included (operators only). */
-  async historyForOperator(viewer: Viewer, reference: string): Promise<OperatorEventView[]> {
+  /**
+   * BACK OFFICE: a payment's whole history, operators' actions and notes included (operators only).
+   * By reference, the histories of a page's payments are read together.
+   */
+  async historyForOperator(viewer: Viewer, reference: string, batch: PaymentReadBatch = this.readBatch()): Promise<OperatorEventView[]> {
     requireOperator(viewer);
-    const record = await this.backOffice.find(checkIdOrReference(reference));
+    const id = checkIdOrReference(reference);
+    if (!PAYMENT_ID_PATTERN.test(id)) return (await batch.events.load(id)).map(toOperatorEventView);
+    const record = await this.backOffice.find(id);
     return record ? (await this.backOffice.history(record)).map(toOperatorEventView) : [];
   }
 
@@ -309,8 +313,10 @@ export class PaymentService {
     return toPaymentView(record, this.options.paymentPageUrl);
   }
 
-  private async presentOrder(order: MerchantOrder): Promise<OrderView> {
-    const payments = await this.repository.paymentsOfOrder(order.ownerId, order.orderRef);
+  private async presentOrder(order: MerchantOrder, batch?: PaymentReadBatch): Promise<OrderView> {
+    const payments = batch
+      ? await batch.orderPayments.load({ ownerId: order.ownerId, orderRef: order.orderRef })
+      : await this.repository.paymentsOfOrder(order.ownerId, order.orderRef);
     return toOrderView(order, payments, (record) => this.present(record));
   }
 

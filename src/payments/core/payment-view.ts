@@ -32,6 +32,8 @@ export interface PaymentView {
   reviewReason: string | null;
   /** Our record id (not exposed to clients): the key of the history loader. */
   recordId: string;
+  /** The customer it belongs to (never shown; who may follow it to its order). */
+  ownerId: string;
 }
 
 export interface PaymentEventView {
@@ -114,6 +116,7 @@ export function toPaymentView(record: PaymentOrder, pageUrl: string): PaymentVie
     needsReview: hasOpenReview(record),
     reviewReason: hasOpenReview(record) ? customerReviewReason(record) : null,
     recordId: record.id,
+    ownerId: record.ownerId,
   };
 }
 

@@ -22,6 +22,13 @@ export class OrderRepository {
     return this.db.reader.findOne(MerchantOrder, { where: { ownerId, orderKey: orderKeyOf(orderRef) } });
   }
 
+  /** Several owners' orders by reference in one SELECT: each answer (or null) in the order asked. */
+  async findMany(wanted: ReadonlyArray<{ ownerId: string; orderRef: string }>): Promise<Array<MerchantOrder | null>> {
+    const keys = wanted.map(({ ownerId, orderRef }) => ({ ownerId, orderKey: orderKeyOf(orderRef) }));
+    const rows = await this.db.reader.find(MerchantOrder, { where: keys });
+    return keys.map(({ ownerId, orderKey }) => rows.find((row) => row.ownerId === ownerId && row.orderKey === orderKey) ?? null);
+  }
+
   /** The owner's order with this reference (any spelling), created when it is new (a race creates it once). */
   async ensure(ownerId: string, orderRef: string, at: Date): Promise<MerchantOrder> {
     const found = await this.find(ownerId, orderRef);

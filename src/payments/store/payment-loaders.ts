@@ -1,20 +1,35 @@
 /**
- * Per-request DataLoaders: several `payment` fields (or their `events`) in one operation become
- * one SQL query each. Cashii reads are shared across requests by PaymentSync instead.
+ * Per-request DataLoaders: the reads of one operation's fields become one SQL query per kind,
+ * however many payments a page shows (records, their events, their orders and the orders'
+ * payments). Cashii reads are shared across requests by PaymentSync instead.
  */
 import DataLoader from 'dataloader';
+import type { MerchantOrder } from './order-entity';
+import type { OrderRepository } from './order-repository';
 import type { PaymentEventRecord } from './payment-event-entity';
 import type { PaymentOrder } from './payment-entity';
 import type { PaymentRepository } from './payment-repository';
+
+/** An order as a customer names it: the owner and the reference (any spelling of it). */
+export interface OrderName {
+  ownerId: string;
+  orderRef: string;
+}
 
 export interface PaymentLoaders {
   /** Records by Cashii id. */
   readonly records: DataLoader<string, PaymentOrder | null>;
   /** Status history by record id. */
   readonly events: DataLoader<string, PaymentEventRecord[]>;
+  /** Orders by owner and reference. */
+  readonly orders: DataLoader<OrderName, MerchantOrder | null, string>;
+  /** The payments of an order (by owner and its stored reference), newest first. */
+  readonly orderPayments: DataLoader<OrderName, PaymentOrder[], string>;
 }
 
-export function createPaymentLoaders(repository: PaymentRepository): PaymentLoaders {
+const orderNameKey = ({ ownerId, orderRef }: OrderName) => `${ownerId}\u0000${orderRef}`;
+
+export function createPaymentLoaders(repository: PaymentRepository, orders: OrderRepository): PaymentLoaders {
   return {
     records: new DataLoader(async (ids) => {
       const rows = await repository.findByCashiiIds(ids);
@@ -25,5 +40,7 @@ export function createPaymentLoaders(repository: PaymentRepository): PaymentLoad
       const rows = await repository.eventsFor(ids);
       return ids.map((id) => rows.filter((row) => row.paymentId === id));
     }),
+    orders: new DataLoader((names) => orders.findMany(names), { cacheKeyFn: orderNameKey }),
+    orderPayments: new DataLoader((names) => repository.paymentsOfOrders(names), { cacheKeyFn: orderNameKey }),
   };
 }

@@ -38,6 +38,11 @@ export class PaymentRepository {
     return this.rows.findById(id);
   }
 
+  /** Several records by their own ids, in one SELECT (unknown ids are absent). */
+  findByIds(ids: readonly string[]): Promise<PaymentOrder[]> {
+    return this.rows.findByIds(ids);
+  }
+
   /** The hot read (every `payment(id)`), as one plain SELECT. */
   findByCashiiIds(cashiiIds: readonly string[]): Promise<PaymentOrder[]> {
     return this.rows.findByCashiiIds(cashiiIds);
@@ -237,11 +242,17 @@ export class PaymentRepository {
   }
 
   /** Every attempt to pay one order of one owner that reached Cashii, newest first. */
-  paymentsOfOrder(ownerId: string, orderRef: string): Promise<PaymentOrder[]> {
-    return this.db.reader.find(PaymentOrder, {
-      where: { ownerId, orderId: orderRef, createState: CreateState.CREATED },
+  async paymentsOfOrder(ownerId: string, orderRef: string): Promise<PaymentOrder[]> {
+    return (await this.paymentsOfOrders([{ ownerId, orderRef }]))[0];
+  }
+
+  /** The same for several orders in one SELECT: one list per order, in the order asked. */
+  async paymentsOfOrders(orders: ReadonlyArray<{ ownerId: string; orderRef: string }>): Promise<PaymentOrder[][]> {
+    const rows = await this.db.reader.find(PaymentOrder, {
+      where: orders.map(({ ownerId, orderRef }) => ({ ownerId, orderId: orderRef, createState: CreateState.CREATED })),
       order: { createdAt: 'DESC', id: 'DESC' },
     });
+    return orders.map(({ ownerId, orderRef }) => rows.filter((row) => row.ownerId === ownerId && row.orderId === orderRef));
   }
 
   /**

@@ -37,6 +37,12 @@ export class PaymentRowReader {
     return rows.map((row) => this.hydrate(row));
   }
 
+  /** The records whose own id is one of `ids` (unknown ids are simply absent). */
+  async findByIds(ids: readonly string[]): Promise<PaymentOrder[]> {
+    const rows = await this.dataSource.manager.query<Row[]>(this.statement('id', ids.length), [...ids]);
+    return rows.map((row) => this.hydrate(row));
+  }
+
   /** One record by its own id (the primary key), or null. */
   async findById(id: string): Promise<PaymentOrder | null> {
     const rows = await this.dataSource.manager.query<Row[]>(this.statement('id', 1), [id]);
