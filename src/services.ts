@@ -125,6 +125,8 @@ export async function createServices(
           shape: PAYMENT_ANSWER_SHAPE,
           versionsOf: (keys) => payments.versionsOf(keys),
           maxEntries: config.graphql.answerCacheEntries,
+          maxBytes: config.graphql.answerCacheBytes,
+          maxEntryBytes: config.graphql.answerCacheEntryBytes,
           maxAgeMs: 10 * 60_000,
           parseOptions: operationParseOptions(config.graphql),
           onLookup: (result) => metrics.answerCache.inc({ result }),

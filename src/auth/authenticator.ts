@@ -9,6 +9,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { type JWTVerifyGetKey, createRemoteJWKSet, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../config';
 import type { Viewer } from './viewer';
 
@@ -20,12 +21,25 @@ export class AuthenticationFailed extends Error {}
 
 /** Verified tokens kept at most this long (and never past their `exp`), so a rotated-out key stops working soon. */
 const CACHE_TTL_MS = 60_000;
-const CACHE_SIZE = 10_000;
+/** Bytes the verified tokens may hold together when the configuration names none (AUTH_TOKEN_CACHE_BYTES). */
+export const DEFAULT_TOKEN_CACHE_BYTES = 4 * 1024 * 1024;
+/** A token larger than this is verified on every request, never kept. */
+const MAX_CACHED_TOKEN_BYTES = 16 * 1024;
+/** What one kept token costs besides its strings, a rough upper bound. */
+const ENTRY_OVERHEAD_BYTES = 256;
+
+interface Verified {
+  viewer: Viewer;
+  until: number;
+}
 
 export class Authenticator {
   private readonly key: Uint8Array | JWTVerifyGetKey | null;
-  /** Token -> viewer, for tokens already verified: a frontend sends the same token on every request. */
-  private readonly verified = new Map<string, { viewer: Viewer; until: number }>();
+  /**
+   * Token -> viewer, for tokens already verified: a frontend sends the same token on every request.
+   * Bounded in bytes (2 per character of the token and the viewer's id), least recently used first out; null: no cache.
+   */
+  private readonly verified: LRUCache<string, Verified> | null;
 
   constructor(private readonly config: AuthConfig) {
     if (config.mode === 'jwt') {
@@ -33,15 +47,29 @@ export class Authenticator {
     } else {
       this.key = null;
     }
+    const bytes = config.mode === 'jwt' ? (config.tokenCacheBytes ?? DEFAULT_TOKEN_CACHE_BYTES) : 0;
+    this.verified =
+      bytes === 0
+        ? null
+        : new LRUCache<string, Verified>({
+            maxSize: bytes,
+            maxEntrySize: Math.min(bytes, MAX_CACHED_TOKEN_BYTES),
+            sizeCalculation: (entry, token) => ENTRY_OVERHEAD_BYTES + 2 * (token.length + entry.viewer.id.length),
+          });
+  }
+
+  /** What the token cache holds now: its number of tokens and counted bytes. */
+  held(): { entries: number; bytes: number } {
+    return { entries: this.verified?.size ?? 0, bytes: this.verified?.calculatedSize ?? 0 };
   }
 
   async authenticate(headers: IncomingHttpHeaders): Promise<Viewer> {
     if (this.config.mode === 'dev') return devViewer(headers['x-dev-user'], headers['x-dev-operator']);
     const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(headers.authorization ?? '');
     if (!match) throw new AuthenticationFailed('A bearer token is required');
-    const cached = this.verified.get(match[1]);
+    const cached = this.verified?.get(match[1]);
     if (cached && cached.until > Date.now()) return cached.viewer;
-    this.verified.delete(match[1]);
+    if (cached) this.verified!.delete(match[1]);
     try {
       const options = {
         issuer: this.config.issuer,
@@ -67,11 +95,8 @@ export class Authenticator {
   }
 
   private remember(token: string, viewer: Viewer, expiresAt: number): void {
-    if (this.verified.size >= CACHE_SIZE) {
-      // Maps iterate in insertion order: drop the oldest entry.
-      this.verified.delete(this.verified.keys().next().value as string);
-    }
-    this.verified.set(token, { viewer, until: Math.min(expiresAt, Date.now() + CACHE_TTL_MS) });
+    // An entry over the per-token bound is not kept (`set` ignores it); others evict the least recently used.
+    this.verified?.set(token, { viewer, until: Math.min(expiresAt, Date.now() + CACHE_TTL_MS) });
   }
 }
 

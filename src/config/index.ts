@@ -103,6 +103,12 @@ export interface Config {
     readonly maxSubscriptionsPerViewer: number;
     /** Whole answers of repeated `payment(id)` reads kept per viewer (graphql/answer-cache.ts); 0 turns the cache off. */
     readonly answerCacheEntries: number;
+    /** Bytes the kept answers may hold together, and the largest answer kept (a larger one is answered, not kept). */
+    readonly answerCacheBytes: number;
+    readonly answerCacheEntryBytes: number;
+    /** Bytes Apollo's parsed documents, and its automatic persisted queries, may hold (graphql/bounded-cache.ts). */
+    readonly documentCacheBytes: number;
+    readonly persistedQueryCacheBytes: number;
   };
   /** Limits on createRemotePayment per viewer and per client address, per window. */
   readonly rateLimit: {
@@ -148,6 +154,8 @@ export type AuthConfig =
       /** The claim that lists a viewer's roles (a string or an array of strings), and the role of back-office operators. */
       readonly operatorClaim: string;
       readonly operatorRole: string;
+      /** Bytes the cache of verified tokens may hold (auth/authenticator.ts); a default when absent. */
+      readonly tokenCacheBytes?: number;
     };
 
 export class ConfigError extends Error {
@@ -277,6 +285,10 @@ export function loadConfig(env: Env = process.env): Config {
       maxSubscriptionsPerConnection: read.int('GRAPHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION', 20, 1, 10_000),
       maxSubscriptionsPerViewer: read.int('GRAPHQL_MAX_SUBSCRIPTIONS_PER_VIEWER', 50, 1, 100_000),
       answerCacheEntries: read.int('GRAPHQL_ANSWER_CACHE_ENTRIES', 10_000, 0, 1_000_000),
+      answerCacheBytes: read.int('GRAPHQL_ANSWER_CACHE_BYTES', 32 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
+      answerCacheEntryBytes: read.int('GRAPHQL_ANSWER_CACHE_ENTRY_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+      documentCacheBytes: read.int('GRAPHQL_DOCUMENT_CACHE_BYTES', 8 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+      persistedQueryCacheBytes: read.int('GRAPHQL_APQ_CACHE_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     },
     rateLimit: {
       windowMs: read.int('RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000),
@@ -323,6 +335,7 @@ function readAuth(read: EnvReader, production: boolean, problems: string[]): Aut
     clockToleranceSeconds: read.int('AUTH_CLOCK_TOLERANCE_SECONDS', 5, 0, 300),
     operatorClaim: read.string('AUTH_OPERATOR_CLAIM', 'roles'),
     operatorRole: read.string('AUTH_OPERATOR_ROLE', 'payments-operator'),
+    tokenCacheBytes: read.int('AUTH_TOKEN_CACHE_BYTES', 4 * 1024 * 1024, 0, 1024 * 1024 * 1024),
   };
 }
 

@@ -10,7 +10,14 @@
  * version is still the stored one (one indexed SELECT, shared by the lookups of one event-loop
  * turn), so any write to those records, on any replica, retires it. Served from here, a request skips Apollo's pipeline and execution; it
  * still passes the HTTP edge, CORS, trusted documents and authentication first.
+ *
+ * Memory is bounded in bytes, not only in entries: any client can fill this cache (distinct
+ * aliases make distinct keys), so the kept answers together never hold more than `maxBytes`, and an
+ * answer larger than `maxEntryBytes` is not kept at all (it is still answered, and shared with the
+ * identical requests waiting for it). Sizes count two bytes per character of the key and body (the
+ * most V8 stores), plus a fixed overhead per entry and per stamp.
  */
+import { LRUCache } from 'lru-cache';
 import { Kind, type OperationDefinitionNode, OperationTypeNode, type ParseOptions, type SelectionSetNode, parse } from 'graphql';
 
 /** What one record shown in an answer left behind while it was resolved. */
@@ -37,6 +44,10 @@ export interface AnswerCacheOptions {
   /** The stored version of each key (absent: no such record). Lookups of one turn share one call. */
   versionsOf: (keys: string[]) => Promise<Map<string, string>>;
   maxEntries: number;
+  /** Bytes all kept answers may hold together (keys, bodies, headers and stamps; see `entryBytes`). */
+  maxBytes: number;
+  /** An answer (with its key) larger than this is never kept. */
+  maxEntryBytes: number;
   /** An answer older than this is dropped whatever its stamps say (memory hygiene). */
   maxAgeMs: number;
   parseOptions: ParseOptions;
@@ -63,19 +74,47 @@ interface Entry extends CachedAnswer {
 
 /** Bodies longer than this are not looked at (keys stay small). */
 const MAX_KEY_BODY = 2048;
-/** How many documents' shape verdicts are remembered. */
-const MAX_VERDICTS = 512;
+/** What one kept entry costs besides its strings (the objects, the LRU's slots), a rough upper bound. */
+const ENTRY_OVERHEAD_BYTES = 256;
+/** What one stamp costs besides its key and version strings. */
+const STAMP_OVERHEAD_BYTES = 64;
+/** Bytes the remembered shape verdicts may hold: documents of at most MAX_KEY_BODY characters, so at least 256 of them (about 1 MiB). */
+const VERDICT_BYTES = 256 * (2 * MAX_KEY_BODY + ENTRY_OVERHEAD_BYTES);
+
+/** The bytes a kept answer holds, counted as 2 per character (V8 stores a string in 1 or 2 bytes per character). */
+export function entryBytes(key: string, answer: CachedAnswer, stamps: readonly AnswerStamp[]): number {
+  let bytes = ENTRY_OVERHEAD_BYTES + 2 * (key.length + answer.body.length);
+  for (const [name, value] of answer.headers) bytes += 2 * (name.length + value.length) + 32;
+  for (const stamp of stamps) bytes += STAMP_OVERHEAD_BYTES + 2 * (stamp.key.length + stamp.version.length);
+  return bytes;
+}
 
 export class AnswerCache {
-  private readonly entries = new Map<string, Entry>();
+  /** Kept answers, least recently used dropped first, bounded in entries and in bytes. */
+  private readonly entries: LRUCache<string, Entry>;
   /** Requests being executed now, by key: identical requests arriving meanwhile share their answer. */
   private readonly executing = new Map<string, { promise: Promise<Shared | null>; settle: (shared: Shared | null) => void }>();
   /** Keys whose stored version the next batched SELECT reads, with the lookups waiting for it. */
   private batch: { keys: Set<string>; done: Promise<Map<string, string>> } | null = null;
-  /** Root field count of a cacheable document, or 0 for any other. */
-  private readonly verdicts = new Map<string, number>();
+  /** Root field count of a cacheable document, or 0 for any other (documents of at most MAX_KEY_BODY characters). */
+  private readonly verdicts = new LRUCache<string, number>({
+    maxSize: VERDICT_BYTES,
+    sizeCalculation: (_count, query) => ENTRY_OVERHEAD_BYTES + 2 * query.length,
+  });
 
-  constructor(private readonly options: AnswerCacheOptions) {}
+  constructor(private readonly options: AnswerCacheOptions) {
+    this.entries = new LRUCache<string, Entry>({
+      max: options.maxEntries,
+      maxSize: options.maxBytes,
+      maxEntrySize: Math.min(options.maxEntryBytes, options.maxBytes),
+      sizeCalculation: (entry, key) => entryBytes(key, entry, entry.stamps),
+    });
+  }
+
+  /** What the kept answers hold now: their number and counted bytes. */
+  held(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.entries.calculatedSize };
+  }
 
   /** The key of a request whose answer may be kept (per viewer and role), or null. `body` is the JSON request after trusted documents. */
   keyFor(viewer: { id: string; operator?: boolean }, accept: string | undefined, body: unknown): string | null {
@@ -102,15 +141,12 @@ export class AnswerCache {
       return null;
     }
     if (Date.now() >= entry.until || !(await this.stillCurrent(entry.stamps))) {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
+      if (this.entries.peek(key) === entry) this.entries.delete(key);
       this.options.onLookup?.('stale');
       return null;
     }
     this.options.onLookup?.('hit');
-    // Most recently used last: the oldest entry is the first one dropped.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry;
+    return entry; // `get` made it the most recently used
   }
 
   /**
@@ -154,9 +190,9 @@ export class AnswerCache {
     const now = Date.now();
     const until = Math.min(now + this.options.maxAgeMs, ...stamps.map((stamp) => stamp.until));
     if (until <= now) return;
-    this.entries.delete(key);
-    this.entries.set(key, { ...answer, stamps: [...stamps], until });
-    if (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    const entry: Entry = { status: answer.status, headers: answer.headers, body: answer.body, stamps: [...stamps], until };
+    // Too large an answer is not kept (`set` drops it, and any older answer under the key); others may evict the least recently used.
+    this.entries.set(key, entry);
   }
 
   /** Whether every stamp's version is the stored one; a failed read counts as no (the request is executed). */
@@ -180,8 +216,7 @@ export class AnswerCache {
     let count = this.verdicts.get(query);
     if (count === undefined) {
       count = shapeOf(query, this.options.shape, this.options.parseOptions);
-      if (this.verdicts.size >= MAX_VERDICTS) this.verdicts.delete(this.verdicts.keys().next().value as string);
-      this.verdicts.set(query, count);
+      if (query.length <= MAX_KEY_BODY) this.verdicts.set(query, count);
     }
     return count;
   }

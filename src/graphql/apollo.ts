@@ -4,6 +4,7 @@ import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disa
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
 import type { Config } from '../config';
+import { boundedDocumentStore, boundedStringCache } from './bounded-cache';
 import type { GraphQLContext } from './context';
 import { exampleHeaders, ideLandingPage, ideOf } from './ide';
 import { operationParseOptions } from './limits';
@@ -26,6 +27,9 @@ export function createApollo({ schema, config, formatError, validationRules }: A
     validationRules,
     // A document past the token limit is refused while it is parsed (GRAPHQL_PARSE_FAILED), before any rule runs.
     parseOptions: operationParseOptions(config.graphql),
+    // Parsed documents and automatic persisted queries, bounded in bytes as the heap holds them (./bounded-cache.ts).
+    documentStore: boundedDocumentStore(config.graphql.documentCacheBytes),
+    cache: boundedStringCache(config.graphql.persistedQueryCacheBytes),
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     // The app's close() owns shutdown: Apollo would otherwise re-raise the signal and exit non-zero.

@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { LRUCache } from 'lru-cache';
 import {
   type ASTNode,
   type DocumentNode,
@@ -44,8 +45,13 @@ interface RequestFields {
   [key: string]: unknown;
 }
 
-/** Documents compared by shape are remembered by their SHA-256 (bounded: cleared when full). */
-const VERDICT_CACHE_SIZE = 1000;
+/**
+ * Documents compared by shape are remembered by their SHA-256: a client can send any number of
+ * distinct documents, so the verdicts are bounded in bytes (a 64-character key and a boolean each,
+ * counted at 2 bytes per character plus a fixed overhead), least recently used first out.
+ */
+export const VERDICT_CACHE_BYTES = 256 * 1024;
+const VERDICT_BYTES = 2 * 64 + 128;
 
 export class TrustedDocuments {
   private readonly byHash: ReadonlyMap<string, string>;
@@ -54,7 +60,7 @@ export class TrustedDocuments {
   private readonly shapes: ReadonlySet<string>;
   /** A document with more tokens than this cannot be one of the manifest's, so it is not parsed further. */
   private readonly maxTokens: number;
-  private readonly verdicts = new Map<string, boolean>();
+  private readonly verdicts = new LRUCache<string, boolean>({ maxSize: VERDICT_CACHE_BYTES, sizeCalculation: () => VERDICT_BYTES });
 
   constructor(
     manifest: Record<string, string>,
@@ -77,6 +83,11 @@ export class TrustedDocuments {
 
   get size(): number {
     return this.byHash.size;
+  }
+
+  /** What the remembered verdicts hold now: their number and counted bytes. */
+  held(): { entries: number; bytes: number } {
+    return { entries: this.verdicts.size, bytes: this.verdicts.calculatedSize };
   }
 
   /**
@@ -122,7 +133,6 @@ export class TrustedDocuments {
     if (cached !== undefined) return cached;
     const shape = normalise(query, this.maxTokens);
     const verdict = shape !== null && this.shapes.has(shape);
-    if (this.verdicts.size >= VERDICT_CACHE_SIZE) this.verdicts.clear();
     this.verdicts.set(hash, verdict);
     return verdict;
   }

@@ -14,8 +14,8 @@ import { CREATE, READ, READ_WITH_EVENTS, type TestStack, actOnPaymentPage, mintT
 describeEachDatabase('answer cache', (target) => {
   let stack: TestStack;
   beforeAll(async () => {
-    // PENDING is confirmed on every read (TTL 0); PAID is not re-confirmed for an hour.
-    stack = await startStack(target, { STATUS_TTL_MS: '0', PAID_STATUS_TTL_MS: '3600000' });
+    // PENDING is confirmed on every read (TTL 0); PAID is not re-confirmed for an hour. Answers over 16 KiB are never kept.
+    stack = await startStack(target, { STATUS_TTL_MS: '0', PAID_STATUS_TTL_MS: '3600000', GRAPHQL_ANSWER_CACHE_ENTRY_BYTES: '16384' });
   });
   afterAll(() => stack?.close());
 
@@ -40,8 +40,8 @@ describeEachDatabase('answer cache', (target) => {
     }
   }
 
-  async function paidPayment(): Promise<string> {
-    const created = await stack.gql(CREATE, { input: validInput() });
+  async function paidPayment(input = validInput()): Promise<string> {
+    const created = await stack.gql(CREATE, { input });
     const id = created.body.data!.createRemotePayment.id as string;
     await actOnPaymentPage(created.body.data!.createRemotePayment.paymentUrl, 'pay');
     expect((await stack.gql(READ, { id })).body.data!.payment.status).toBe('PAID');
@@ -66,6 +66,28 @@ describeEachDatabase('answer cache', (target) => {
     expect(fresh.body.data!.payment.status).toBe('REFUNDED');
     expect(Date.parse(fresh.body.data!.payment.updatedAt)).toBe(refundedAt);
     expect((await cacheCounts()).stale - after.stale).toBe(1);
+  });
+
+  it('answers a read larger than the per-entry cap in full every time, and never keeps it', async () => {
+    const metadata = { blob: 'm'.repeat(7000), arabic: 'دفع'.repeat(100) };
+    const id = await paidPayment(validInput({ metadata }));
+    const before = await cacheCounts();
+    const first = await stack.gql(READ, { id });
+    const second = await stack.gql(READ, { id });
+    const third = await stack.gql(READ, { id });
+    expect(first.body.data!.payment.metadata).toEqual(metadata);
+    expect(Buffer.byteLength(first.text)).toBeGreaterThan(7600);
+    expect(second.text).toBe(first.text);
+    expect(third.text).toBe(first.text);
+    const after = await cacheCounts();
+    expect(after.hit).toBe(before.hit); // executed every time: nothing was kept
+    expect(after.miss - before.miss).toBe(3);
+
+    // A read of a payment without such metadata is still kept.
+    const small = await paidPayment(); // its last step reads it: executed and kept
+    const mark = await cacheCounts();
+    await stack.gql(READ, { id: small });
+    expect((await cacheCounts()).hit - mark.hit).toBe(1);
   });
 
   it("never gives one viewer another viewer's kept answer", async () => {

@@ -1,9 +1,17 @@
+import * as jose from 'jose';
 import { SignJWT } from 'jose';
 import { AuthenticationFailed, Authenticator, LOCAL_VIEWER } from '../../src/auth/authenticator';
 
+// Counts signature checks, to tell a token answered from the cache from one verified again.
+jest.mock('jose', () => {
+  const actual = jest.requireActual<typeof import('jose')>('jose');
+  return { ...actual, jwtVerify: jest.fn(actual.jwtVerify) };
+});
+const verifications = jose.jwtVerify as unknown as jest.Mock;
+
 const secret = 's'.repeat(32);
-const auth = new Authenticator({
-  mode: 'jwt',
+const JWT_CONFIG = {
+  mode: 'jwt' as const,
   jwksUrl: null,
   secret,
   issuer: 'iss',
@@ -12,9 +20,10 @@ const auth = new Authenticator({
   clockToleranceSeconds: 0,
   operatorClaim: 'roles',
   operatorRole: 'payments-operator',
-});
-const token = (expSeconds: number, sub = 'customer-1') =>
-  new SignJWT({})
+};
+const auth = new Authenticator(JWT_CONFIG);
+const token = (expSeconds: number, sub = 'customer-1', claims: Record<string, unknown> = {}) =>
+  new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)
     .setIssuer('iss')
@@ -35,6 +44,29 @@ describe('Authenticator', () => {
     await new Promise((resolve) => setTimeout(resolve, 1100 - (Date.now() % 1000)));
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await expect(auth.authenticate({ authorization: `Bearer ${t}` })).rejects.toBeInstanceOf(AuthenticationFailed);
+  });
+
+  it('keeps verified tokens within its byte budget: the least recently used are verified again, a huge token is never kept', async () => {
+    const budget = 64 * 1024;
+    const bounded = new Authenticator({ ...JWT_CONFIG, tokenCacheBytes: budget });
+    const tokens = await Promise.all(Array.from({ length: 200 }, (_, n) => token(60, `guest-${n}`)));
+    for (const t of tokens) await bounded.authenticate({ authorization: `Bearer ${t}` });
+    expect(bounded.held().bytes).toBeLessThanOrEqual(budget);
+    expect(bounded.held().entries).toBeLessThan(200);
+
+    verifications.mockClear();
+    await bounded.authenticate({ authorization: `Bearer ${tokens[199]}` }); // recent: from the cache
+    expect(verifications).toHaveBeenCalledTimes(0);
+    await bounded.authenticate({ authorization: `Bearer ${tokens[0]}` }); // evicted: verified again
+    expect(verifications).toHaveBeenCalledTimes(1);
+
+    // A token of 20 KB (a bloated claim) is verified, and verified again next time: it takes no room.
+    const huge = await token(60, 'guest-huge', { padding: 'p'.repeat(20_000) });
+    const before = bounded.held();
+    expect(await bounded.authenticate({ authorization: `Bearer ${huge}` })).toMatchObject({ id: 'guest-huge' });
+    expect(await bounded.authenticate({ authorization: `Bearer ${huge}` })).toMatchObject({ id: 'guest-huge' });
+    expect(verifications).toHaveBeenCalledTimes(3);
+    expect(bounded.held()).toEqual(before);
   });
 
   it('in development mode, acts as the local user or the X-Dev-User, and refuses odd names', async () => {

@@ -1,6 +1,6 @@
 /** Persisted-document resolution: ids in every form, documents compared by shape, and every refusal coded. */
 import { parse, print } from 'graphql';
-import { TrustedDocuments, normalise, sha256 } from '../../src/graphql/trusted-documents';
+import { TrustedDocuments, VERDICT_CACHE_BYTES, normalise, sha256 } from '../../src/graphql/trusted-documents';
 
 const QUERY =
   'fragment F on RemotePayment { __typename id status } query Payment($id: ID!, $locale: String! = "en-US") { __typename payment(id: $id) { __typename ...F amountDecimal formattedAmount(locale: $locale) } }';
@@ -123,6 +123,16 @@ describe('TrustedDocuments.resolve', () => {
       expect(enforcing.resolve({ query })).toMatchObject({ ok: false, status: 400, code: 'TRUSTED_DOCUMENT_REQUIRED' });
     }
     expect(enforcing.resolve(apq('b'.repeat(64)))).toMatchObject({ ok: false, code: 'TRUSTED_DOCUMENT_REQUIRED' });
+  });
+
+  it('remembers verdicts within a byte budget: a flood of distinct documents never grows it, and the manifest still passes', () => {
+    const gate = new TrustedDocuments(manifest, true);
+    for (let n = 0; n < 5000; n++) {
+      expect(gate.resolve({ query: `{ n${n}: __typename }` })).toMatchObject({ ok: false, code: 'TRUSTED_DOCUMENT_REQUIRED' });
+    }
+    expect(gate.held().bytes).toBeLessThanOrEqual(VERDICT_CACHE_BYTES);
+    expect(gate.held().entries).toBeLessThan(5000);
+    expect(gate.resolve({ query: AS_APOLLO_SENDS })).toEqual({ ok: true, body: { query: AS_APOLLO_SENDS } });
   });
 
   it('does not parse a directive flood when enforcing: it has more tokens than any manifest document', () => {
