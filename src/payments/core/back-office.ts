@@ -11,9 +11,10 @@ import { badInput, upstreamUnavailable } from '../../common/errors';
 import type { Logger } from '../../logger';
 import type { OrderRepository } from '../store/order-repository';
 import type { PaymentEventRecord } from '../store/payment-event-entity';
-import { type PaymentOrder, hasOpenReview } from '../store/payment-entity';
+import type { PaymentOrder } from '../store/payment-entity';
+import { inReviewQueue, queueReasonOf } from '../store/review-lifecycle';
 import type { PaymentRepository } from '../store/payment-repository';
-import { CreateState, PaymentEventSource, PaymentStatus, ReviewReason, ReviewResolution } from '../store/payment-values';
+import { PaymentEventSource, PaymentStatus, ReviewReason, ReviewResolution } from '../store/payment-values';
 import type { OrderSettlement } from './order-settlement';
 import type { PaymentSync } from './payment-sync';
 
@@ -36,7 +37,7 @@ export class BackOffice {
   /** One page of the queue, oldest first. */
   async queue(reason: ReviewReason | null, limit: number, after: { createdAtMs: number; id: string } | null): Promise<ReviewItem[]> {
     const rows = await this.payments.reviewQueue(reason, limit, after, this.unknownBefore());
-    return rows.map((record) => ({ record, reason: queueReason(record) }));
+    return rows.map((record) => ({ record, reason: queueReasonOf(record) }));
   }
 
   counts(): Promise<Record<ReviewReason, number>> {
@@ -45,7 +46,7 @@ export class BackOffice {
 
   /** Why the record is in the queue now; null when it is not. */
   queueEntry(record: PaymentOrder): ReviewReason | null {
-    return inQueue(record, this.unknownBefore()) ? queueReason(record) : null;
+    return inReviewQueue(record, this.unknownBefore()) ? queueReasonOf(record) : null;
   }
 
   /** A payment by Cashii id or by our reference, whoever owns it. */
@@ -82,7 +83,7 @@ export class BackOffice {
   /** Closes the payment's review; it leaves the queue. An accepted payment may then pay its order. */
   async resolve(idOrReference: string, resolution: ReviewResolution, note: string, operator: string): Promise<PaymentOrder> {
     const record = await this.require(idOrReference);
-    if (!inQueue(record, this.unknownBefore())) throw badInput('id', 'This payment has no open review');
+    if (!inReviewQueue(record, this.unknownBefore())) throw badInput('id', 'This payment has no open review');
     if (resolution === ReviewResolution.ACCEPTED_AS_PAID && record.reviewCode === ReviewReason.DUPLICATE_PAYMENT) {
       throw badInput('resolution', 'Its order is paid by another payment: this one can only be refunded or written off');
     }
@@ -111,18 +112,4 @@ export class BackOffice {
   private unknownBefore(): Date {
     return new Date(Date.now() - this.unknownAfterMs);
   }
-}
-
-/** Why a queued record is there (flags first, then the states read from other columns). */
-export function queueReason(record: PaymentOrder): ReviewReason {
-  if (record.reviewCode !== null) return record.reviewCode;
-  if (record.staleAt !== null) return ReviewReason.STALE;
-  return ReviewReason.UNKNOWN_CREATE;
-}
-
-function inQueue(record: PaymentOrder, unknownBefore: Date): boolean {
-  if (record.reviewResolvedAt !== null) return false;
-  if (hasOpenReview(record)) return true;
-  if (record.staleAt !== null && record.status === PaymentStatus.PENDING) return true;
-  return record.createState === CreateState.UNKNOWN && record.updatedAt < unknownBefore;
 }

@@ -132,7 +132,4 @@ export class PaymentOrder {
   verifiedAt: Date | null = null;
 }
 
-/** Flagged for a person and not resolved yet (the payment is then not treated as settled, nor polled). */
-export function hasOpenReview(record: Pick<PaymentOrder, 'reviewCode' | 'reviewResolvedAt'>): boolean {
-  return record.reviewCode !== null && record.reviewResolvedAt === null;
-}
+export { hasOpenReview } from './review-lifecycle';

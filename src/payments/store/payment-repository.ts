@@ -4,7 +4,9 @@
  * event row, in one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { type EntityManager, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
+import { type EntityManager, type FindOptionsWhere, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
+import { createStepsInto } from './create-lifecycle';
+import { QUEUE_CONDITIONS, ReviewState, assertReviewStep, queueParameters, reviewStateOf } from './review-lifecycle';
 import type { Database } from '../../db/database';
 import { PaymentEventRecord } from './payment-event-entity';
 import { CreateState, PaymentOrder, hasOpenReview } from './payment-entity';
@@ -59,17 +61,16 @@ export class PaymentRepository {
    */
   async recordCreatedId(id: string, cashiiId: string, at: Date, nextCheckAt: Date | null): Promise<'recorded' | 'already' | 'conflict'> {
     const values = { cashiiId, createState: CreateState.CREATED, updatedAt: at, verifiedAt: at, nextCheckAt };
-    // UNKNOWN and FAILED too: a call that outlived the crash detector still brings Cashii's authoritative answer.
-    const open = [CreateState.SENDING, CreateState.UNKNOWN, CreateState.FAILED] as const;
+    // From SENDING, UNKNOWN and FAILED (create-lifecycle.ts): a call that outlived the crash detector still brings Cashii's authoritative answer.
     if (this.db.kind === 'postgres') {
       const event = this.eventRecord(id, null, PaymentStatus.PENDING, PaymentEventSource.CREATE, at);
-      const rows = await this.db.writeStatement(...this.createdId.withEvent(this.events, id, values, open, event));
+      const rows = await this.db.writeStatement(...this.createdId.withEvent(this.events, id, values, event));
       if (Array.isArray(rows) && rows.length === 1) return 'recorded';
       const current = await this.findById(id);
       return current?.cashiiId === cashiiId ? 'already' : 'conflict';
     }
     return this.db.write(async (m) => {
-      if (await this.createdId.run(m, id, values, open)) {
+      if (await this.createdId.run(m, id, values)) {
         await this.insertEvent(m, id, null, PaymentStatus.PENDING, PaymentEventSource.CREATE, at);
         return 'recorded';
       }
@@ -80,22 +81,20 @@ export class PaymentRepository {
 
   /** Records that a create failed (`FAILED`) or that its outcome is unknown (`UNKNOWN`). */
   async markCreateOutcome(id: string, state: CreateState.FAILED | CreateState.UNKNOWN, at: Date): Promise<void> {
-    await this.db.writeOne((m) => m.update(PaymentOrder, { id, createState: CreateState.SENDING }, { createState: state, updatedAt: at }));
+    await this.db.writeOne((m) => this.stepCreate(m, { id }, [CreateState.SENDING], state, { updatedAt: at }));
   }
 
   /** Takes a FAILED or UNKNOWN create back to SENDING for a retry; false when another caller took it first. */
   claimCreateRetry(id: string, from: CreateState.FAILED | CreateState.UNKNOWN, at: Date): Promise<boolean> {
-    return this.affectedOne((m) => m.update(PaymentOrder, { id, createState: from }, { createState: CreateState.SENDING, updatedAt: at }));
+    return this.affectedOne((m) => this.stepCreate(m, { id }, [from], CreateState.SENDING, { updatedAt: at }));
   }
 
   /** Marks creates that have been SENDING since before `cutoff` (the process died mid-call) as UNKNOWN. */
   async expireSending(cutoff: Date, at: Date, id?: string): Promise<number> {
     const result = await this.db.writeOne((m) =>
-      m.update(
-        PaymentOrder,
-        { ...(id ? { id } : {}), createState: CreateState.SENDING, updatedAt: LessThan(cutoff) },
-        { createState: CreateState.UNKNOWN, updatedAt: at },
-      ),
+      this.stepCreate(m, { ...(id ? { id } : {}), updatedAt: LessThan(cutoff) }, [CreateState.SENDING], CreateState.UNKNOWN, {
+        updatedAt: at,
+      }),
     );
     return result.affected ?? 0;
   }
@@ -137,6 +136,7 @@ export class PaymentRepository {
         select: { id: true, status: true, reviewCode: true, reviewResolvedAt: true },
       });
       if (!open || hasOpenReview(open)) return;
+      assertReviewStep(reviewStateOf(open), ReviewState.OPEN);
       await m.update(
         PaymentOrder,
         { id },
@@ -160,6 +160,8 @@ export class PaymentRepository {
     return this.db.write(async (m) => {
       const record = await m.findOne(PaymentOrder, { where: { id } });
       if (!record || record.reviewResolvedAt !== null) return false;
+      // A queue entry read from other columns (stale, unknown create) closes like an open review.
+      assertReviewStep(record.reviewCode === null ? ReviewState.OPEN : reviewStateOf(record), ReviewState.RESOLVED);
       // Two operators at once: one UPDATE wins, the other changes nothing and writes no event.
       const resolved = await m.update(
         PaymentOrder,
@@ -198,16 +200,11 @@ export class PaymentRepository {
       .orderBy('p.createdAt', 'ASC')
       .addOrderBy('p.id', 'ASC')
       .limit(limit);
-    const conditions: Record<'flagged' | 'stale' | 'unknown', string> = {
-      flagged: 'p.reviewCode IS NOT NULL',
-      stale: '(p.reviewCode IS NULL AND p.staleAt IS NOT NULL AND p.status = :pending)',
-      unknown: '(p.reviewCode IS NULL AND p.createState = :unknownState AND p.updatedAt < :unknownBefore)',
-    };
-    const parameters = { pending: PaymentStatus.PENDING, unknownState: CreateState.UNKNOWN, unknownBefore: unknownBefore.getTime() };
-    if (reason === ReviewReason.STALE) query.andWhere(conditions.stale, parameters);
-    else if (reason === ReviewReason.UNKNOWN_CREATE) query.andWhere(conditions.unknown, parameters);
-    else if (reason !== null) query.andWhere('p.reviewCode = :code', { code: reason });
-    else query.andWhere(`(${conditions.flagged} OR ${conditions.stale} OR ${conditions.unknown})`, parameters);
+    const parameters = queueParameters(unknownBefore);
+    if (reason === ReviewReason.STALE) query.andWhere(QUEUE_CONDITIONS.stale, parameters);
+    else if (reason === ReviewReason.UNKNOWN_CREATE) query.andWhere(QUEUE_CONDITIONS.unknown, parameters);
+    else if (reason !== null) query.andWhere(`${QUEUE_CONDITIONS.flagged} AND p.reviewCode = :code`, { code: reason });
+    else query.andWhere(`(${QUEUE_CONDITIONS.flagged} OR ${QUEUE_CONDITIONS.stale} OR ${QUEUE_CONDITIONS.unknown})`, parameters);
     if (after !== null) {
       query.andWhere('(p.createdAt > :at OR (p.createdAt = :at AND p.id > :afterId))', { at: after.createdAtMs, afterId: after.id });
     }
@@ -217,27 +214,18 @@ export class PaymentRepository {
   /** How many wait in the review queue, by reason (the metrics gauge). */
   async reviewQueueCounts(unknownBefore: Date): Promise<Record<ReviewReason, number>> {
     const counts = Object.fromEntries(Object.values(ReviewReason).map((reason) => [reason, 0])) as Record<ReviewReason, number>;
+    const parameters = queueParameters(unknownBefore);
     const flagged = await this.db.reader
       .createQueryBuilder(PaymentOrder, 'p')
       .select('p.reviewCode', 'code')
       .addSelect('COUNT(*)', 'count')
-      .where('p.reviewResolvedAt IS NULL AND p.reviewCode IS NOT NULL')
+      .where(QUEUE_CONDITIONS.flagged)
       .groupBy('p.reviewCode')
       .getRawMany<{ code: ReviewReason; count: string | number }>();
     for (const row of flagged) counts[row.code] = Number(row.count);
-    counts[ReviewReason.STALE] += await this.db.reader
-      .createQueryBuilder(PaymentOrder, 'p')
-      .where('p.reviewResolvedAt IS NULL AND p.reviewCode IS NULL AND p.staleAt IS NOT NULL AND p.status = :pending', {
-        pending: PaymentStatus.PENDING,
-      })
-      .getCount();
-    counts[ReviewReason.UNKNOWN_CREATE] += await this.db.reader
-      .createQueryBuilder(PaymentOrder, 'p')
-      .where('p.reviewResolvedAt IS NULL AND p.reviewCode IS NULL AND p.createState = :state AND p.updatedAt < :before', {
-        state: CreateState.UNKNOWN,
-        before: unknownBefore.getTime(),
-      })
-      .getCount();
+    const count = (condition: string) => this.db.reader.createQueryBuilder(PaymentOrder, 'p').where(condition, parameters).getCount();
+    counts[ReviewReason.STALE] += await count(QUEUE_CONDITIONS.stale);
+    counts[ReviewReason.UNKNOWN_CREATE] += await count(QUEUE_CONDITIONS.unknown);
     return counts;
   }
 
@@ -336,6 +324,17 @@ export class PaymentRepository {
   /** A pending payment past the horizon: no longer polled, status unchanged. */
   async markStale(id: string, at: Date): Promise<void> {
     await this.db.writeOne((m) => m.update(PaymentOrder, { id, status: PaymentStatus.PENDING }, { staleAt: at, nextCheckAt: null }));
+  }
+
+  /** THE create-state write (but Cashii's id, which `recordCreatedId` writes from the same table): one conditional UPDATE. */
+  private stepCreate(
+    m: EntityManager,
+    where: FindOptionsWhere<PaymentOrder>,
+    from: readonly CreateState[],
+    to: CreateState,
+    values: Partial<PaymentOrder>,
+  ) {
+    return m.update(PaymentOrder, { ...where, createState: In(createStepsInto(to, from)) }, { ...values, createState: to });
   }
 
   /** One UPDATE (atomic by itself) and whether it changed exactly one row. */

@@ -10,6 +10,7 @@ import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typ
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { PaymentEventRecord } from './payment-event-entity';
 import { PaymentOrder } from './payment-entity';
+import { CreateState, createStepsInto } from './create-lifecycle';
 
 type Row = Record<string, unknown>;
 
@@ -107,6 +108,9 @@ export class RowInserter<T extends ObjectLiteral> {
   }
 }
 
+/** The states Cashii's id may be recorded from (create-lifecycle.ts): SENDING, UNKNOWN or FAILED. */
+const OPEN_CREATES = createStepsInto(CreateState.CREATED);
+
 /** The UPDATE that records Cashii's id on a record whose create is still open (SENDING, UNKNOWN or FAILED). */
 export class CreatedIdUpdate {
   private readonly sql: string;
@@ -125,7 +129,7 @@ export class CreatedIdUpdate {
     const n = this.set.length;
     this.sql =
       `UPDATE "${metadata.tableName}" SET ${assignments} WHERE "${this.idColumn.databaseName}" = ${placeholder(dataSource, n)}` +
-      ` AND "${this.stateColumn.databaseName}" IN (${[1, 2, 3].map((k) => placeholder(dataSource, n + k)).join(', ')})`;
+      ` AND "${this.stateColumn.databaseName}" IN (${OPEN_CREATES.map((_state, k) => placeholder(dataSource, n + k + 1)).join(', ')})`;
   }
 
   /**
@@ -137,12 +141,11 @@ export class CreatedIdUpdate {
     events: RowInserter<PaymentEventRecord>,
     id: string,
     values: Pick<PaymentOrder, 'cashiiId' | 'createState' | 'updatedAt' | 'verifiedAt' | 'nextCheckAt'>,
-    openStates: readonly [string, string, string],
     event: PaymentEventRecord,
   ): [string, unknown[]] {
-    const params = [...this.params(id, values, openStates), ...events.values(event)];
+    const params = [...this.params(id, values), ...events.values(event)];
     if (this.cteSql === null) {
-      const first = this.set.length + 4;
+      const first = this.set.length + 1 + OPEN_CREATES.length;
       const names = events.columns.map((column) => `"${column.databaseName}"`).join(', ');
       // Typed placeholders: in INSERT ... SELECT, PostgreSQL cannot infer a parameter's type from the target column.
       const typed = events.columns.map((column, i) => `$${first + i + 1}::${String(column.type)}`).join(', ');
@@ -156,9 +159,8 @@ export class CreatedIdUpdate {
     manager: EntityManager,
     id: string,
     values: Pick<PaymentOrder, 'cashiiId' | 'createState' | 'updatedAt' | 'verifiedAt' | 'nextCheckAt'>,
-    openStates: readonly [string, string, string],
   ): Promise<boolean> {
-    const params = this.params(id, values, openStates);
+    const params = this.params(id, values);
     const runner = manager.queryRunner ?? this.dataSource.createQueryRunner();
     const result = await runner.query(this.sql, params, true);
     return result.affected === 1;
@@ -167,14 +169,13 @@ export class CreatedIdUpdate {
   private params(
     id: string,
     values: Pick<PaymentOrder, 'cashiiId' | 'createState' | 'updatedAt' | 'verifiedAt' | 'nextCheckAt'>,
-    openStates: readonly [string, string, string],
   ): unknown[] {
     const driver = this.dataSource.driver;
     const params = this.set.map((column) => {
       const value = (values as Row)[column.propertyName];
       return value === null || value === undefined ? null : (driver.preparePersistentValue(value, column) as unknown);
     });
-    params.push(id, ...openStates);
+    params.push(id, ...OPEN_CREATES);
     return params;
   }
 }
