@@ -138,6 +138,11 @@ export interface CorsConfig {
   readonly allowCredentials: boolean;
   /** How long browsers may reuse a preflight answer (Chromium caps it at 7200). */
   readonly maxAgeSeconds: number;
+  /**
+   * Request headers a page may send besides the built-in ones (src/http/cors.ts keeps that default
+   * list): only the extra names from CORS_ALLOWED_HEADERS, lower-cased.
+   */
+  readonly allowedHeaders: string[];
 }
 
 export type AuthConfig =
@@ -363,7 +368,21 @@ function readCors(read: EnvReader, production: boolean, problems: string[]): Cor
     allowLocalhost: !production && listed.length === 0,
     allowCredentials,
     maxAgeSeconds: read.int('CORS_MAX_AGE_SECONDS', 7200, 0, 86_400),
+    allowedHeaders: readHeaderNames(read, 'CORS_ALLOWED_HEADERS', problems),
   };
+}
+
+/** An HTTP field name (RFC 9110 `token`): what a browser may list in Access-Control-Request-Headers. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
+/** A comma-separated list of header names, lower-cased and without repeats; `*` is refused (it means nothing with credentials). */
+function readHeaderNames(read: EnvReader, key: string, problems: string[]): string[] {
+  const names = read.list(key).map((name) => name.toLowerCase());
+  for (const name of names) {
+    if (name === '*') problems.push(`${key}: "*" is not allowed: list the header names`);
+    else if (!HEADER_NAME.test(name)) problems.push(`${key}: "${name}" is not an HTTP header name like x-shop-session`);
+  }
+  return [...new Set(names)];
 }
 
 function parseDatabaseUrl(value: string, problems: string[]): DatabaseConfig {

@@ -101,4 +101,16 @@ describe('configuration', () => {
       'http://localhost:3000',
     ]);
   });
+
+  it('reads extra CORS request headers lower-cased, without repeats, and only those configured', () => {
+    expect(loadConfig({}).cors.allowedHeaders).toEqual([]);
+    expect(loadConfig({ CORS_ALLOWED_HEADERS: ' X-Shop-Session, x-client-build ,x-shop-session' }).cors.allowedHeaders).toEqual([
+      'x-shop-session',
+      'x-client-build',
+    ]);
+  });
+
+  it.each([['x shop'], ['x-shop:1'], ['*'], ['naïve']])('refuses %j as a CORS request header name', (name) => {
+    expect(problemsOf({ CORS_ALLOWED_HEADERS: `x-ok,${name}` })).toEqual([expect.stringMatching(/^CORS_ALLOWED_HEADERS: /)]);
+  });
 });
