@@ -101,7 +101,8 @@ export async function createServices(
   });
   metrics.observeStorage({ writable: () => database.writable, journalPending: () => paymentsModule.journalPending() });
   const payments = paymentsModule.service;
-  metrics.observeReviewQueue(() => payments.reviewQueueCounts());
+  const backOffice = paymentsModule.backOffice;
+  metrics.observeReviewQueue(() => backOffice.reviewQueueCounts());
   const reconciler = paymentsModule.reconciler;
 
   const authenticator = new Authenticator(config.auth);
@@ -145,6 +146,7 @@ export async function createServices(
       viewer,
       clientAddress: clientAddress(req, config.rateLimit.trustProxy),
       payments,
+      backOffice,
       createLimits,
       confirmLimits,
       loaders: payments.readBatch(),

@@ -17,6 +17,9 @@ import { PaymentCreator } from './core/payment-creator';
 import { PaymentPolicy } from './core/payment-policy';
 import { PaymentSync, type TransitionListener } from './core/payment-sync';
 import { PaymentService } from './core/payment-service';
+import { BackOfficeService } from './core/back-office-service';
+import { PaymentPresenter } from './core/payment-presenter';
+import { PaymentWatchers } from './core/payment-watchers';
 import { type ReconcileReport, Reconciler } from './core/reconciler';
 import { OrderRepository } from './store/order-repository';
 import { PaymentRepository } from './store/payment-repository';
@@ -44,7 +47,10 @@ export interface PaymentsModuleOptions {
 }
 
 export interface PaymentsModule {
+  /** The customers' door. */
   readonly service: PaymentService;
+  /** The operators' door (the back office). */
+  readonly backOffice: BackOfficeService;
   readonly reconciler: Reconciler;
   /** Cashii ids waiting in the create journal. */
   journalPending(): number;
@@ -104,18 +110,25 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
   // A create is UNKNOWN for a person once twice the Cashii deadline has passed since its last attempt.
   const backOffice = new BackOffice(repository, orders, sync, settlement, options.cashiiTimeoutMs * 2, log);
 
-  const service = new PaymentService(
+  const presenter = new PaymentPresenter(repository, options.paymentPageUrl);
+  const watchers = new PaymentWatchers(
     repository,
-    creator,
     sync,
-    new PaymentPolicy(config.payments, config.production),
-    freshness,
-    orders,
-    backOffice,
     bus,
-    { paymentPageUrl: options.paymentPageUrl, maxWatchesPerViewer: config.graphql.maxSubscriptionsPerViewer },
+    freshness,
+    { maxPerViewer: config.graphql.maxSubscriptionsPerViewer, present: (record) => presenter.payment(record) },
     log,
   );
+  // Two doors over the same core: what customers may do, and what operators may do.
+  const service = new PaymentService(
+    { payments: repository, orders },
+    creator,
+    sync,
+    watchers,
+    presenter,
+    new PaymentPolicy(config.payments, config.production),
+  );
+  const backOfficeService = new BackOfficeService(backOffice, presenter);
   const reconciler = new Reconciler(
     repository,
     sync,
@@ -127,6 +140,7 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
   );
   return {
     service,
+    backOffice: backOfficeService,
     reconciler,
     journalPending: () => journal.size,
     journalProblem: () => journal.problem(),

@@ -15,7 +15,7 @@ export class BackOfficeResolver {
       'BACK OFFICE (operators only): payments waiting for a person, oldest first: flagged for review, second payments to refund, creates left UNKNOWN, stale payments, recovered Cashii ids.',
   })
   reviewQueue(@Args() args: ReviewQueueArgs, @Ctx() ctx: GraphQLContext): Promise<ReviewQueueConnection> {
-    return ctx.payments.reviewQueue(ctx.viewer, { reason: args.reason, first: args.first, after: args.after });
+    return ctx.backOffice.reviewQueue(ctx.viewer, { reason: args.reason, first: args.first, after: args.after });
   }
 
   @Query(() => ReviewedPayment, {
@@ -26,7 +26,7 @@ export class BackOfficeResolver {
     @Arg('id', () => ID, { description: "Cashii's 16-digit id or the payment's reference." }) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ReviewedPayment | null> {
-    return ctx.payments.paymentForOperator(ctx.viewer, id);
+    return ctx.backOffice.paymentForOperator(ctx.viewer, id);
   }
 
   @Query(() => Order, { nullable: true, description: "BACK OFFICE (operators only): any customer's order. Null when unknown." })
@@ -35,7 +35,7 @@ export class BackOfficeResolver {
     @Arg('orderId', { description: "The merchant's order reference." }) orderId: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Order | null> {
-    return ctx.payments.orderForOperator(ctx.viewer, ownerId, orderId);
+    return ctx.backOffice.orderForOperator(ctx.viewer, ownerId, orderId);
   }
 
   @Mutation(() => ReviewedPayment, {
@@ -45,7 +45,7 @@ export class BackOfficeResolver {
     @Arg('id', () => ID, { description: "Cashii's 16-digit id or the payment's reference." }) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ReviewedPayment> {
-    return ctx.payments.recheckPayment(ctx.viewer, id);
+    return ctx.backOffice.recheckPayment(ctx.viewer, id);
   }
 
   @Mutation(() => ReviewedPayment, {
@@ -58,13 +58,13 @@ export class BackOfficeResolver {
     @Arg('note', { description: 'What was done, in words (1-1000 characters).' }) note: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ReviewedPayment> {
-    return ctx.payments.resolvePaymentReview(ctx.viewer, id, { resolution, note });
+    return ctx.backOffice.resolvePaymentReview(ctx.viewer, id, { resolution, note });
   }
 
   @FieldResolver(() => [OperatorEvent], {
     description: "Every event of the payment's history, operators' actions and notes included, oldest first.",
   })
   history(@Root() payment: ReviewedPayment, @Ctx() ctx: GraphQLContext): Promise<OperatorEvent[]> {
-    return ctx.payments.historyForOperator(ctx.viewer, payment.reference, ctx.loaders);
+    return ctx.backOffice.historyForOperator(ctx.viewer, payment.reference, ctx.loaders);
   }
 }

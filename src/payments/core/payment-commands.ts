@@ -24,6 +24,7 @@ import { type JsonProblem, hasControlOrBrokenText, jsonProblem } from '../../com
 import { ReviewReason, ReviewResolution } from '../store/payment-values';
 import { ORDER_ID_MAX_LENGTH, orderRefProblem } from './order-ref';
 import { PaymentStatus } from './payment-status';
+import { decodeCursor } from './payment-view';
 
 export { ORDER_ID_MAX_LENGTH };
 
@@ -206,6 +207,14 @@ export function normalisedCreate(input: CommandInput<CreatePaymentCommand>): Cre
     redirectUrl: input.redirectUrl,
     idempotencyKey: input.idempotencyKey,
   });
+}
+
+/** The position `after` names, or BAD_USER_INPUT when it is not one of our cursors. */
+export function afterPosition(after: string | null | undefined) {
+  if (!after) return null;
+  const position = decodeCursor(after);
+  if (position === null) throw badInput('after', 'after must be a cursor from pageInfo.endCursor');
+  return position;
 }
 
 /** Runs the command's static rules; throws BAD_USER_INPUT for the first broken one. */

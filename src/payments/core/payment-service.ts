@@ -1,30 +1,24 @@
 /**
- * The one door into payments. Every command (create, read, list, confirm a return, watch) enters
- * here, whoever calls: each method runs the command's rules, normalisation and policy itself
- * before anything is read, written or sent to Cashii, then delegates to the part that does the
- * work (creator, sync, watchers, repository) and answers with views, never records.
+ * The customers' door into payments. Every command a customer sends (create, read, list, confirm a
+ * return, watch, read an order) enters here, whoever calls: each method runs the command's rules,
+ * normalisation and policy itself before anything is read, written or sent to Cashii, then
+ * delegates to the part that does the work (creator, sync, watchers, store) and answers with
+ * views, never records. What operators may do is the other door (back-office-service.ts).
  */
-import type { Logger } from '../../logger';
-import type { StatusBus } from '../../messaging/status-bus';
+import type { Viewer } from '../../auth/viewer';
+import { badInput } from '../../common/errors';
+import type { OrderRepository } from '../store/order-repository';
 import { type PaymentLoaders, createPaymentLoaders } from '../store/payment-loaders';
 import type { PaymentOrder } from '../store/payment-entity';
 import type { PaymentRepository } from '../store/payment-repository';
-import type { FreshnessPolicy } from './freshness';
-import type { Viewer } from '../../auth/viewer';
-import { AppError, badInput } from '../../common/errors';
-import type { MerchantOrder } from '../store/order-entity';
 import { CUSTOMER_EVENT_SOURCES } from '../store/payment-values';
-import type { OrderRepository } from '../store/order-repository';
-import type { BackOffice } from './back-office';
-import { type OrderView, toOrderView } from './order-view';
+import type { OrderView } from './order-view';
 import {
   type CommandInput,
   ConfirmReturnCommand,
   type CreatePaymentCommand,
   ListPaymentsCommand,
-  ResolveReviewCommand,
-  ReviewQueueCommand,
-  PAYMENT_ID_PATTERN,
+  afterPosition,
   checkOrderRef,
   checkPaymentId,
   checkRules,
@@ -32,52 +26,16 @@ import {
 } from './payment-commands';
 import type { PaymentCreator } from './payment-creator';
 import type { PaymentPolicy } from './payment-policy';
+import type { PaymentPresenter } from './payment-presenter';
 import { PaymentStatus } from './payment-status';
 import type { PaymentSync } from './payment-sync';
-import {
-  type OperatorEventView,
-  PaymentEventSource,
-  type PaymentEventView,
-  type PaymentPage,
-  type PaymentView,
-  type ReviewedPaymentView,
-  decodeCursor,
-  toOperatorEventView,
-  toPaymentEventView,
-  toPaymentView,
-  toPage,
-  toReviewedPaymentView,
-} from './payment-view';
-import { PaymentWatchers } from './payment-watchers';
+import type { PaymentWatchers } from './payment-watchers';
+import { PaymentEventSource, type PaymentEventView, type PaymentPage, type PaymentView, toPage, toPaymentEventView } from './payment-view';
 
-export interface PaymentServiceOptions {
-  paymentPageUrl: string;
-  /** Live subscriptions one viewer may hold at once. */
-  maxWatchesPerViewer: number;
-}
-
-export interface ReviewQueuePage {
-  edges: Array<{ cursor: string; node: ReviewedPaymentView }>;
-  pageInfo: PaymentPage['pageInfo'];
-}
-
-/** Back-office commands need an operator; anyone else gets FORBIDDEN (and no hint of what exists). */
-function requireOperator(viewer: Viewer): void {
-  if (!viewer.operator) throw new AppError('FORBIDDEN', 'This needs a back-office operator');
-}
-
-/** A Cashii payment id (16 digits) or our own reference (the UUID in the return URL). */
-function checkIdOrReference(id: unknown): string {
-  if (typeof id === 'string' && /^([0-9]{16}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(id)) return id;
-  throw badInput('id', 'id must be a 16-digit Cashii payment id or a payment reference');
-}
-
-/** The position `after` names, or BAD_USER_INPUT when it is not one of our cursors. */
-function afterPosition(after: string | null | undefined) {
-  if (!after) return null;
-  const position = decodeCursor(after);
-  if (position === null) throw badInput('after', 'after must be a cursor from pageInfo.endCursor');
-  return position;
+/** The stores the doors read: payment records and merchant orders. */
+export interface PaymentStores {
+  readonly payments: PaymentRepository;
+  readonly orders: OrderRepository;
 }
 
 /** Per-request batching of reads (one SQL query for several `payment` fields of one operation). */
@@ -99,33 +57,18 @@ function versionOf(record: PaymentOrder): string {
 }
 
 export class PaymentService {
-  private readonly watchers: PaymentWatchers;
-
   constructor(
-    private readonly repository: PaymentRepository,
+    private readonly stores: PaymentStores,
     private readonly creator: PaymentCreator,
     private readonly sync: PaymentSync,
+    private readonly watchers: PaymentWatchers,
+    private readonly presenter: PaymentPresenter,
     private readonly policy: PaymentPolicy,
-    private readonly freshness: FreshnessPolicy,
-    private readonly orders: OrderRepository,
-    private readonly backOffice: BackOffice,
-    bus: StatusBus,
-    private readonly options: PaymentServiceOptions,
-    private readonly log: Logger,
-  ) {
-    this.watchers = new PaymentWatchers(
-      repository,
-      sync,
-      bus,
-      freshness,
-      { maxPerViewer: options.maxWatchesPerViewer, present: (record) => this.present(record) },
-      log,
-    );
-  }
+  ) {}
 
   /** A fresh batch for one request (GraphQL context): reads of one operation share queries. */
   readBatch(): PaymentReadBatch {
-    return createPaymentLoaders(this.repository, this.orders);
+    return createPaymentLoaders(this.stores.payments, this.stores.orders);
   }
 
   /**
@@ -136,7 +79,7 @@ export class PaymentService {
     const command = await checkRules(normalisedCreate(input));
     const broken = this.policy.check(command);
     if (broken) throw broken;
-    return this.present(await this.creator.create(command, ownerId));
+    return this.presenter.payment(await this.creator.create(command, ownerId));
   }
 
   /**
@@ -153,18 +96,18 @@ export class PaymentService {
     checkPaymentId(cashiiId);
     let record = await batch.records.load(cashiiId);
     if (record === null || record.ownerId !== ownerId) return null;
-    if (this.freshness.isStale(record)) {
+    if (this.sync.isStale(record)) {
       record = (await this.sync.refresh(record, PaymentEventSource.READ, { ifStale: true })).record;
       batch.records.clear(cashiiId).prime(cashiiId, record);
     }
     // Served as stored until the freshness policy would ask Cashii again: an answer cache may keep it that long.
-    shown?.stamps.push({ key: cashiiId, version: versionOf(record), until: this.freshness.staleAt(record) });
-    return this.present(record);
+    shown?.stamps.push({ key: cashiiId, version: versionOf(record), until: this.sync.staleAt(record) });
+    return this.presenter.payment(record);
   }
 
   /** The stored version of each shown record by Cashii id (one SELECT; unknown ids are absent): what an answer cache compares before reusing an answer. */
   async versionsOf(cashiiIds: readonly string[]): Promise<Map<string, string>> {
-    const stored = await this.repository.findByCashiiIds(cashiiIds);
+    const stored = await this.stores.payments.findByCashiiIds(cashiiIds);
     return new Map(stored.map((record) => [record.cashiiId!, versionOf(record)]));
   }
 
@@ -181,19 +124,13 @@ export class PaymentService {
    */
   async confirmReturn(input: CommandInput<ConfirmReturnCommand>, ownerId: string): Promise<PaymentView> {
     const command = await checkRules(Object.assign(new ConfirmReturnCommand(), input));
-    const record = await this.repository.findById(command.reference);
+    const payments = this.stores.payments;
+    const record = await payments.findById(command.reference);
     if (record === null || record.ownerId !== ownerId || record.cashiiId === null) {
       throw badInput('reference', 'No payment matches this reference');
     }
-    // Final statuses too: Cashii may contradict the stored one, and that goes to the review queue.
-    const { record: synced, confirmed } = await this.sync.refresh(record, PaymentEventSource.RETURN, { ifStale: false });
-    if (confirmed && synced.status.toLowerCase() !== command.status) {
-      this.log.warn(
-        { cashiiId: record.cashiiId, claimed: command.status, confirmed: synced.status },
-        'a return redirect claimed a status that Cashii does not confirm',
-      );
-    }
-    await this.repository.recordReturn(
+    const { record: synced, confirmed } = await this.sync.confirmReturn(record, command.status);
+    await payments.recordReturn(
       record.id,
       // The transaction id is kept only once Cashii confirms the user acted (a forged return on a pending payment proves nothing).
       {
@@ -203,7 +140,7 @@ export class PaymentService {
       },
       new Date(),
     );
-    return this.present((await this.repository.findById(record.id)) ?? synced);
+    return this.presenter.payment((await payments.findById(record.id)) ?? synced);
   }
 
   /** The viewer's payments, newest first, as stored (each `payment(id)` read refreshes one). */
@@ -212,8 +149,8 @@ export class PaymentService {
       Object.assign(new ListPaymentsCommand(), { first: input.first ?? 20, after: input.after ?? null, status: input.status ?? null }),
     );
     const after = afterPosition(command.after);
-    const rows = await this.repository.listForOwner(ownerId, command.first + 1, after, command.status ?? null);
-    return toPage(rows, command.first, after, (record) => this.present(record));
+    const rows = await this.stores.payments.listForOwner(ownerId, command.first + 1, after, command.status ?? null);
+    return toPage(rows, command.first, after, (record) => this.presenter.payment(record));
   }
 
   /**
@@ -223,104 +160,26 @@ export class PaymentService {
    */
   async watch(cashiiId: string, ownerId: string): Promise<AsyncIterableIterator<PaymentView>> {
     checkPaymentId(cashiiId);
-    const [record] = await this.repository.findByCashiiIds([cashiiId]);
+    const [record] = await this.stores.payments.findByCashiiIds([cashiiId]);
     if (!record || record.ownerId !== ownerId) return this.watchers.silent(ownerId);
     return this.watchers.watch(record, ownerId);
   }
 
   /** The viewer's order by the merchant's reference; null for an unknown order or someone else's (no difference visible). */
   async orderForViewer(orderRef: string, ownerId: string): Promise<OrderView | null> {
-    const ref = checkOrderRef(orderRef);
-    const order = await this.orders.find(ownerId, ref);
-    return order ? this.presentOrder(order) : null;
+    const order = await this.stores.orders.find(ownerId, checkOrderRef(orderRef));
+    return order ? this.presenter.order(order) : null;
   }
 
   /** The order a payment belongs to, as its owner (or an operator) may see it; the orders of a page's payments are read together. */
   async orderOfPayment(payment: PaymentView, viewer: Viewer, batch: PaymentReadBatch = this.readBatch()): Promise<OrderView | null> {
     if (payment.orderId === null || (payment.ownerId !== viewer.id && !viewer.operator)) return null;
     const order = await batch.orders.load({ ownerId: payment.ownerId, orderRef: payment.orderId });
-    return order ? this.presentOrder(order, batch) : null;
-  }
-
-  /** BACK OFFICE: a page of the review queue (operators only). */
-  async reviewQueue(viewer: Viewer, input: Partial<CommandInput<ReviewQueueCommand>>): Promise<ReviewQueuePage> {
-    requireOperator(viewer);
-    const command = await checkRules(
-      Object.assign(new ReviewQueueCommand(), { reason: input.reason ?? null, first: input.first ?? 20, after: input.after ?? null }),
-    );
-    const after = afterPosition(command.after);
-    const items = await this.backOffice.queue(command.reason ?? null, command.first + 1, after);
-    return toPage(
-      items.map(({ record, reason }) => ({ createdAt: record.createdAt, id: record.id, record, reason })),
-      command.first,
-      after,
-      ({ record, reason }) => toReviewedPaymentView(record, reason, this.options.paymentPageUrl),
-    );
-  }
-
-  /** BACK OFFICE: how many payments wait in the queue, by reason (for the metrics gauge). */
-  reviewQueueCounts() {
-    return this.backOffice.counts();
-  }
-
-  /** BACK OFFICE: any payment, by Cashii id or reference (operators only); null when unknown. */
-  async paymentForOperator(viewer: Viewer, id: string): Promise<ReviewedPaymentView | null> {
-    requireOperator(viewer);
-    const record = await this.backOffice.find(checkIdOrReference(id));
-    return record ? this.presentReviewed(record) : null;
-  }
-
-  /**
-   * BACK OFFICE: a payment's whole history, operators' actions and notes included (operators only).
-   * By reference, the histories of a page's payments are read together.
-   */
-  async historyForOperator(viewer: Viewer, reference: string, batch: PaymentReadBatch = this.readBatch()): Promise<OperatorEventView[]> {
-    requireOperator(viewer);
-    const id = checkIdOrReference(reference);
-    if (!PAYMENT_ID_PATTERN.test(id)) return (await batch.events.load(id)).map(toOperatorEventView);
-    const record = await this.backOffice.find(id);
-    return record ? (await this.backOffice.history(record)).map(toOperatorEventView) : [];
-  }
-
-  /** BACK OFFICE: any owner's order (operators only). */
-  async orderForOperator(viewer: Viewer, ownerId: string, orderRef: string): Promise<OrderView | null> {
-    requireOperator(viewer);
-    const order = await this.backOffice.order(ownerId, checkOrderRef(orderRef));
-    return order ? this.presentOrder(order) : null;
-  }
-
-  /** BACK OFFICE: re-reads a payment from Cashii now; the history notes the operator (operators only). */
-  async recheckPayment(viewer: Viewer, id: string): Promise<ReviewedPaymentView> {
-    requireOperator(viewer);
-    return this.presentReviewed(await this.backOffice.recheck(checkIdOrReference(id), viewer.id));
-  }
-
-  /** BACK OFFICE: closes a payment's review with a typed resolution and a note; it leaves the queue (operators only). */
-  async resolvePaymentReview(viewer: Viewer, id: string, input: CommandInput<ResolveReviewCommand>): Promise<ReviewedPaymentView> {
-    requireOperator(viewer);
-    const reference = checkIdOrReference(id);
-    const note = typeof input.note === 'string' ? input.note.normalize('NFC') : input.note;
-    const command = await checkRules(Object.assign(new ResolveReviewCommand(), { resolution: input.resolution, note }));
-    return this.presentReviewed(await this.backOffice.resolve(reference, command.resolution, command.note, viewer.id));
+    return order ? this.presenter.order(order, batch) : null;
   }
 
   /** Ends every live subscription (shutdown). */
   closeWatchers(): void {
     this.watchers.closeAll();
-  }
-
-  private present(record: PaymentOrder): PaymentView {
-    return toPaymentView(record, this.options.paymentPageUrl);
-  }
-
-  private async presentOrder(order: MerchantOrder, batch?: PaymentReadBatch): Promise<OrderView> {
-    const payments = batch
-      ? await batch.orderPayments.load({ ownerId: order.ownerId, orderRef: order.orderRef })
-      : await this.repository.paymentsOfOrder(order.ownerId, order.orderRef);
-    return toOrderView(order, payments, (record) => this.present(record));
-  }
-
-  private presentReviewed(record: PaymentOrder): ReviewedPaymentView {
-    return toReviewedPaymentView(record, this.backOffice.queueEntry(record), this.options.paymentPageUrl);
   }
 }

@@ -10,7 +10,7 @@ import { ReviewReason, ReviewResolution } from '../store/payment-values';
 import type { PaymentRepository, VerificationPatch } from '../store/payment-repository';
 import type { FreshnessPolicy } from './freshness';
 import { PaymentStatus, assertTransition, fromCashiiStatus, pathBetween } from './payment-status';
-import type { PaymentEventSource } from './payment-view';
+import { PaymentEventSource } from './payment-view';
 import { describeError } from './describe-error';
 
 export interface SyncResult {
@@ -49,6 +49,32 @@ export class PaymentSync {
 
   onTransition(listener: TransitionListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Whether a read must confirm this record with Cashii before answering (the freshness policy). */
+  isStale(record: PaymentOrder): boolean {
+    return this.freshness.isStale(record);
+  }
+
+  /** When a read would confirm this record with Cashii again (epoch ms; Infinity when it cannot change any more). */
+  staleAt(record: PaymentOrder): number {
+    return this.freshness.staleAt(record);
+  }
+
+  /**
+   * A return from the payment page: Cashii is asked (final statuses too: Cashii may contradict the
+   * stored one, which goes to the review queue), and a redirect that claimed another status than
+   * Cashii confirms is logged (the claim is a hint only).
+   */
+  async confirmReturn(record: PaymentOrder, claimed: string): Promise<SyncResult> {
+    const result = await this.refresh(record, PaymentEventSource.RETURN, { ifStale: false });
+    if (result.confirmed && result.record.status.toLowerCase() !== claimed) {
+      this.log.warn(
+        { cashiiId: record.cashiiId, claimed, confirmed: result.record.status },
+        'a return redirect claimed a status that Cashii does not confirm',
+      );
+    }
+    return result;
   }
 
   /**
