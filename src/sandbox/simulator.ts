@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { handleApi } from './api';
 import { readBody, sendJson } from './http-util';
 import { actOnPaymentPage, showPaymentPage } from './page';
+import { CASHII_STATUSES } from '../cashii/wire';
 import { type Fault, type SimStatus, SimulatorState } from './state';
 
 export interface SimulatorOptions {
@@ -31,7 +32,7 @@ export interface RunningSimulator {
 }
 
 export const DEFAULT_SIMULATOR_KEY = 'sim_local_development_key';
-const STATUSES: SimStatus[] = ['pending', 'paid', 'canceled', 'rejected', 'refunded'];
+const STATUSES: readonly SimStatus[] = CASHII_STATUSES;
 const CONTROL_STATUS = /^\/__control\/payments\/(\d{16})$/;
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {

@@ -1,7 +1,9 @@
 /** In-memory store and fault script of the Cashii simulator. */
 import { randomInt } from 'node:crypto';
+import type { CashiiStatus } from '../cashii/wire';
 
-export type SimStatus = 'pending' | 'paid' | 'canceled' | 'rejected' | 'refunded';
+/** The simulator speaks Cashii's own status list (the adapter's). */
+export type SimStatus = CashiiStatus;
 
 export interface SimPayment {
   id: string;

@@ -13,7 +13,7 @@ registerEnumType(PaymentStatus, {
     CANCELED: { description: 'Canceled by the user. Final.' },
     REJECTED: { description: 'The payment attempt was rejected (funds, security checks). Final.' },
     REFUNDED: { description: 'Paid, then refunded. Final.' },
-  },
+  } satisfies Record<PaymentStatus, { description: string }>,
 });
 
 @ObjectType({ description: 'A Cashii Remote Payment created through this API, with its server-confirmed status.' })

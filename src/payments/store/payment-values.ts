@@ -1,16 +1,20 @@
+import { CASHII_STATUSES, type CashiiStatus } from '../../cashii/wire';
+
 /**
  * The value sets of the stored payment columns. They live with the store (the lowest room) so the
  * entities need nothing above them; core's state machine and api's GraphQL enums build on them.
  */
 
-/** Where a payment stands in Cashii's lifecycle (the state machine is core/payment-status.ts). */
-export enum PaymentStatus {
-  PENDING = 'PENDING',
-  PAID = 'PAID',
-  CANCELED = 'CANCELED',
-  REJECTED = 'REJECTED',
-  REFUNDED = 'REFUNDED',
-}
+/**
+ * Where a payment stands in Cashii's lifecycle (the state machine is core/payment-status.ts): one
+ * value per Cashii status, upper case, derived from the adapter's list (`CASHII_STATUSES`), so a new
+ * Cashii status appears here, in the GraphQL enum, the simulator and the example's tables at once,
+ * and the compiler points at each table that must decide something about it.
+ */
+export type PaymentStatus = Uppercase<CashiiStatus>;
+export const PaymentStatus = Object.freeze(
+  Object.fromEntries(CASHII_STATUSES.map((status) => [status.toUpperCase(), status.toUpperCase()])),
+) as { readonly [S in CashiiStatus as Uppercase<S>]: Uppercase<S> };
 
 /**
  * Where the create call to Cashii stands. The record is written as `SENDING` before the call, so
