@@ -1,13 +1,13 @@
 /** Boots the BFF: configuration, then the app; exits non-zero with a clear message when it cannot start. */
 import 'reflect-metadata';
-import { ConfigError, loadConfig, secretsOf } from './config';
+import { ConfigError, loadConfigWithWarnings, secretsOf } from './config';
 import { startApp } from './app';
 import { createLogger } from './logger';
 
 async function main(): Promise<void> {
-  let config;
+  let loaded;
   try {
-    config = loadConfig();
+    loaded = loadConfigWithWarnings();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Cashii BFF cannot start. ${error.message}\n`);
@@ -15,7 +15,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const { config, warnings } = loaded;
   const log = createLogger(config.logLevel, undefined, secretsOf(config));
+  for (const warning of warnings) log.warn(warning);
   const app = await startApp(config, log);
 
   let stopping = false;

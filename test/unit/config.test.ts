@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig, loadConfigWithWarnings, SETTING_KEYS } from '../../src/config';
+import { editDistance, looksLikeSetting } from '../../src/config/unknown-settings';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -95,6 +96,15 @@ describe('configuration', () => {
     }
   });
 
+  it('reports bad values and the production rules in the same round', () => {
+    const problems = problemsOf({ ...PRODUCTION, PORT: '70000', CASHII_API_KEY: '', GRAPHQL_IDE: 'sandbox' });
+    expect(problems).toEqual([
+      'PORT must be a whole number from 0 to 65535 (got "70000")',
+      'CASHII_API_KEY is missing: production needs a real Cashii API key',
+      'GRAPHQL_IDE=sandbox is not allowed in production',
+    ]);
+  });
+
   it('normalises allowed origins', () => {
     expect(loadConfig({ REDIRECT_ALLOWED_ORIGINS: 'https://Shop.Example:443/, http://localhost:3000' }).payments.redirectOrigins).toEqual([
       'https://shop.example',
@@ -112,5 +122,48 @@ describe('configuration', () => {
 
   it.each([['x shop'], ['x-shop:1'], ['*'], ['naïve']])('refuses %j as a CORS request header name', (name) => {
     expect(problemsOf({ CORS_ALLOWED_HEADERS: `x-ok,${name}` })).toEqual([expect.stringMatching(/^CORS_ALLOWED_HEADERS: /)]);
+  });
+
+  describe('unknown settings', () => {
+    const warningsOf = (env: Record<string, string>) => loadConfigWithWarnings(env).warnings;
+
+    it('warns about a misspelled key, naming the closest one, and starts with its default', () => {
+      const { config, warnings } = loadConfigWithWarnings({ CORS_ALLOWED_ORIGIN: 'https://shop.example' });
+      expect(warnings).toEqual(['unknown setting CORS_ALLOWED_ORIGIN (did you mean CORS_ALLOWED_ORIGINS?)']);
+      expect(config.cors.allowedOrigins).toEqual([]);
+    });
+
+    it('counts a swap of two letters as one edit and ignores the case of the name', () => {
+      expect(editDistance('GRAPHQL_MAX_DEPHT', 'GRAPHQL_MAX_DEPTH')).toBe(1);
+      expect(warningsOf({ GRAPHQL_MAX_DEPHT: '5', cors_allow_credentials: 'true' })).toEqual([
+        'unknown setting GRAPHQL_MAX_DEPHT (did you mean GRAPHQL_MAX_DEPTH?)',
+        'unknown setting cors_allow_credentials (did you mean CORS_ALLOW_CREDENTIALS?)',
+      ]);
+    });
+
+    it.each([['CASHII_'], ['CORS_'], ['GRAPHQL_'], ['DATABASE_'], ['AUTH_'], ['RATE_LIMIT_'], ['RECONCILER_'], ['REDIRECT_'], ['CREATE_']])(
+      'treats names starting with %s as settings',
+      (prefix) => {
+        expect(looksLikeSetting(`${prefix}SOMETHING`, SETTING_KEYS)).toBe(true);
+      },
+    );
+
+    it("says nothing about known keys, other software's variables and Kubernetes service links", () => {
+      expect(
+        warningsOf({
+          PORT: '4001',
+          CORS_ALLOWED_ORIGINS: 'https://shop.example',
+          PATH: '/usr/bin',
+          HOME: '/root',
+          NODE_OPTIONS: '--max-old-space-size=256',
+          NODE_EXTRA_CA_CERTS: '/etc/ca.pem',
+          CASHII_BFF_SERVICE_HOST: '10.0.0.7',
+          CASHII_BFF_SERVICE_PORT: '4000',
+          CASHII_BFF_PORT: 'tcp://10.0.0.7:4000',
+          CASHII_BFF_PORT_4000_TCP_ADDR: '10.0.0.7',
+          REDIS_PORT_6379_TCP: 'tcp://10.0.0.8:6379',
+        }),
+      ).toEqual([]);
+    });
   });
 });
