@@ -1,10 +1,12 @@
 /** Boots the BFF: configuration, then the app; exits non-zero with a clear message when it cannot start. */
 import 'reflect-metadata';
 import { ConfigError, loadConfigWithWarnings, secretsOf } from './config';
+import { loadDotEnv } from './config/dotenv';
 import { startApp } from './app';
 import { createLogger } from './logger';
 
 async function main(): Promise<void> {
+  const dotEnv = loadDotEnv();
   let loaded;
   try {
     loaded = loadConfigWithWarnings();
@@ -17,6 +19,7 @@ async function main(): Promise<void> {
   }
   const { config, warnings } = loaded;
   const log = createLogger(config.logLevel, undefined, secretsOf(config));
+  if (dotEnv) log.info('settings read from .env (variables set in the environment take precedence)');
   for (const warning of warnings) log.warn(warning);
   const app = await startApp(config, log);
 
