@@ -7,6 +7,7 @@ import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { AuthenticationFailed, type Authenticator } from './auth/authenticator';
 import type { CircuitBreaker } from './cashii';
+import type { Clock } from './common/clock';
 import type { Config } from './config';
 import { openDatabase } from './db/data-source';
 import { storageFaultCode } from './db/storage-fault';
@@ -39,7 +40,13 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export async function startApp(config: Config, log: Logger): Promise<RunningApp> {
+/** What a test may put in place of the machine's parts. */
+export interface AppOverrides {
+  /** Time for the payments module: a manual clock lets tests move time instead of waiting for it. */
+  clock?: Clock;
+}
+
+export async function startApp(config: Config, log: Logger, overrides: AppOverrides = {}): Promise<RunningApp> {
   const simulator = config.simulator.enabled ? await startSimulator({ port: config.simulator.port }) : null;
   const cashii = simulator
     ? { ...config.cashii, apiBaseUrl: simulator.url, paymentPageUrl: simulator.paymentPageUrl, apiKey: simulator.apiKey }
@@ -59,7 +66,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     throw error;
   }
 
-  const services = await createServices(config, cashii, dataSource, log);
+  const services = await createServices(config, cashii, dataSource, log, overrides.clock);
   const formatError = createErrorFormatter(log);
   const validationRules = operationLimitRules(config.graphql);
   const apollo = createApollo({ schema: services.schema, config, formatError, validationRules });

@@ -9,6 +9,7 @@ import type { DataSource } from 'typeorm';
 import { Authenticator } from './auth/authenticator';
 import type { Viewer } from './auth/viewer';
 import { CashiiClient, CircuitBreaker } from './cashii';
+import type { Clock } from './common/clock';
 import type { Config } from './config';
 import { Database } from './db/database';
 import type { GraphQLContext } from './graphql/context';
@@ -55,6 +56,8 @@ export async function createServices(
   cashiiEndpoint: CashiiEndpoint,
   dataSource: DataSource,
   log: Logger,
+  /** Time for the payments module (tests move a manual one); the machine's by default. */
+  clock?: Clock,
 ): Promise<Services> {
   const metrics = new Metrics();
   const breaker = new CircuitBreaker({
@@ -88,6 +91,7 @@ export async function createServices(
     cashii,
     bus,
     log,
+    clock,
     hooks: {
       onTransition: (_record, from, to, source) => metrics.transitions.inc({ from, to, source }),
       onReplay: (result) => metrics.journalReplays.inc({ result }),

@@ -6,6 +6,7 @@
  * resolvers and reaches the module through the context.
  */
 import type { CashiiClient } from '../cashii';
+import { type Clock, systemClock } from '../common/clock';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
@@ -38,6 +39,8 @@ export interface PaymentsModuleOptions {
   cashii: CashiiClient;
   bus: StatusBus;
   log: Logger;
+  /** Time for every part of the module (tests move a manual one); the machine's by default. */
+  clock?: Clock;
   /** Observers for metrics; the module works without them. */
   hooks?: {
     onTransition?: TransitionListener;
@@ -61,13 +64,16 @@ export interface PaymentsModule {
 }
 
 export async function createPaymentsModule(options: PaymentsModuleOptions): Promise<PaymentsModule> {
-  const { config, database, cashii, bus, log, hooks = {} } = options;
+  const { config, database, cashii, bus, log, hooks = {}, clock = systemClock } = options;
   const repository = new PaymentRepository(database);
   const orders = new OrderRepository(database);
-  const freshness = new FreshnessPolicy({
-    ...config.payments,
-    settledCheckDelaysMs: SETTLED_CHECK_FACTORS.map((factor) => factor * config.reconciler.baseDelayMs),
-  });
+  const freshness = new FreshnessPolicy(
+    {
+      ...config.payments,
+      settledCheckDelaysMs: SETTLED_CHECK_FACTORS.map((factor) => factor * config.reconciler.baseDelayMs),
+    },
+    clock,
+  );
   const journal = new CreateJournal(config.storage.journalFile, log);
   journal.load();
   await journal.open();
@@ -85,20 +91,20 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
     log,
   );
   // A payment that reached PAID pays its order, once; a second one goes to the review queue to be refunded.
-  const settlement = new OrderSettlement(orders, repository, log);
+  const settlement = new OrderSettlement(orders, repository, log, clock);
   const creator = new PaymentCreator(
     repository,
     cashii,
     recorder,
     // Checks are scheduled even where the reconciler is off: another replica (or a later start) may run it.
-    { cashiiTimeoutMs: options.cashiiTimeoutMs, firstCheckDelayMs: config.reconciler.baseDelayMs },
+    { cashiiTimeoutMs: options.cashiiTimeoutMs, firstCheckDelayMs: config.reconciler.baseDelayMs, clock },
     log,
     orders,
     (paid) => settlement.paid(paid),
   );
   await creator.recoverAtStart({ singleProcess: database.kind === 'sqlite' });
 
-  const sync = new PaymentSync(repository, cashii, freshness, log);
+  const sync = new PaymentSync(repository, cashii, freshness, log, clock);
   // Every status change, whatever caused it, reaches live subscribers on every replica.
   sync.onTransition((record) => {
     if (record.cashiiId) bus.publish(record.cashiiId);
@@ -108,7 +114,7 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
   });
   if (hooks.onTransition) sync.onTransition(hooks.onTransition);
   // A create is UNKNOWN for a person once twice the Cashii deadline has passed since its last attempt.
-  const backOffice = new BackOffice(repository, orders, sync, settlement, options.cashiiTimeoutMs * 2, log);
+  const backOffice = new BackOffice(repository, orders, sync, settlement, options.cashiiTimeoutMs * 2, log, clock);
 
   const presenter = new PaymentPresenter(repository, options.paymentPageUrl);
   const watchers = new PaymentWatchers(
@@ -134,7 +140,7 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
     sync,
     recorder,
     freshness,
-    { ...config.reconciler, cashiiTimeoutMs: options.cashiiTimeoutMs },
+    { ...config.reconciler, cashiiTimeoutMs: options.cashiiTimeoutMs, clock },
     log,
     hooks.onReconcile,
   );

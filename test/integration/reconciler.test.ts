@@ -1,6 +1,7 @@
 /** The reconciler settles payments no one comes back for, backs off, stops at the horizon, and shares work safely. */
 import { Database } from '../../src/db/database';
 import { PaymentRepository } from '../../src/payments/store/payment-repository';
+import { ManualClock } from '../fixtures/manual-clock';
 import { describeEachDatabase } from '../support/database';
 import { expectInvariants } from '../support/invariants';
 import { CREATE, type TestStack, actOnPaymentPage, startStack, validInput } from '../support/stack';
@@ -63,9 +64,14 @@ describeEachDatabase('reconciler', (target) => {
   });
 
   it('marks a payment stale, unchanged, once it passes the horizon', async () => {
-    stack = await startStack(target, { RECONCILER_ENABLED: 'false', RECONCILER_HORIZON_MS: '1000', RECONCILER_BASE_DELAY_MS: '10' });
+    const clock = new ManualClock();
+    stack = await startStack(
+      target,
+      { RECONCILER_ENABLED: 'false', RECONCILER_HORIZON_MS: '1000', RECONCILER_BASE_DELAY_MS: '10' },
+      { clock },
+    );
     await stack.gql(CREATE, { input: validInput() });
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await clock.advance(1100);
     const report = await stack.app.reconciler.runOnce();
     expect(report.stale).toBe(1);
     const [record] = await stack.records();
@@ -75,10 +81,15 @@ describeEachDatabase('reconciler', (target) => {
   });
 
   it('gives a payment past the horizon one last check before calling it stale', async () => {
-    stack = await startStack(target, { RECONCILER_ENABLED: 'false', RECONCILER_HORIZON_MS: '1000', RECONCILER_BASE_DELAY_MS: '10' });
+    const clock = new ManualClock();
+    stack = await startStack(
+      target,
+      { RECONCILER_ENABLED: 'false', RECONCILER_HORIZON_MS: '1000', RECONCILER_BASE_DELAY_MS: '10' },
+      { clock },
+    );
     const payment = (await stack.gql(CREATE, { input: validInput() })).body.data!.createRemotePayment;
     await actOnPaymentPage(payment.paymentUrl, 'pay');
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await clock.advance(1100);
     const report = await stack.app.reconciler.runOnce();
     expect(report).toMatchObject({ changed: 1, stale: 0 });
     const [record] = await stack.records();

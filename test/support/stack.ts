@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { SignJWT } from 'jose';
-import { startApp, type RunningApp } from '../../src/app';
+import { type AppOverrides, startApp, type RunningApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { PaymentOrder } from '../../src/payments/store/payment-entity';
@@ -64,7 +64,8 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function startStack(target: DbTarget, env: Record<string, string> = {}): Promise<TestStack> {
+/** Starts the simulator and the BFF on `target`; `overrides` can give the app a manual clock (test/fixtures/manual-clock.ts). */
+export async function startStack(target: DbTarget, env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestStack> {
   const simulator = await startSimulator({ apiKey: TEST_CASHII_KEY });
   const database = await createTestDatabase(target);
   // Each stack its own create journal (the default for PostgreSQL is data/ in the working folder).
@@ -92,7 +93,7 @@ export async function startStack(target: DbTarget, env: Record<string, string> =
     LOG_LEVEL: 'debug',
     ...env,
   });
-  const app = await startApp(config, createLogger('debug', sink));
+  const app = await startApp(config, createLogger('debug', sink), overrides);
 
   const control = async (path: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${simulator.url}/__control/${path}`, {

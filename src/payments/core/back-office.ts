@@ -8,6 +8,7 @@
  * subject and note.
  */
 import { badInput, upstreamUnavailable } from '../../common/errors';
+import { type Clock, systemClock } from '../../common/clock';
 import type { Logger } from '../../logger';
 import type { OrderRepository } from '../store/order-repository';
 import type { PaymentEventRecord } from '../store/payment-event-entity';
@@ -32,6 +33,7 @@ export class BackOffice {
     /** A create still UNKNOWN this long after its last attempt is in the queue. */
     private readonly unknownAfterMs: number,
     private readonly log: Logger,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** One page of the queue, oldest first. */
@@ -75,7 +77,7 @@ export class BackOffice {
       PaymentEventSource.OPERATOR_RECHECK,
       operator,
       `Re-read from Cashii: ${answered}${held}`,
-      new Date(),
+      new Date(this.clock.now()),
     );
     return (await this.payments.findById(record.id)) ?? after;
   }
@@ -87,7 +89,7 @@ export class BackOffice {
     if (resolution === ReviewResolution.ACCEPTED_AS_PAID && record.reviewCode === ReviewReason.DUPLICATE_PAYMENT) {
       throw badInput('resolution', 'Its order is paid by another payment: this one can only be refunded or written off');
     }
-    if (!(await this.payments.resolveReview(record.id, resolution, operator, note, new Date()))) {
+    if (!(await this.payments.resolveReview(record.id, resolution, operator, note, new Date(this.clock.now())))) {
       throw badInput('id', 'This payment has no open review');
     }
     this.log.warn({ cashiiId: record.cashiiId, orderRef: record.id, resolution, operator }, 'review resolved by an operator');
@@ -110,6 +112,6 @@ export class BackOffice {
   }
 
   private unknownBefore(): Date {
-    return new Date(Date.now() - this.unknownAfterMs);
+    return new Date(this.clock.now() - this.unknownAfterMs);
   }
 }

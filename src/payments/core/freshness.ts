@@ -4,6 +4,7 @@
  * payment under review is not polled; otherwise a confirmation stays fresh for a TTL (longer for
  * PAID, which can only still become REFUNDED).
  */
+import { type Clock, systemClock } from '../../common/clock';
 import { type PaymentOrder, hasOpenReview } from '../store/payment-entity';
 import { PaymentStatus, isFinal } from './payment-status';
 
@@ -30,7 +31,10 @@ type Reviewed = Pick<PaymentOrder, 'status' | 'reviewCode' | 'reviewResolvedAt'>
 type Checked = Reviewed & Pick<PaymentOrder, 'verifiedAt'>;
 
 export class FreshnessPolicy {
-  constructor(private readonly options: FreshnessOptions) {}
+  constructor(
+    private readonly options: FreshnessOptions,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** How long a confirmation of this payment stays fresh. */
   ttlOf(record: Pick<PaymentOrder, 'status'>): number {
@@ -48,12 +52,12 @@ export class FreshnessPolicy {
   }
 
   /** Confirmed with Cashii (by anyone, any replica) within the TTL. */
-  isFresh(record: Checked, now = Date.now()): boolean {
+  isFresh(record: Checked, now = this.clock.now()): boolean {
     return record.verifiedAt !== null && now - record.verifiedAt.getTime() < this.ttlOf(record);
   }
 
   /** Whether a read must confirm with Cashii before answering. */
-  isStale(record: Checked, now = Date.now()): boolean {
+  isStale(record: Checked, now = this.clock.now()): boolean {
     return this.canChange(record) && !this.isFresh(record, now);
   }
 

@@ -3,6 +3,7 @@
  * conditional UPDATE decides between concurrent ones); a later one, or one that a newer payment
  * had superseded, goes to the review queue to be refunded: the order counts as paid once.
  */
+import { type Clock, systemClock } from '../../common/clock';
 import type { Logger } from '../../logger';
 import type { OrderRepository } from '../store/order-repository';
 import type { PaymentOrder } from '../store/payment-entity';
@@ -14,6 +15,7 @@ export class OrderSettlement {
     private readonly orders: Pick<OrderRepository, 'ensure' | 'settlePaid'>,
     private readonly payments: Pick<PaymentRepository, 'findById' | 'flagForReview'>,
     private readonly log: Logger,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Called once a payment of an order became PAID (or is accepted as paid by an operator). */
@@ -22,7 +24,7 @@ export class OrderSettlement {
     // The copy a listener holds was read before the Cashii call: the cart may have changed since.
     const record = (await this.payments.findById(seen.id)) ?? seen;
     if (record.orderId === null) return;
-    const now = new Date();
+    const now = new Date(this.clock.now());
     const order = await this.orders.ensure(record.ownerId, record.orderId, now);
     if (record.supersededAt !== null && !acceptSuperseded) {
       this.log.error({ cashiiId: record.cashiiId, orderId: record.orderId }, 'a superseded payment was paid: it must be refunded');

@@ -9,6 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { CashiiError, type CashiiClient } from '../../cashii';
 import { AppError, idempotencyKeyReused, upstreamUnavailable } from '../../common/errors';
 import type { OrderRepository } from '../store/order-repository';
+import { type Clock, systemClock } from '../../common/clock';
 import { SingleFlight } from '../../common/singleflight';
 import type { Logger } from '../../logger';
 import { isStorageFault } from '../../db/storage-fault';
@@ -25,6 +26,8 @@ export interface CreationOptions {
   cashiiTimeoutMs: number;
   /** First reconciler check of a new payment after this long. */
   firstCheckDelayMs: number;
+  /** Time (tests move it); the machine's by default. */
+  clock?: Clock;
 }
 
 const WAIT_STEP_MS = 50;
@@ -72,9 +75,17 @@ export class PaymentCreator {
     const left = await this.recorder.replay();
     if (left > 0) this.log.error({ left }, 'journaled Cashii ids could not be recorded at start; the reconciler keeps trying');
     if (!singleProcess) return;
-    const now = new Date();
+    const now = this.date();
     const expired = await this.repository.expireSending(new Date(now.getTime() + 1), now);
     if (expired > 0) this.log.warn({ count: expired }, 'creates interrupted by the last shutdown marked UNKNOWN');
+  }
+
+  private get clock(): Clock {
+    return this.options.clock ?? systemClock;
+  }
+
+  private date(): Date {
+    return new Date(this.clock.now());
   }
 
   /** Resolves once every create in flight in this process has settled (shutdown waits for it). */
@@ -104,7 +115,7 @@ export class PaymentCreator {
       }
     }
     if (input.orderId != null && this.orders !== null) return this.createForOrder(input, input.orderId, ownerId, hash);
-    const record = newRecord(input, ownerId, hash);
+    const record = newRecord(input, ownerId, hash, this.date());
     try {
       await this.repository.insert(record);
     } catch (error) {
@@ -159,7 +170,7 @@ export class PaymentCreator {
   private async createForOrder(input: CreatePaymentCommand, orderRef: string, ownerId: string, hash: string): Promise<PaymentOrder> {
     const orders = this.orders!;
     for (let attempt = 0; attempt < ORDER_ATTEMPTS; attempt++) {
-      const order = await orders.ensure(ownerId, orderRef, new Date());
+      const order = await orders.ensure(ownerId, orderRef, this.date());
       if (order.paidPaymentId !== null) throw await this.alreadyPaid(order.paidPaymentId);
       const active = order.activePaymentId === null ? null : await this.repository.findById(order.activePaymentId);
       if (active && (active.status === PaymentStatus.PAID || active.status === PaymentStatus.REFUNDED)) {
@@ -173,7 +184,7 @@ export class PaymentCreator {
         return this.resume(active, active.requestHash ?? hash);
       }
       // The payment carries the order's reference as first spelt (one order, one spelling; the key compares them).
-      const record = newRecord({ ...input, orderId: order.orderRef }, ownerId, hash);
+      const record = newRecord({ ...input, orderId: order.orderRef }, ownerId, hash, this.date());
       try {
         if (await orders.startAttempt(order, record, order.activePaymentId, pending)) {
           if (pending)
@@ -203,7 +214,7 @@ export class PaymentCreator {
    */
   private async resume(existing: PaymentOrder, hash: string, { mayRetry = true } = {}): Promise<PaymentOrder> {
     if (existing.requestHash !== hash) throw idempotencyKeyReused();
-    const deadline = Date.now() + this.options.cashiiTimeoutMs * 2 + 1000;
+    const deadline = this.clock.now() + this.options.cashiiTimeoutMs * 2 + 1000;
     let record: PaymentOrder | null = existing;
     let waited = !mayRetry;
     while (record) {
@@ -215,7 +226,7 @@ export class PaymentCreator {
       } else if (state === CreateState.FAILED || state === CreateState.UNKNOWN) {
         // A duplicate that waited for the first attempt shares its failure; only a later retry sends again.
         if (waited) throw upstreamUnavailable(true);
-        if (await this.repository.claimCreateRetry(record.id, state, new Date())) {
+        if (await this.repository.claimCreateRetry(record.id, state, this.date())) {
           if (state === CreateState.UNKNOWN) {
             this.log.warn({ orderRef: record.id }, 'retrying a create whose outcome was unknown; an orphaned Cashii payment may exist');
           }
@@ -224,25 +235,25 @@ export class PaymentCreator {
         }
       } else if (this.abandoned.has(record.id)) {
         // Our own insert whose COMMIT failed but may have landed: never sent, so FAILED (and then retried here).
-        await this.repository.markCreateOutcome(record.id, CreateState.FAILED, new Date());
+        await this.repository.markCreateOutcome(record.id, CreateState.FAILED, this.date());
       } else {
         const local = this.sends.get(record.id);
         if (local) {
           waited = true;
           await local.catch(() => undefined);
-        } else if (Date.now() > deadline) {
+        } else if (this.clock.now() > deadline) {
           throw upstreamUnavailable(true, 'The payment is still being created, please try again');
         } else {
           // A SENDING record this old belongs to a process that died mid-call: it becomes UNKNOWN and
           // this request retries it at once. A younger one may be another replica's live call: wait.
           const expired = await this.repository.expireSending(
-            new Date(Date.now() - this.options.cashiiTimeoutMs * 2),
-            new Date(),
+            new Date(this.clock.now() - this.options.cashiiTimeoutMs * 2),
+            this.date(),
             record.id,
           );
           if (expired === 0) {
             waited = true;
-            await sleep(WAIT_STEP_MS);
+            await this.clock.sleep(WAIT_STEP_MS);
           }
         }
       }
@@ -260,14 +271,14 @@ export class PaymentCreator {
   private abandonIfUnsure(record: PaymentOrder, error: unknown): void {
     if (!isStorageFault(error) || this.abandoned.has(record.id)) return;
     this.abandoned.add(record.id);
-    const until = Date.now() + ABANDON_WINDOW_MS;
+    const until = this.clock.now() + ABANDON_WINDOW_MS;
     void (async () => {
-      for (let wait = 100; Date.now() < until; wait = Math.min(wait * 2, 2000)) {
+      for (let wait = 100; this.clock.now() < until; wait = Math.min(wait * 2, 2000)) {
         try {
-          await this.repository.markCreateOutcome(record.id, CreateState.FAILED, new Date());
+          await this.repository.markCreateOutcome(record.id, CreateState.FAILED, this.date());
           break;
         } catch {
-          await sleep(wait);
+          await this.clock.sleep(wait);
         }
       }
       this.abandoned.delete(record.id);
@@ -287,13 +298,13 @@ export class PaymentCreator {
     } catch (error) {
       const outcome = error instanceof CashiiError && error.createOutcome === 'not-created' ? CreateState.FAILED : CreateState.UNKNOWN;
       this.log.warn({ orderRef: record.id, outcome, err: describeError(error) }, 'Cashii create failed');
-      await this.repository.markCreateOutcome(record.id, outcome, new Date()).catch((dbError: unknown) => {
+      await this.repository.markCreateOutcome(record.id, outcome, this.date()).catch((dbError: unknown) => {
         this.log.error({ orderRef: record.id, outcome, err: describeError(dbError) }, 'could not record the create outcome');
       });
       throw error;
     }
 
-    const at = new Date();
+    const at = this.date();
     const nextCheckAt = new Date(at.getTime() + this.options.firstCheckDelayMs);
     // Cashii has the payment now: the recorder never loses its id (retries, then the journal).
     await this.recorder.record(record.id, cashiiId, at);
@@ -308,8 +319,7 @@ export class PaymentCreator {
   }
 }
 
-function newRecord(input: CreatePaymentCommand, ownerId: string, hash: string): PaymentOrder {
-  const now = new Date();
+function newRecord(input: CreatePaymentCommand, ownerId: string, hash: string, now: Date): PaymentOrder {
   const id = randomUUID();
   // Only what a new record knows: every other column starts as the entity declares it (null).
   return Object.assign(new PaymentOrder(), {
@@ -354,8 +364,4 @@ function canonicalJson(value: unknown): string {
     return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

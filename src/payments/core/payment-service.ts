@@ -27,7 +27,6 @@ import {
 import type { PaymentCreator } from './payment-creator';
 import type { PaymentPolicy } from './payment-policy';
 import type { PaymentPresenter } from './payment-presenter';
-import { PaymentStatus } from './payment-status';
 import type { PaymentSync } from './payment-sync';
 import type { PaymentWatchers } from './payment-watchers';
 import { PaymentEventSource, type PaymentEventView, type PaymentPage, type PaymentView, toPage, toPaymentEventView } from './payment-view';
@@ -129,17 +128,7 @@ export class PaymentService {
     if (record === null || record.ownerId !== ownerId || record.cashiiId === null) {
       throw badInput('reference', 'No payment matches this reference');
     }
-    const { record: synced, confirmed } = await this.sync.confirmReturn(record, command.status);
-    await payments.recordReturn(
-      record.id,
-      // The transaction id is kept only once Cashii confirms the user acted (a forged return on a pending payment proves nothing).
-      {
-        transactionId: confirmed && synced.status !== PaymentStatus.PENDING ? command.transactionId : null,
-        signature: command.signature,
-        claimedStatus: command.status,
-      },
-      new Date(),
-    );
+    const { record: synced } = await this.sync.confirmReturn(record, command);
     return this.presenter.payment((await payments.findById(record.id)) ?? synced);
   }
 

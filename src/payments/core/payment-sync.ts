@@ -4,6 +4,7 @@
  */
 import type { CashiiClient, RemotePaymentSnapshot } from '../../cashii';
 import { SingleFlight } from '../../common/singleflight';
+import { type Clock, systemClock } from '../../common/clock';
 import type { Logger } from '../../logger';
 import { type PaymentOrder, hasOpenReview } from '../store/payment-entity';
 import { ReviewReason, ReviewResolution } from '../store/payment-values';
@@ -33,7 +34,7 @@ export type TransitionListener = (
 ) => void | Promise<void>;
 
 /** What the sync needs of the store and Cashii (narrow seams: unit tests pass fakes). */
-export type SyncStore = Pick<PaymentRepository, 'findById' | 'flagForReview' | 'recordVerification' | 'transition'>;
+export type SyncStore = Pick<PaymentRepository, 'findById' | 'flagForReview' | 'recordVerification' | 'transition' | 'recordReturn'>;
 export type SyncCashii = Pick<CashiiClient, 'getRemotePayment'>;
 
 export class PaymentSync {
@@ -45,6 +46,7 @@ export class PaymentSync {
     private readonly cashii: SyncCashii,
     private readonly freshness: FreshnessPolicy,
     private readonly log: Logger,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   onTransition(listener: TransitionListener): void {
@@ -63,17 +65,28 @@ export class PaymentSync {
 
   /**
    * A return from the payment page: Cashii is asked (final statuses too: Cashii may contradict the
-   * stored one, which goes to the review queue), and a redirect that claimed another status than
-   * Cashii confirms is logged (the claim is a hint only).
+   * stored one, which goes to the review queue), a redirect that claimed another status than Cashii
+   * confirms is logged (the claim is a hint only), and what the redirect carried is kept for audit.
    */
-  async confirmReturn(record: PaymentOrder, claimed: string): Promise<SyncResult> {
+  async confirmReturn(record: PaymentOrder, redirect: { status: string; transactionId: string; signature: string }): Promise<SyncResult> {
     const result = await this.refresh(record, PaymentEventSource.RETURN, { ifStale: false });
-    if (result.confirmed && result.record.status.toLowerCase() !== claimed) {
+    const { record: synced, confirmed } = result;
+    if (confirmed && synced.status.toLowerCase() !== redirect.status) {
       this.log.warn(
-        { cashiiId: record.cashiiId, claimed, confirmed: result.record.status },
+        { cashiiId: record.cashiiId, claimed: redirect.status, confirmed: synced.status },
         'a return redirect claimed a status that Cashii does not confirm',
       );
     }
+    await this.repository.recordReturn(
+      record.id,
+      // The transaction id is kept only once Cashii confirms the user acted (a forged return on a pending payment proves nothing).
+      {
+        transactionId: confirmed && synced.status !== PaymentStatus.PENDING ? redirect.transactionId : null,
+        signature: redirect.signature,
+        claimedStatus: redirect.status,
+      },
+      new Date(this.clock.now()),
+    );
     return result;
   }
 
@@ -112,7 +125,7 @@ export class PaymentSync {
    * the customer's status never moves backwards on its own, a person decides.
    */
   async apply(record: PaymentOrder, snapshot: RemotePaymentSnapshot, source: PaymentEventSource): Promise<void> {
-    const now = new Date();
+    const now = new Date(this.clock.now());
     const cashiiId = record.cashiiId as string;
     const said = { upstreamStatus: snapshot.rawStatus };
     const mismatch = this.mismatch(record, snapshot);

@@ -7,6 +7,7 @@
  * SKIP LOCKED on PostgreSQL), so several replicas never check one payment at once; in one process
  * runs never overlap.
  */
+import { type Clock, systemClock } from '../../common/clock';
 import type { Config } from '../../config';
 import { isStorageFault, storageFaultCode } from '../../db/storage-fault';
 import type { Logger } from '../../logger';
@@ -32,7 +33,7 @@ export interface ReconcileReport {
 }
 
 export class Reconciler {
-  private timer: NodeJS.Timeout | null = null;
+  private timer: { cancel(): void } | null = null;
   private running: Promise<ReconcileReport> | null = null;
   private stopped = false;
 
@@ -41,10 +42,14 @@ export class Reconciler {
     private readonly sync: PaymentSync,
     private readonly recorder: Pick<CreateRecorder, 'replay'>,
     private readonly freshness: FreshnessPolicy,
-    private readonly options: Config['reconciler'] & { cashiiTimeoutMs: number },
+    private readonly options: Config['reconciler'] & { cashiiTimeoutMs: number; clock?: Clock },
     private readonly log: Logger,
     private readonly onRun?: (report: ReconcileReport, backlog: number) => void,
   ) {}
+
+  private get clock(): Clock {
+    return this.options.clock ?? systemClock;
+  }
 
   start(): void {
     this.stopped = false;
@@ -58,7 +63,7 @@ export class Reconciler {
   /** Stops scheduling and waits for a run in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
     await this.running?.catch(() => undefined);
   }
@@ -71,7 +76,7 @@ export class Reconciler {
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.setTimeout(() => {
       this.runOnce()
         .catch((error: unknown) => {
           // The database layer already reported the storage fault (once, at error level).
@@ -81,11 +86,10 @@ export class Reconciler {
         })
         .finally(() => this.schedule());
     }, this.options.intervalMs);
-    this.timer.unref();
   }
 
   private async pass(): Promise<ReconcileReport> {
-    const now = new Date();
+    const now = new Date(this.clock.now());
     const report: ReconcileReport = { claimed: 0, changed: 0, unchanged: 0, unreachable: 0, stale: 0, expiredCreates: 0 };
     // Cashii ids journaled during a database outage go in first: their records must not be taken as crashed below.
     await this.recorder.replay();
@@ -113,23 +117,24 @@ export class Reconciler {
         // A settled check: Cashii confirmed it (or flagged it for a person, which stops the checks).
         if (confirmed) report.unchanged++;
         const delay = hasOpenReview(after) ? null : this.freshness.settledCheckDelay(attempts);
-        await this.repository.scheduleCheck(record.id, delay === null ? null : new Date(Date.now() + delay), attempts);
+        await this.repository.scheduleCheck(record.id, delay === null ? null : new Date(this.clock.now() + delay), attempts);
         continue;
       }
       // Past the horizon, one last look (above); still pending after it means stale.
       if (now.getTime() - record.createdAt.getTime() > this.options.horizonMs) {
-        await this.repository.markStale(record.id, new Date());
+        await this.repository.markStale(record.id, new Date(this.clock.now()));
         this.log.warn({ cashiiId: record.cashiiId }, 'payment still pending past the reconciler horizon: marked stale');
         report.stale++;
         continue;
       }
       if (confirmed) report.unchanged++;
       const keepChecking = this.freshness.awaitsPayer(after);
-      await this.repository.scheduleCheck(record.id, keepChecking ? new Date(Date.now() + this.backoff(attempts)) : null, attempts);
+      await this.repository.scheduleCheck(record.id, keepChecking ? new Date(this.clock.now() + this.backoff(attempts)) : null, attempts);
     }
 
     // A batch that was not full took every payment due: nothing is left to count.
-    const backlog = report.claimed < this.options.batchSize ? 0 : await this.repository.countDue(new Date(), BACKLOG_COUNT_CAP);
+    const backlog =
+      report.claimed < this.options.batchSize ? 0 : await this.repository.countDue(new Date(this.clock.now()), BACKLOG_COUNT_CAP);
     if (report.claimed > 0 || report.expiredCreates > 0) this.log.info({ ...report, backlog }, 'reconciler pass');
     else this.log.debug({ backlog }, 'reconciler pass: nothing due');
     this.onRun?.(report, backlog);
