@@ -4,6 +4,7 @@ import { type PubSub, buildSchema } from 'type-graphql';
 import { BackOfficeResolver } from '../payments/api/back-office-resolver';
 import { OrderResolver } from '../payments/api/order-resolver';
 import { PaymentResolver } from '../payments/api/payment-resolver';
+import { DateTimeISO } from './scalars';
 
 export const RESOLVERS = [PaymentResolver, OrderResolver, BackOfficeResolver] as const;
 
@@ -25,7 +26,12 @@ const NO_TOPIC_PUBSUB: PubSub = {
  * door), whoever calls it, so the schema only maps arguments to commands.
  */
 export async function buildAppSchema(): Promise<GraphQLSchema> {
-  const schema = await buildSchema({ resolvers: [...RESOLVERS], validate: false, pubSub: NO_TOPIC_PUBSUB });
+  const schema = await buildSchema({
+    resolvers: [...RESOLVERS],
+    validate: false,
+    pubSub: NO_TOPIC_PUBSUB,
+    scalarsMap: [{ type: Date, scalar: DateTimeISO }],
+  });
   // type-graphql has no decorator for the root types' own descriptions.
   const query = schema.getQueryType();
   const mutation = schema.getMutationType();
