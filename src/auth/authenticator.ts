@@ -11,13 +11,26 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { type JWTVerifyGetKey, createRemoteJWKSet, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../config';
+import { bearerTokenOf } from './challenge';
 import type { Viewer } from './viewer';
 
 export const LOCAL_VIEWER: Viewer = Object.freeze({ id: 'local-user' });
 const DEV_USER = /^[A-Za-z0-9._@-]{1,64}$/;
+/** A compact JWS: three base64url parts (the signature may be empty, and is then refused by the verifier). */
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
+
+/** Why credentials were refused: none sent, a bearer token that is not a JWT, or a JWT that does not verify. */
+export type AuthenticationFailure = 'missing' | 'malformed' | 'invalid';
 
 /** The credentials are missing or invalid. The message says which, never why a signature failed in detail. */
-export class AuthenticationFailed extends Error {}
+export class AuthenticationFailed extends Error {
+  constructor(
+    message: string,
+    readonly reason: AuthenticationFailure = 'invalid',
+  ) {
+    super(message);
+  }
+}
 
 /** Verified tokens kept at most this long (and never past their `exp`), so a rotated-out key stops working soon. */
 const CACHE_TTL_MS = 60_000;
@@ -65,11 +78,17 @@ export class Authenticator {
 
   async authenticate(headers: IncomingHttpHeaders): Promise<Viewer> {
     if (this.config.mode === 'dev') return devViewer(headers['x-dev-user'], headers['x-dev-operator']);
-    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(headers.authorization ?? '');
-    if (!match) throw new AuthenticationFailed('A bearer token is required');
-    const cached = this.verified?.get(match[1]);
+    const token = bearerTokenOf(headers.authorization);
+    if (token === null) throw new AuthenticationFailed('A bearer token is required', 'missing');
+    if (!JWT_SHAPE.test(token)) {
+      throw new AuthenticationFailed(
+        'The bearer token is malformed: expected a JWT (three base64url parts separated by dots)',
+        'malformed',
+      );
+    }
+    const cached = this.verified?.get(token);
     if (cached && cached.until > Date.now()) return cached.viewer;
-    if (cached) this.verified!.delete(match[1]);
+    if (cached) this.verified!.delete(token);
     try {
       const options = {
         issuer: this.config.issuer,
@@ -79,14 +98,14 @@ export class Authenticator {
         requiredClaims: ['exp', 'sub'],
       };
       const key = this.key!;
-      const { payload } = typeof key === 'function' ? await jwtVerify(match[1], key, options) : await jwtVerify(match[1], key, options);
+      const { payload } = typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
       if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 255) {
         throw new AuthenticationFailed('The token names no subject');
       }
       const roles = payload[this.config.operatorClaim];
       const operator = Array.isArray(roles) ? roles.includes(this.config.operatorRole) : roles === this.config.operatorRole;
       const viewer: Viewer = { id: payload.sub, expiresAt: (payload.exp as number) * 1000, ...(operator ? { operator: true } : {}) };
-      this.remember(match[1], viewer, viewer.expiresAt!);
+      this.remember(token, viewer, viewer.expiresAt!);
       return viewer;
     } catch (error) {
       if (error instanceof AuthenticationFailed) throw error;
@@ -104,6 +123,6 @@ function devViewer(header: string | string[] | undefined, operatorHeader: string
   const operator = operatorHeader === 'true' || operatorHeader === '1';
   if (header === undefined || header === '') return operator ? { ...LOCAL_VIEWER, operator } : LOCAL_VIEWER;
   const name = Array.isArray(header) ? header[0] : header;
-  if (!DEV_USER.test(name)) throw new AuthenticationFailed('X-Dev-User must be 1-64 letters, digits or ._@-');
+  if (!DEV_USER.test(name)) throw new AuthenticationFailed('X-Dev-User must be 1-64 letters, digits or ._@-', 'malformed');
   return operator ? { id: `dev:${name}`, operator } : { id: `dev:${name}` };
 }

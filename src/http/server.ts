@@ -7,7 +7,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
-import { OperationTypeNode, type ParseOptions, getOperationAST, parse } from 'graphql';
+import { GraphQLError, OperationTypeNode, type ParseOptions, getOperationAST, parse } from 'graphql';
+import { bearerChallenge } from '../auth/challenge';
 import type { AnswerCache, CachedAnswer } from '../graphql/answer-cache';
 import type { GraphQLContext } from '../graphql/context';
 import type { Logger } from '../logger';
@@ -112,7 +113,10 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
   }
   if (url.pathname === '/metrics') {
     if (options.metricsToken !== null && req.headers.authorization !== `Bearer ${options.metricsToken}`) {
-      return sendError(res, 401, 'Metrics need the metrics token', 'UNAUTHENTICATED');
+      const message = 'Metrics need the metrics token';
+      return sendError(res, 401, message, 'UNAUTHENTICATED', {
+        headers: { 'www-authenticate': bearerChallenge(req.headers.authorization, message, 'metrics') },
+      });
     }
     const body = await options.metrics.registry.metrics();
     res.writeHead(200, { 'content-type': options.metrics.registry.contentType, 'cache-control': 'no-store' });
@@ -174,7 +178,8 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body };
     const result = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: () => ('found' in viewer ? Promise.resolve((context = options.context(viewer.found, req))) : Promise.reject(viewer.error)),
+      context: () =>
+        'found' in viewer ? Promise.resolve((context = options.context(viewer.found, req))) : Promise.reject(challenged(viewer.error, req)),
     });
     if (result.body.kind === 'complete') {
       answer = { status: result.status ?? 200, headers: [...result.headers], body: result.body.string };
@@ -187,6 +192,21 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
   } finally {
     if (leads) answers.finish(answerKey, (body as { query: string }).query, context?.answer, answer);
   }
+}
+
+/**
+ * The viewer's refusal as Apollo answers it, with the `WWW-Authenticate` challenge every 401 carries
+ * (RFC 6750: `error="invalid_token"` when a bearer token was sent and refused).
+ */
+function challenged(error: Error, req: IncomingMessage): Error {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== 'UNAUTHENTICATED') return error;
+  const challenge = bearerChallenge(req.headers.authorization, error.message);
+  // Apollo sends `extensions.http` as the answer's status and headers, and leaves it out of the body.
+  const extensions: Record<string, unknown> = {
+    ...error.extensions,
+    http: { status: 401, headers: new HeaderMap([['www-authenticate', challenge]]) },
+  };
+  return new GraphQLError(error.message, { extensions });
 }
 
 /** A complete answer; a known length spares chunked encoding, so headers and body leave in one write. */

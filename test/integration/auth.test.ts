@@ -102,6 +102,39 @@ describeEachDatabase('authentication and ownership', (target) => {
     expect(response.body.data).toBeUndefined();
     expect((await stack.simulatorStats()).create).toBe(before.create);
   });
+
+  /** A 401's message and its WWW-Authenticate challenge, for this Authorization header (none: no header). */
+  const refusal = async (authorization?: string) => {
+    const response = await fetch(`${stack.app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) },
+      body: JSON.stringify({ query: READ, variables: { id: '1234567890123456' } }),
+    });
+    const body = (await response.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+    expect(response.status).toBe(401);
+    expect(body.errors[0].extensions).toEqual({ code: 'UNAUTHENTICATED' });
+    return { message: body.errors[0].message, challenge: response.headers.get('www-authenticate') };
+  };
+
+  it('tells a malformed bearer token apart from a missing one and from one that does not verify', async () => {
+    const expired = await signed((jwt) => jwt.setSubject('u').setIssuedAt(1000).setExpirationTime(2000));
+    const missing = await refusal();
+    const malformed = await refusal('Bearer abc');
+    const invalid = await refusal(`Bearer ${expired}`);
+    expect(malformed.message).toMatch(/malformed/);
+    expect(new Set([missing.message, malformed.message, invalid.message]).size).toBe(3);
+  });
+
+  it('challenges every 401 with WWW-Authenticate: Bearer, with error="invalid_token" only when a token was sent (RFC 6750)', async () => {
+    const expired = await signed((jwt) => jwt.setSubject('u').setIssuedAt(1000).setExpirationTime(2000));
+    expect((await refusal()).challenge).toBe('Bearer realm="cashii-bff"');
+    expect((await refusal('')).challenge).toBe('Bearer realm="cashii-bff"');
+    expect((await refusal('Basic dXNlcjpwYXNz')).challenge).toBe('Bearer realm="cashii-bff"');
+    for (const authorization of ['Bearer abc', `Bearer ${expired}`, `bearer ${expired}`]) {
+      const { message, challenge } = await refusal(authorization);
+      expect(challenge).toBe(`Bearer realm="cashii-bff", error="invalid_token", error_description="${message}"`);
+    }
+  });
 });
 
 describe('development authentication', () => {

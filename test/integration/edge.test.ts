@@ -38,7 +38,14 @@ describe('the hardened edge', () => {
   });
 
   it('serves /metrics only with the metrics token when one is set', async () => {
-    expect((await fetch(`${stack.app.url}/metrics`)).status).toBe(401);
+    const missing = await fetch(`${stack.app.url}/metrics`);
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+    const wrong = await fetch(`${stack.app.url}/metrics`, { headers: { authorization: 'Bearer not-the-token' } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('www-authenticate')).toBe(
+      'Bearer realm="metrics", error="invalid_token", error_description="Metrics need the metrics token"',
+    );
     const metrics = await fetch(`${stack.app.url}/metrics`, { headers: { authorization: 'Bearer metrics-secret' } });
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('bff_cashii_circuit_state');

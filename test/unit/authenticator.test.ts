@@ -69,6 +69,26 @@ describe('Authenticator', () => {
     expect(bounded.held()).toEqual(before);
   });
 
+  it('says why a bearer token was refused: none, not a JWT, or not verified, each with its own message', async () => {
+    const reasons = async (authorization?: string) => {
+      const error = (await auth
+        .authenticate(authorization === undefined ? {} : { authorization })
+        .catch((e: unknown) => e)) as AuthenticationFailed;
+      expect(error).toBeInstanceOf(AuthenticationFailed);
+      return { reason: error.reason, message: error.message };
+    };
+    const missing = await reasons();
+    expect(missing.reason).toBe('missing');
+    expect(await reasons('Basic dXNlcjpwYXNz')).toEqual(missing);
+    const malformed = await reasons('Bearer abc');
+    expect(malformed.reason).toBe('malformed');
+    expect(await reasons('Bearer a.b')).toEqual(malformed);
+    expect(await reasons('Bearer abc def')).toEqual(malformed);
+    const invalid = await reasons(`Bearer ${await token(-60)}`);
+    expect(invalid.reason).toBe('invalid');
+    expect(new Set([missing.message, malformed.message, invalid.message]).size).toBe(3);
+  });
+
   it('in development mode, acts as the local user or the X-Dev-User, and refuses odd names', async () => {
     const dev = new Authenticator({ mode: 'dev' });
     expect(await dev.authenticate({})).toBe(LOCAL_VIEWER);
