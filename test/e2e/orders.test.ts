@@ -247,7 +247,8 @@ describeInBrowser(`orders in the web checkout in Chromium${SKIP_REASON ? `: ${SK
 
     // The first tab still shows Cashii's page of the superseded payment, and the shopper pays it too.
     await payOnHostedPage(first);
-    await first.getByTestId('needs-review').waitFor();
+    await first.getByTestId('will-be-refunded').waitFor();
+    expect(await first.locator('h1').textContent()).toBe('This payment will be refunded');
     await first.locator('[data-testid="order-summary"][data-order-status="NEEDS_REVIEW"]').waitFor();
     expect(await text(first, 'order-status')).toBe('Being checked by the shop');
     expect(await text(first, 'paid-by-another')).toContain('The shop will refund this one');
@@ -279,6 +280,54 @@ describeInBrowser(`orders in the web checkout in Chromium${SKIP_REASON ? `: ${SK
       expect.objectContaining({ queueReason: 'SUPERSEDED_PAID', superseded: true, payment: { id: firstId, status: 'PAID' } }),
     ]);
     expect((await gql(REVIEW_QUEUE, { reason: 'SUPERSEDED_PAID' })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('two tabs, a changed cart, the old tab paid first: its page says that payment will be refunded, the other page says so too', async () => {
+    const first = await context.newPage();
+    const orderId = await openCart(first);
+    const oldId = await pressPay(first); // on Cashii's page for 120,000
+
+    const second = await context.newPage();
+    expect(await openCart(second)).toBe(orderId);
+    await second.getByTestId('resume-payment').waitFor();
+    await second.getByTestId('more-Aleppo olive-oil soap').click();
+    const newId = await pressPay(second); // a new payment of 165,000 replaces the first
+    expect(newId).not.toBe(oldId);
+
+    // The shopper pays the old tab's page first: the superseded payment is paid, and flagged for refund.
+    await payOnHostedPage(first);
+    await first.getByTestId('will-be-refunded').waitFor();
+    expect(await first.locator('h1').textContent()).toBe('This payment will be refunded');
+    expect(await text(first, 'will-be-refunded')).toMatch(/will refund it|will be refunded/i);
+    expect(await text(first, 'will-be-refunded')).toContain('SYP 120,000.00');
+    expect(await first.getByTestId('other-refund').count()).toBe(0);
+    await first.getByTestId('order-summary').waitFor();
+    expect(await text(first, 'order-amount')).toBe('SYP 165,000.00'); // the order is the changed cart, not this payment
+    expect(await bodyText(first)).not.toContain('Thank you');
+    await screenshot(first, 'old-tab-paid-first-refund');
+
+    // Then the new tab's page: this payment pays the order, and the page says the other one will be refunded.
+    await payOnHostedPage(second);
+    await second.locator('[data-testid="order-summary"][data-order-status="NEEDS_REVIEW"]').waitFor();
+    expect(await text(second, 'payment-id')).toBe(newId);
+    expect(await second.getByTestId('will-be-refunded').count()).toBe(0);
+    await second.getByTestId('other-refund').waitFor();
+    expect(await text(second, 'other-refund')).toContain('SYP 120,000.00');
+    expect(await text(second, 'other-refund')).toContain(oldId);
+    expect(await text(second, 'other-refund')).toMatch(/will refund/);
+    expect(await text(second, 'other-refund')).toContain('This payment pays your order');
+    await screenshot(second, 'new-tab-paid-second-other-refunded');
+
+    // The first tab, shown again, now knows which payment paid the order.
+    await first.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await first.getByTestId('paid-by-another').waitFor();
+    expect(await text(first, 'will-be-refunded')).toMatch(/will refund it|will be refunded/i);
+
+    const payments = await paymentsOf(orderId);
+    const byId = new Map(payments.map((record) => [record.cashiiId, record]));
+    expect(byId.get(oldId)).toMatchObject({ status: 'PAID', reviewCode: 'SUPERSEDED_PAID', amount: 12_000_000 });
+    expect(byId.get(newId)).toMatchObject({ status: 'PAID', reviewCode: null, amount: 16_500_000 });
+    expect((await gql(ORDER, { orderId })).data?.order).toMatchObject({ status: 'NEEDS_REVIEW', paidPayment: { id: newId } });
   });
 
   it('network down, Cashii unavailable, rate limited: the shopper reads what to do, never a transport message', async () => {

@@ -19,6 +19,19 @@ const HEADLINE: Record<PaymentStatus, string> = {
 };
 
 type Order = NonNullable<OrderQuery['order']>;
+type OrderPayment = Order['payments'][number];
+
+/**
+ * A paid payment the shop will refund: one in review that is not the payment that paid its order,
+ * while another payment did pay the order or a newer one replaced it (the cart changed). The server
+ * flags those as a second payment (DUPLICATE_PAYMENT) or a replaced one (SUPERSEDED_PAID), and its
+ * `reviewReason` says so in words for the shopper.
+ */
+export function toBeRefunded(payment: Pick<OrderPayment, 'id' | 'status' | 'needsReview' | 'createdAt'>, order: Order): boolean {
+  if (payment.status !== 'PAID' || !payment.needsReview) return false;
+  if (order.paidPayment) return order.paidPayment.id !== payment.id;
+  return order.payments.some((other) => other.id !== payment.id && Date.parse(other.createdAt) > Date.parse(payment.createdAt));
+}
 
 /**
  * Where Cashii sends the browser back. The URL's parameters are only a claim: the page sends them
@@ -31,7 +44,17 @@ export function ReturnPage() {
   const [input] = useState(() => confirmPaymentReturnInput(window.location.search));
   const [confirm, confirmation] = useConfirmPaymentReturnMutation();
   const [order, setOrder] = useState<Order | null>(null);
+  // Bumped when the tab is shown again: another tab may have paid (or the shop reviewed) meanwhile.
+  const [shown, setShown] = useState(0);
   const sent = useRef(false);
+
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') setShown((count) => count + 1);
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, []);
 
   useEffect(() => {
     // Once per page load (React's development mode runs effects twice; a repeat would be harmless).
@@ -64,7 +87,7 @@ export function ReturnPage() {
     return () => {
       current = false;
     };
-  }, [client, orderId, paymentStatus, needsReview]);
+  }, [client, orderId, paymentStatus, needsReview, shown]);
 
   if (!input) {
     return (
@@ -99,9 +122,26 @@ export function ReturnPage() {
     );
   }
   const orderPaidByAnother = order?.paidPayment && order.paidPayment.id !== payment.id;
+  const refunded = order !== null && toBeRefunded(payment, order);
+  // Other paid payments of this order that the shop will refund, told on the page of the one that counts.
+  const othersRefunded =
+    order === null || payment.needsReview || payment.status !== 'PAID'
+      ? []
+      : order.payments.filter((other) => other.id !== payment.id && toBeRefunded(other, order));
+  // What the order costs: its paid payment's amount; for a payment to be refunded, the newer one that replaced it.
+  const orderAmount = (
+    order?.paidPayment ??
+    (refunded ? order.payments.find((other) => other.id !== payment.id && !toBeRefunded(other, order)) : undefined) ??
+    payment
+  ).formattedAmount;
+  const headline = refunded
+    ? 'This payment will be refunded'
+    : payment.needsReview
+      ? 'The shop is checking your payment'
+      : HEADLINE[payment.status];
   return (
     <main>
-      <h1>{payment.needsReview ? 'The shop is checking your payment' : HEADLINE[payment.status]}</h1>
+      <h1>{headline}</h1>
       <p className="status" data-testid="payment-status" data-status={payment.status}>
         {PAYMENT_STATUS_WORDS[payment.status]}
       </p>
@@ -117,6 +157,23 @@ export function ReturnPage() {
           </>
         )}
       </dl>
+      {refunded && (
+        <p className="notice" data-testid="will-be-refunded" role="status">
+          You paid {payment.formattedAmount} with this payment. {payment.reviewReason ?? 'The shop will refund it.'} You do not need to do
+          anything.
+        </p>
+      )}
+      {othersRefunded.length > 0 && (
+        <p className="notice" data-testid="other-refund" role="status">
+          This payment pays your order.{' '}
+          {othersRefunded.map((other) => (
+            <span key={other.id}>
+              You also paid {other.formattedAmount} for it with payment {other.id}: the shop will refund that payment.{' '}
+            </span>
+          ))}
+          You do not need to do anything.
+        </p>
+      )}
       {order && (
         <section data-testid="order-summary" data-order-status={order.status}>
           <h2>Your order</h2>
@@ -124,7 +181,7 @@ export function ReturnPage() {
             <dt>Order</dt>
             <dd data-testid="order-id">{order.orderId}</dd>
             <dt>Amount</dt>
-            <dd data-testid="order-amount">{(order.paidPayment ?? payment).formattedAmount}</dd>
+            <dd data-testid="order-amount">{orderAmount}</dd>
             <dt>Status</dt>
             <dd data-testid="order-status">{ORDER_STATUS_WORDS[order.status]}</dd>
           </dl>
@@ -143,7 +200,11 @@ export function ReturnPage() {
           Live updates stopped because the payment service is not reachable; reload the page to check again.
         </p>
       )}
-      {payment.needsReview && <p data-testid="needs-review">This payment is being checked by the shop before it counts as paid.</p>}
+      {payment.needsReview && !refunded && (
+        <p data-testid="needs-review">
+          This payment is being checked by the shop before it counts as paid.{payment.reviewReason ? ` ${payment.reviewReason}` : ''}
+        </p>
+      )}
       <p>
         <a href="/">{settled && payment.status !== 'PAID' ? 'Back to the cart to try again' : 'Back to the shop'}</a>
       </p>
