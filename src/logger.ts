@@ -2,9 +2,13 @@
  * Structured JSON logs (pino). Known secret fields are redacted by path; on top of that, every
  * configured secret is scrubbed from each finished line, so a secret that reaches a log through
  * text nobody expected (an upstream body echoing the key, an error message, a stack) is still
- * never written.
+ * never written. A line written while a request runs carries its `requestId` and `operationName`
+ * (./observability/request-scope.ts), and, with OpenTelemetry set up, the active span's
+ * `trace_id`, `span_id` and `trace_flags`.
  */
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { currentRequest } from './observability/request-scope';
 
 export type { Logger };
 
@@ -35,10 +39,28 @@ export function createLogger(level: string, destination?: DestinationStream, sec
       paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', '*.apiKey', 'apiKey'],
       censor: '[redacted]',
     },
+    mixin: requestFields,
     // Runs on the serialized line of this logger and its children, just before it is written.
     ...(scrub ? { hooks: { streamWrite: scrub } } : {}),
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * The fields of the request and trace a line is written in. Read at each line from async context,
+ * so code deep in the payments module logs through its one logger and still says which request it
+ * served; without an OpenTelemetry SDK there is never an active span.
+ */
+function requestFields(): object {
+  const scope = currentRequest();
+  const span = trace.getActiveSpan()?.spanContext();
+  const traced = span !== undefined && isSpanContextValid(span);
+  // A new object each time: pino assigns the line's own fields onto it.
+  if (!scope && !traced) return {};
+  return {
+    ...(scope ? { requestId: scope.requestId, ...(scope.operationName ? { operationName: scope.operationName } : {}) } : {}),
+    ...(traced ? { trace_id: span.traceId, span_id: span.spanId, trace_flags: `0${span.traceFlags.toString(16)}` } : {}),
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Apollo Server as this BFF runs it: nothing per request that need not run, nothing shown that need not be. */
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerOptions } from '@apollo/server';
 import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
@@ -8,6 +8,8 @@ import { boundedDocumentStore, boundedStringCache } from './bounded-cache';
 import type { GraphQLContext } from './context';
 import { exampleHeaders, ideLandingPage, ideOf } from './ide';
 import { operationParseOptions } from './limits';
+import { OperationNames } from './operation-names';
+import { operationRecordPlugin } from './operation-record';
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
@@ -16,8 +18,19 @@ export interface ApolloOptions {
   validationRules: ValidationRule[];
 }
 
-export function createApollo({ schema, config, formatError, validationRules }: ApolloOptions): ApolloServer<GraphQLContext> {
-  return new ApolloServer<GraphQLContext>({
+/** Apollo Server with the names of the known operations, which the HTTP edge labels its metrics with. */
+export class BffApolloServer extends ApolloServer<GraphQLContext> {
+  constructor(
+    options: ApolloServerOptions<GraphQLContext>,
+    readonly operationNames: OperationNames,
+  ) {
+    super(options);
+  }
+}
+
+export function createApollo({ schema, config, formatError, validationRules }: ApolloOptions): BffApolloServer {
+  const operationNames = OperationNames.fromManifests(config.graphql.trustedDocumentsFile);
+  const options: ApolloServerOptions<GraphQLContext> = {
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
@@ -36,10 +49,13 @@ export function createApollo({ schema, config, formatError, validationRules }: A
     stopOnTerminationSignals: false,
     plugins: [
       ideLandingPage(ideOf(config), exampleHeaders(config.auth.mode)),
+      // Which operation ran and how it ended, for log lines and the per-operation metrics (bounded to the manifest's names).
+      operationRecordPlugin(operationNames),
       // Cache hints wrap every resolver; nothing here uses them.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []),
     ],
-  });
+  };
+  return new BffApolloServer(options, operationNames);
 }

@@ -6,19 +6,22 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { GraphQLError, OperationTypeNode, type ParseOptions, getOperationAST, parse } from 'graphql';
 import { bearerChallenge } from '../auth/challenge';
 import type { AnswerCache, CachedAnswer } from '../graphql/answer-cache';
+import type { BffApolloServer } from '../graphql/apollo';
+import { codeOf } from '../graphql/operation-record';
 import type { GraphQLContext } from '../graphql/context';
 import type { Logger } from '../logger';
 import type { TrustedDocuments } from '../graphql/trusted-documents';
 import type { Metrics } from '../observability/metrics';
+import { type RequestScope, currentRequest, noteOperationName, requestIdFrom, runInRequest } from '../observability/request-scope';
 import type { CorsPolicy } from './cors';
 import { graphQLErrorBody, mediaTypeFor } from './error-response';
 
 export interface HttpServerOptions {
-  apollo: ApolloServer<GraphQLContext>;
+  apollo: BffApolloServer;
   /** Who is asking; rejects (with Apollo's UNAUTHENTICATED answer as its error) when the credentials are refused. */
   viewerOf: (req: IncomingMessage) => Promise<GraphQLContext['viewer']>;
   context: (viewer: GraphQLContext['viewer'], req: IncomingMessage) => GraphQLContext;
@@ -75,15 +78,30 @@ export function createHttpServer(options: HttpServerOptions): Server {
   const server = createServer((req, res) => {
     const started = performance.now();
     const route = ROUTES.has(pathOf(req.url)) ? pathOf(req.url) : 'other';
+    // Every line logged for this request carries its id (src/logger.ts), and the answer names it.
+    const scope: RequestScope = { requestId: requestIdFrom(req.headers['x-request-id']) };
+    res.setHeader('x-request-id', scope.requestId);
     res.once('finish', () => {
+      const seconds = (performance.now() - started) / 1000;
       options.metrics.httpRequests.inc({ route, status: String(res.statusCode) });
-      options.metrics.httpDuration.observe({ route }, (performance.now() - started) / 1000);
+      options.metrics.httpDuration.observe({ route }, seconds);
+      const operation = scope.operation;
+      if (operation === undefined) return;
+      options.metrics.countOperation(operation);
+      runInRequest(scope, () =>
+        options.log.debug(
+          { status: res.statusCode, outcome: operation.outcome, codes: operation.codes, seconds },
+          'graphql request answered',
+        ),
+      );
     });
-    handle(options, req, res).catch((error: unknown) => {
-      if (error instanceof HttpError) return sendError(res, error.status, error.message, error.code);
-      options.log.error({ err: error }, 'unhandled error in the HTTP layer');
-      sendError(res, 500, 'Internal server error');
-    });
+    void runInRequest(scope, () =>
+      handle(options, req, res).catch((error: unknown) => {
+        if (error instanceof HttpError) return sendError(res, error.status, error.message, error.code);
+        options.log.error({ err: error }, 'unhandled error in the HTTP layer');
+        sendError(res, 500, 'Internal server error');
+      }),
+    );
   });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -144,6 +162,7 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     const persisted = options.trusted.resolve(sent);
     if (!persisted.ok) return sendError(res, persisted.status, persisted.message, persisted.code);
     body = persisted.body;
+    noteRequestedOperation(body);
     if (isSubscription(body, options.parseOptions)) {
       return sendError(res, 400, 'Subscriptions are served over a WebSocket (graphql-ws) at /graphql, not over HTTP POST');
     }
@@ -152,6 +171,7 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     const persisted = options.trusted.resolve(request);
     if (!persisted.ok) return sendError(res, persisted.status, persisted.message, persisted.code);
     applyToSearch(url.searchParams, request, persisted.body as SearchBody);
+    noteRequestedOperation({ query: url.searchParams.get('query'), operationName: url.searchParams.get('operationName') });
   }
   // Authentication runs once, here; a refusal reaches the client through Apollo (its context rejects).
   const viewer = await options.viewerOf(req).then(
@@ -163,7 +183,12 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
   const answers = answerKey === null ? null : options.answers!;
   if (answers !== null && answerKey !== null) {
     const kept = (await answers.lookup(answerKey)) ?? (await answers.join(answerKey));
-    if (kept) return sendAnswer(res, kept.status, kept.headers, kept.body);
+    if (kept) {
+      // Only error-free answers are kept; Apollo's plugin never sees this request, so it is recorded here.
+      const scope = currentRequest();
+      if (scope) scope.operation = { operation: options.apollo.operationNames.label(scope.operationName), outcome: 'success', codes: [] };
+      return sendAnswer(res, kept.status, kept.headers, kept.body);
+    }
   }
   // This request executes; identical ones arriving meanwhile wait for its answer (AnswerCache.join).
   const leads = answers !== null && answerKey !== null && answers.begin(answerKey);
@@ -181,6 +206,7 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
       context: () =>
         'found' in viewer ? Promise.resolve((context = options.context(viewer.found, req))) : Promise.reject(challenged(viewer.error, req)),
     });
+    if (result.status !== undefined && result.status >= 400) noteApolloRefusal(result.body);
     if (result.body.kind === 'complete') {
       answer = { status: result.status ?? 200, headers: [...result.headers], body: result.body.string };
       return sendAnswer(res, answer.status, answer.headers, answer.body);
@@ -207,6 +233,23 @@ function challenged(error: Error, req: IncomingMessage): Error {
     http: { status: 401, headers: new HeaderMap([['www-authenticate', challenge]]) },
   };
   return new GraphQLError(error.message, { extensions });
+}
+
+/**
+ * An answer Apollo refused before any plugin saw an operation (CSRF prevention, a malformed GET): its
+ * codes are read back from the body, which is small, and the request is counted as `other`.
+ */
+function noteApolloRefusal(body: { kind: string; string?: string }): void {
+  const scope = currentRequest();
+  if (!scope || scope.operation || body.kind !== 'complete' || body.string === undefined) return;
+  let codes: string[] = ['UNKNOWN'];
+  try {
+    const { errors } = JSON.parse(body.string) as { errors?: Array<{ extensions?: { code?: unknown } }> };
+    if (Array.isArray(errors)) codes = errors.map(codeOf);
+  } catch {
+    // not JSON: counted with the code UNKNOWN
+  }
+  scope.operation = { operation: 'other', outcome: 'error', codes };
 }
 
 /** A complete answer; a known length spares chunked encoding, so headers and body leave in one write. */
@@ -302,6 +345,17 @@ function isSubscription(body: unknown, parseOptions: ParseOptions): boolean {
   }
 }
 
+/**
+ * The operation a request asks for, for its log lines (and its metrics when Apollo refuses it before
+ * resolving one): its `operationName`, else the name its document starts with, read without parsing.
+ * Apollo's plugin replaces it with the operation it resolves (src/graphql/operation-record.ts).
+ */
+function noteRequestedOperation(body: unknown): void {
+  const { query, operationName } = (body ?? {}) as { query?: unknown; operationName?: unknown };
+  const leading = typeof query === 'string' ? /^\s*(?:query|mutation|subscription)\s+([_A-Za-z]\w*)/.exec(query)?.[1] : undefined;
+  noteOperationName(currentRequest(), typeof operationName === 'string' && operationName !== '' ? operationName : leading);
+}
+
 function pathOf(url: string | undefined): string {
   const end = url?.indexOf('?') ?? -1;
   return (end >= 0 ? url!.slice(0, end) : url) ?? '/';
@@ -349,6 +403,10 @@ function sendError(res: ServerResponse, status: number, message: string, errorCo
   const code =
     errorCode ??
     (status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 400 ? 'BAD_REQUEST' : status === 404 ? 'NOT_FOUND' : 'INTERNAL_SERVER_ERROR');
+  // A refusal of /graphql is a GraphQL answer too: counted with the operations (before any document is trusted: `other`).
+  const scope = currentRequest();
+  if (scope && !scope.operation && pathOf(res.req.url) === '/graphql')
+    scope.operation = { operation: 'other', outcome: 'error', codes: [code] };
   const single = graphQLErrorBody(message, code);
   const body = options.batchOf === undefined ? single : `[${new Array<string>(options.batchOf).fill(single).join(',')}]`;
   // An unread body (too large, or of a type never read) is not waited for: the connection closes after it.

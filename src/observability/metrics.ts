@@ -1,6 +1,7 @@
 /** Prometheus metrics, one registry per app instance (tests start several in one process). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BreakerState } from '../cashii';
+import type { OperationRecord } from './request-scope';
 
 export interface StorageGaugeSource {
   writable(): boolean;
@@ -22,6 +23,18 @@ export class Metrics {
     help: 'HTTP request latency by route',
     labelNames: ['route'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly graphqlOperations = new Counter({
+    name: 'bff_graphql_operations_total',
+    help: 'GraphQL requests over HTTP by operation (the name of a known document, else other) and outcome (success, partial: data with errors, error: errors only, refusals included)',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly graphqlErrors = new Counter({
+    name: 'bff_graphql_errors_total',
+    help: 'GraphQL errors answered over HTTP by operation and extensions.code (most arrive in HTTP 200 answers, unseen by bff_http_requests_total)',
+    labelNames: ['operation', 'code'] as const,
     registers: [this.registry],
   });
   readonly answerCache = new Counter({
@@ -115,6 +128,12 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Counts one GraphQL request as it was answered. */
+  countOperation({ operation, outcome, codes }: OperationRecord): void {
+    this.graphqlOperations.inc({ operation, outcome });
+    for (const code of codes) this.graphqlErrors.inc({ operation, code });
   }
 
   observeRateLimitStore(available: () => boolean): void {
