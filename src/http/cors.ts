@@ -9,9 +9,12 @@ import type { CorsConfig } from '../config';
 
 /**
  * Request headers a page may send: what Apollo Client 4 and urql send (their `accept`, Apollo's
- * client-awareness headers) and Apollo Server's CSRF-prevention headers.
+ * client-awareness headers), Apollo Server's CSRF-prevention headers, and what tracing adds to
+ * every fetch (OpenTelemetry-web's W3C trace context and baggage, Sentry's `sentry-trace`, a
+ * request id): a preflight that leaves out one of these makes the browser fail the request.
+ * CORS_ALLOWED_HEADERS adds more.
  */
-const ALLOWED_HEADERS = [
+export const DEFAULT_ALLOWED_HEADERS = [
   'accept',
   'authorization',
   'content-type',
@@ -19,7 +22,14 @@ const ALLOWED_HEADERS = [
   'x-apollo-operation-name',
   'apollographql-client-name',
   'apollographql-client-version',
+  'traceparent',
+  'tracestate',
+  'baggage',
+  'sentry-trace',
+  'x-request-id',
 ];
+/** Response headers a page may read besides the CORS-safelisted ones: the request id to quote in a bug report. */
+const EXPOSED_HEADERS = 'x-request-id';
 /** The development authenticator's headers (src/auth/authenticator.ts), allowed only in development mode. */
 const DEV_HEADERS = ['x-dev-user', 'x-dev-operator'];
 const ALLOWED_METHODS = 'GET, POST, OPTIONS';
@@ -35,7 +45,8 @@ export class CorsPolicy {
     devUsers: boolean,
   ) {
     this.origins = new Set(options.allowedOrigins);
-    this.allowedHeaders = [...ALLOWED_HEADERS, ...(devUsers ? DEV_HEADERS : [])].join(', ');
+    const headers = [...DEFAULT_ALLOWED_HEADERS, ...options.allowedHeaders, ...(devUsers ? DEV_HEADERS : [])];
+    this.allowedHeaders = [...new Set(headers.map((name) => name.toLowerCase()))].join(', ');
   }
 
   /** Whether a page on `origin` may read answers from /graphql. */
@@ -66,6 +77,8 @@ export class CorsPolicy {
     if (origin === undefined || !this.allows(origin)) return;
     res.setHeader('access-control-allow-origin', this.options.allowAnyOrigin ? '*' : origin);
     if (this.options.allowCredentials) res.setHeader('access-control-allow-credentials', 'true');
+    // Read by the page from an answer (a preflight's own headers are read by the browser only).
+    if (req.method !== 'OPTIONS') res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
   }
 
   /**

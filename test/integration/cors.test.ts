@@ -19,6 +19,10 @@ const REQUESTED_HEADERS = [
   'apollographql-client-version',
   'accept',
 ];
+/** What OpenTelemetry-web and Sentry add to every fetch, and a request id. */
+const TRACING_HEADERS = ['traceparent', 'tracestate', 'baggage', 'sentry-trace', 'x-request-id'];
+/** What an allowed page may read besides the safelisted response headers. */
+const EXPOSED = { 'access-control-expose-headers': 'x-request-id' };
 
 describe('CORS', () => {
   const preflight = (stack: TestStack, origin: string, headers = REQUESTED_HEADERS) =>
@@ -88,12 +92,31 @@ describe('CORS', () => {
       const origin = 'http://localhost:5173';
       const ok = await post(stack, origin);
       expect(await ok.json()).toEqual({ data: { __typename: 'Query' } });
-      expect(cors(ok)).toEqual({ 'access-control-allow-origin': origin, vary: 'Origin' });
+      expect(cors(ok)).toEqual({ 'access-control-allow-origin': origin, vary: 'Origin', ...EXPOSED });
       const bad = await post(stack, origin, '{"query":');
       expect(bad.status).toBe(400);
-      expect(cors(bad)).toEqual({ 'access-control-allow-origin': origin, vary: 'Origin' });
+      expect(cors(bad)).toEqual({ 'access-control-allow-origin': origin, vary: 'Origin', ...EXPOSED });
       const noOrigin = await post(stack, null);
       expect(cors(noOrigin)).toEqual({ vary: 'Origin' });
+    });
+
+    it('allows the tracing headers of OpenTelemetry-web and Sentry, and lets the page read the request id', async () => {
+      const origin = 'http://localhost:5173';
+      const response = await preflight(stack, origin, [...REQUESTED_HEADERS, ...TRACING_HEADERS]);
+      expect(response.headers.get('access-control-allow-headers')!.split(', ')).toEqual(expect.arrayContaining(TRACING_HEADERS));
+      const traced = await fetch(`${stack.app.url}/graphql`, {
+        method: 'POST',
+        headers: {
+          origin,
+          'content-type': 'application/json',
+          traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+          'x-request-id': 'web-7',
+        },
+        body: '{"query":"{ __typename }"}',
+      });
+      expect(traced.status).toBe(200);
+      expect(cors(traced)).toMatchObject(EXPOSED);
+      expect(traced.headers.get('x-request-id')).toBe('web-7');
     });
 
     it('keeps CSRF prevention on for allowed origins: a text/plain POST without a preflight header is refused', async () => {
@@ -117,6 +140,7 @@ describe('CORS', () => {
         CORS_ALLOWED_ORIGINS: 'https://shop.example, https://Admin.Shop.example:443/',
         CORS_ALLOW_CREDENTIALS: 'true',
         CORS_MAX_AGE_SECONDS: '600',
+        CORS_ALLOWED_HEADERS: 'x-shop-session, X-Tenant',
       });
     });
     afterAll(() => stack.close());
@@ -136,6 +160,14 @@ describe('CORS', () => {
       }
       expect(await upgrade(stack, 'https://shop.example')).toBe(101);
       expect(await upgrade(stack, 'http://localhost:5173')).toBe(403);
+    });
+
+    it('adds CORS_ALLOWED_HEADERS to the built-in headers, tracing ones included', async () => {
+      const requested = [...REQUESTED_HEADERS, ...TRACING_HEADERS, 'x-shop-session', 'x-tenant'];
+      const response = await preflight(stack, 'https://shop.example', requested);
+      const allowed = response.headers.get('access-control-allow-headers')!.split(', ');
+      expect(allowed).toEqual(expect.arrayContaining(requested));
+      expect(new Set(allowed).size).toBe(allowed.length);
     });
   });
 
