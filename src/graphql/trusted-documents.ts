@@ -1,14 +1,21 @@
 /**
- * Persisted and trusted documents: the operations the frontends ship, by SHA-256, from the manifest
- * that codegen emits (client/src/gql/persisted-documents.json, keys `sha256:<hex>`).
+ * Persisted and trusted documents: the operations the frontends ship, from one or more manifests
+ * (`GRAPHQL_TRUSTED_DOCUMENTS_FILE`, several files separated by commas: web, iOS, Android, ...), each in
+ * either format:
+ *   - `{ "sha256:<hex>": "<document>" }`: what codegen emits (client/src/gql/persisted-documents.json);
+ *   - Apollo's persisted-query manifest `{ "format": "apollo-persisted-query-manifest", "version": 1,
+ *     "operations": [{ "id", "name", "type", "body" }] }`: client/src/gql/persisted-query-manifest.json,
+ *     and what Apollo Kotlin, Apollo iOS and @apollo/generate-persisted-query-manifest write.
+ * A malformed manifest refuses the start, naming the file and these formats.
  *
  * A request may name a document by id instead of sending it: Apollo's automatic persisted queries
  * (`extensions.persistedQuery.sha256Hash`) or the GraphQL over HTTP persisted-documents appendix
- * (`documentId`), each with the id bare (`<hex>`) or prefixed (`sha256:<hex>`). A manifest id
- * always stands in for its document. With `GRAPHQL_TRUSTED_DOCUMENTS_ONLY` the server runs nothing
- * else (mobile apps in production); a full document is then accepted when it is one of the
- * manifest's documents in any formatting: documents are compared, not bytes, because Apollo Client
- * and urql print a document their own way and add `__typename` where codegen's manifest has its own.
+ * (`documentId`). A SHA-256 id counts bare (`<hex>`) or prefixed (`sha256:<hex>`), any other id as
+ * written in its manifest. A manifest id always stands in for its document. With
+ * `GRAPHQL_TRUSTED_DOCUMENTS_ONLY` the server runs nothing else (mobile apps in production); a full
+ * document is then accepted when it is one of the manifests' documents in any formatting: documents are
+ * compared, not bytes, because Apollo Client and urql print a document their own way and add
+ * `__typename` where codegen's manifest has its own.
  * Without the switch, automatic persisted queries register and run any document as usual.
  */
 import { createHash } from 'node:crypto';
@@ -63,11 +70,14 @@ export class TrustedDocuments {
   private readonly verdicts = new LRUCache<string, boolean>({ maxSize: VERDICT_CACHE_BYTES, sizeCalculation: () => VERDICT_BYTES });
 
   constructor(
-    manifest: Record<string, string>,
+    /** Documents by id (`sha256:<hex>`, `<hex>`, or any other id a manifest gives). */
+    manifest: Record<string, string> | ReadonlyMap<string, string>,
     /** Refuse every operation that is not in the manifest. */
     readonly enforce: boolean,
   ) {
-    this.byHash = new Map(Object.entries(manifest).map(([key, document]) => [bareHash(key) ?? key, document]));
+    const entries: Array<[string, string]> =
+      manifest instanceof Map ? [...(manifest as ReadonlyMap<string, string>)] : Object.entries(manifest as Record<string, string>);
+    this.byHash = new Map(entries.map(([key, document]) => [idKey(key), document]));
     const documents = [...this.byHash.values()];
     // Twice the largest document's tokens: room for a client's extra __typename selections, nothing like a flood.
     this.maxTokens = 2 * Math.max(0, ...documents.map(countTokens)) + 64;
@@ -75,10 +85,30 @@ export class TrustedDocuments {
     this.shapes = new Set([...this.shapeByHash.values()].filter((shape): shape is string => shape !== null));
   }
 
-  /** Reads a manifest file (`{ "sha256:<hex>": "<document>" }`); a missing file gives an empty manifest. */
-  static fromFile(file: string, enforce: boolean): TrustedDocuments {
-    if (!fs.existsSync(file)) return new TrustedDocuments({}, enforce);
-    return new TrustedDocuments(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>, enforce);
+  /**
+   * Reads the manifest files (one path, or several separated by commas), each in either format. A missing
+   * file adds nothing when not enforcing (codegen may not have run yet) and refuses the start when enforcing;
+   * a malformed one, or one id naming two different documents, always refuses it (`ManifestError`).
+   */
+  static fromFile(files: string | readonly string[], enforce: boolean): TrustedDocuments {
+    const paths = (typeof files === 'string' ? files.split(',') : files).map((file) => file.trim()).filter((file) => file !== '');
+    const documents = new Map<string, { document: string; file: string }>();
+    for (const file of paths) {
+      if (!fs.existsSync(file)) {
+        if (enforce)
+          throw new ManifestError(file, 'the file does not exist (run npm run codegen, or correct GRAPHQL_TRUSTED_DOCUMENTS_FILE)');
+        continue;
+      }
+      for (const [id, document] of readManifest(file, fs.readFileSync(file, 'utf8'))) {
+        const key = idKey(id);
+        const earlier = documents.get(key);
+        if (earlier !== undefined && earlier.document !== document) {
+          throw new ManifestError(file, `the id ${shown(id)} names another document in ${earlier.file}`);
+        }
+        documents.set(key, { document, file });
+      }
+    }
+    return new TrustedDocuments(new Map([...documents].map(([key, { document }]) => [key, document])), enforce);
   }
 
   get size(): number {
@@ -107,8 +137,8 @@ export class TrustedDocuments {
     }
     if (id.kind === 'invalid') return refuse(400, 'BAD_REQUEST', id.problem);
 
-    const known = id.hash === null ? undefined : this.byHash.get(id.hash);
-    if (query !== undefined && id.hash !== sha256(query) && !(known !== undefined && this.sameDocument(query, id.hash!))) {
+    const known = this.byHash.get(id.key);
+    if (query !== undefined && id.hash !== sha256(query) && !(known !== undefined && this.sameDocument(query, id.key))) {
       return refuse(400, 'PERSISTED_QUERY_HASH_MISMATCH', `The document sent does not match its id (${shown(id.raw)})`);
     }
     if (known !== undefined) return { ok: true, body: { ...withoutId(request), query: query ?? known } };
@@ -137,15 +167,84 @@ export class TrustedDocuments {
     return verdict;
   }
 
-  /** Whether `query` is the manifest document with this hash, however it is formatted. */
-  private sameDocument(query: string, hash: string): boolean {
+  /** Whether `query` is the manifest document with this id, however it is formatted. */
+  private sameDocument(query: string, key: string): boolean {
     const shape = normalise(query, this.maxTokens);
-    return shape !== null && shape === this.shapeByHash.get(hash);
+    return shape !== null && shape === this.shapeByHash.get(key);
   }
 }
 
+/** A manifest that cannot be used: the message names the file, what is wrong and the formats expected. */
+export class ManifestError extends Error {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(
+      `Trusted documents manifest ${file} (GRAPHQL_TRUSTED_DOCUMENTS_FILE): ${problem}. Expected either ` +
+        '{ "sha256:<hex>": "<document>", ... } (codegen\'s persisted-documents.json) or Apollo\'s persisted-query manifest ' +
+        '{ "format": "apollo-persisted-query-manifest", "version": 1, "operations": [{ "id", "name", "type", "body" }] }',
+    );
+    this.name = 'ManifestError';
+  }
+}
+
+const OPERATION_TYPES = new Set(['query', 'mutation', 'subscription']);
+
+/** The documents of one manifest file, by id, in either format; `ManifestError` when it is neither. */
+export function readManifest(file: string, text: string): Map<string, string> {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch (error) {
+    throw new ManifestError(file, `it is not JSON (${(error as Error).message})`);
+  }
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest))
+    throw new ManifestError(file, 'it is not a JSON object');
+  const documents = new Map<string, string>();
+  const byKey = new Map<string, string>();
+  const add = (id: unknown, document: unknown, where: string) => {
+    if (typeof id !== 'string' || id.trim() === '') throw new ManifestError(file, `${where}: the id must be a non-empty string`);
+    if (typeof document !== 'string' || document.trim() === '') {
+      throw new ManifestError(file, `${where}: the document must be a non-empty string`);
+    }
+    if (normalise(document, Number.MAX_SAFE_INTEGER) === null) throw new ManifestError(file, `${where}: the document is not valid GraphQL`);
+    const earlier = byKey.get(idKey(id));
+    if (earlier !== undefined && earlier !== document)
+      throw new ManifestError(file, `${where}: the id ${shown(id)} names two different documents`);
+    byKey.set(idKey(id), document);
+    documents.set(id, document);
+  };
+  if ('format' in manifest || 'operations' in manifest) {
+    const { format, version, operations } = manifest as { format?: unknown; version?: unknown; operations?: unknown };
+    if (format !== 'apollo-persisted-query-manifest') throw new ManifestError(file, `"format" is ${JSON.stringify(format)}`);
+    if (version !== 1) throw new ManifestError(file, `"version" is ${JSON.stringify(version)}, and only version 1 is known`);
+    if (!Array.isArray(operations)) throw new ManifestError(file, '"operations" is not an array');
+    operations.forEach((operation: unknown, index) => {
+      const where = `operations[${index}]`;
+      if (typeof operation !== 'object' || operation === null) throw new ManifestError(file, `${where} is not an object`);
+      const { id, name, type, body } = operation as Record<string, unknown>;
+      if (typeof name !== 'string' || name === '') throw new ManifestError(file, `${where}: "name" must be the operation's name`);
+      if (typeof type !== 'string' || !OPERATION_TYPES.has(type)) {
+        throw new ManifestError(file, `${where}: "type" must be query, mutation or subscription`);
+      }
+      add(id, body, `${where} (${name})`);
+    });
+    return documents;
+  }
+  for (const [id, document] of Object.entries(manifest)) add(id, document, `the entry ${JSON.stringify(shown(id))}`);
+  return documents;
+}
+
 type DocumentId =
-  | { kind: 'apq' | 'documentId'; raw: string; /** lower-case hex of a SHA-256 id, null for any other kind of id */ hash: string | null }
+  | {
+      kind: 'apq' | 'documentId';
+      raw: string;
+      /** lower-case hex of a SHA-256 id, null for any other kind of id */
+      hash: string | null;
+      /** how manifests are looked up: the hex of a SHA-256 id, else the id as sent */
+      key: string;
+    }
   | { kind: 'invalid'; problem: string };
 
 function idOf(request: RequestFields): DocumentId | null {
@@ -156,13 +255,18 @@ function idOf(request: RequestFields): DocumentId | null {
     if (version !== 1 || typeof sha256Hash !== 'string' || sha256Hash === '') {
       return { kind: 'invalid', problem: '`extensions.persistedQuery` must be { "version": 1, "sha256Hash": "<hex>" }' };
     }
-    return { kind: 'apq', raw: sha256Hash, hash: bareHash(sha256Hash) };
+    return { kind: 'apq', raw: sha256Hash, hash: bareHash(sha256Hash), key: idKey(sha256Hash) };
   }
   if (request.documentId === undefined || request.documentId === null) return null;
   if (typeof request.documentId !== 'string' || request.documentId === '') {
     return { kind: 'invalid', problem: '`documentId` must be a non-empty string such as sha256:<hex>' };
   }
-  return { kind: 'documentId', raw: request.documentId, hash: bareHash(request.documentId) };
+  return { kind: 'documentId', raw: request.documentId, hash: bareHash(request.documentId), key: idKey(request.documentId) };
+}
+
+/** The key a manifest id and a request's id meet at: a SHA-256 id as lower-case hex, any other id as it is. */
+function idKey(id: string): string {
+  return bareHash(id) ?? id;
 }
 
 /** `sha256:<hex>` or `<hex>` (64 hex digits, any case) as lower-case hex; null for anything else. */

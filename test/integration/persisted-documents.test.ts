@@ -3,13 +3,16 @@
  * the client preset's ids (prefixed `sha256:<hex>` or bare), automatic persisted queries as usual
  * when not enforcing, `documentId` as in the GraphQL over HTTP appendix (POST and GET), and in
  * trusted-only mode the manifest's documents accepted as Apollo Client prints them (over HTTP and
- * graphql-ws), everything else refused.
+ * graphql-ws), everything else refused. With Apollo's persisted-query manifest as the trusted
+ * documents: the real PersistedQueryLink with generatePersistedQueryIdsFromManifest sends ids only,
+ * and an Apollo Kotlin-style GET by id runs.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloClient, ApolloLink, CombinedGraphQLErrors, type DocumentNode, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { generatePersistedQueryIdsFromManifest } from '@apollo/persisted-query-lists';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { createClient } from 'graphql-ws';
 import { firstValueFrom } from 'rxjs';
@@ -20,6 +23,13 @@ import { type TestStack, startStack } from '../support/stack';
 const MANIFEST = JSON.parse(
   fs.readFileSync(path.join(__dirname, '..', '..', 'client', 'src', 'gql', 'persisted-documents.json'), 'utf8'),
 ) as Record<string, string>;
+const APOLLO_MANIFEST_FILE = path.join(__dirname, '..', '..', 'client', 'src', 'gql', 'persisted-query-manifest.json');
+const APOLLO_MANIFEST = JSON.parse(fs.readFileSync(APOLLO_MANIFEST_FILE, 'utf8')) as {
+  format: 'apollo-persisted-query-manifest';
+  version: 1;
+  operations: Array<{ id: string; name: string; type: 'query' | 'mutation' | 'subscription'; body: string }>;
+};
+const apolloId = (name: string) => APOLLO_MANIFEST.operations.find((operation) => operation.name === name)!.id;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const ID = '1234567890123456';
 const input = { amount: 1500, currency: 'USD', redirectUrl: 'http://localhost:5173/return' };
@@ -199,6 +209,73 @@ describe('persisted documents with Apollo Client 4', () => {
           code: 'TRUSTED_DOCUMENT_REQUIRED',
         });
       }
+    });
+  });
+
+  describe("Apollo's persisted-query manifest as the trusted documents, nothing else accepted", () => {
+    let apolloOnly: TestStack;
+    beforeAll(async () => {
+      apolloOnly = await startStack('sqlite', {
+        AUTH_MODE: 'dev',
+        GRAPHQL_TRUSTED_DOCUMENTS_ONLY: 'true',
+        GRAPHQL_TRUSTED_DOCUMENTS_FILE: APOLLO_MANIFEST_FILE,
+      });
+    });
+    afterAll(() => apolloOnly.close());
+
+    it('PersistedQueryLink with generatePersistedQueryIdsFromManifest runs queries and mutations by id alone', async () => {
+      const sent: Sent[] = [];
+      const link = new PersistedQueryLink(generatePersistedQueryIdsFromManifest({ loadManifest: () => Promise.resolve(APOLLO_MANIFEST) }));
+      const apollo = client(apolloOnly, link, sent);
+      const created = await apollo.mutate({ mutation: CreateRemotePaymentDocument, variables: { input } });
+      expect(created.error).toBeUndefined();
+      const id = created.data!.createRemotePayment.id;
+      const read = await apollo.query({ query: PaymentDocument, variables: { id } });
+      expect(read.data!.payment).toMatchObject({ id, status: 'PENDING', amount: 1500, formattedAmount: expect.any(String) });
+      const list = await apollo.query({ query: PaymentsDocument, variables: { first: 5 } });
+      expect(list.data!.payments.edges.map((edge) => edge.node.id)).toEqual([id]);
+
+      expect(sent.map((request) => [request.body!.query, request.body!.extensions!.persistedQuery!.sha256Hash])).toEqual([
+        [undefined, apolloId('CreateRemotePayment')],
+        [undefined, apolloId('Payment')],
+        [undefined, apolloId('Payments')],
+      ]);
+    });
+
+    it('runs an Apollo Kotlin-style GET by id, and a documentId, with the ids Apollo computed', async () => {
+      const id = apolloId('Payment');
+      const search = new URLSearchParams({
+        operationName: 'Payment',
+        variables: JSON.stringify({ id: ID }),
+        extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: id } }),
+      });
+      const get = await fetch(`${apolloOnly.app.url}/graphql?${search}`, {
+        headers: {
+          accept: 'multipart/mixed;deferSpec=20220824, application/graphql-response+json, application/json',
+          'x-apollo-operation-name': 'Payment',
+          'x-apollo-operation-id': id,
+        },
+      });
+      expect(get.status).toBe(200);
+      expect(await get.json()).toEqual({ data: { payment: null } });
+      const post = await fetch(`${apolloOnly.app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ documentId: id, variables: { id: ID } }),
+      });
+      expect(await post.json()).toEqual({ data: { payment: null } });
+    });
+
+    it('still refuses what is not in the manifest', async () => {
+      const response = await fetch(`${apolloOnly.app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ __typename }') } } }),
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { errors: Array<{ extensions: unknown }> }).errors[0].extensions).toEqual({
+        code: 'TRUSTED_DOCUMENT_REQUIRED',
+      });
     });
   });
 });

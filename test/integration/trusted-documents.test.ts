@@ -1,9 +1,14 @@
-/** Trusted documents for mobile: only the manifest's operations when switched on; APQ as usual when off. */
+/**
+ * Trusted documents for mobile: only the manifest's operations when switched on; APQ as usual when off.
+ * Manifests in codegen's format or Apollo's, several files at once; a malformed one stops the start with
+ * the file and the formats named.
+ */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sha256 } from '../../src/graphql/trusted-documents';
 import { ConfigError, loadConfig } from '../../src/config';
+import { spawnServer } from '../support/server-process';
 import { type TestStack, mintToken, startStack } from '../support/stack';
 
 const TRUSTED = 'query Trusted($id: ID!) { payment(id: $id) { id status } }';
@@ -64,6 +69,56 @@ describe('trusted documents', () => {
     it('still resolves manifest hashes', async () => {
       expect((await post(stack, { ...byHash(TRUSTED), variables: { id: '1234567890123456' } })).body).toEqual({ data: { payment: null } });
     });
+  });
+
+  describe("several manifests, codegen's and Apollo's formats", () => {
+    const IOS = 'query IosPayment($id: ID!) { payment(id: $id) { id status __typename } }';
+    const iosManifest = path.join(dir, 'ios-persisted-query-manifest.json');
+    fs.writeFileSync(
+      iosManifest,
+      JSON.stringify({
+        format: 'apollo-persisted-query-manifest',
+        version: 1,
+        operations: [{ id: sha256(IOS), name: 'IosPayment', type: 'query', body: IOS }],
+      }),
+    );
+    let stack: TestStack;
+    beforeAll(async () => {
+      stack = await startStack('sqlite', { GRAPHQL_TRUSTED_DOCUMENTS_FILE: `${manifest},${iosManifest}` });
+    });
+    afterAll(() => stack.close());
+
+    it('resolves the ids of every file (documentId is not automatic persisted queries: an unknown one is a 404)', async () => {
+      for (const [documentId, field] of [
+        [sha256(TRUSTED), { payment: null }],
+        [`sha256:${sha256(IOS)}`, { payment: null }],
+      ] as const) {
+        expect(await post(stack, { documentId, variables: { id: '1234567890123456' } })).toEqual({ status: 200, body: { data: field } });
+      }
+      expect((await post(stack, { documentId: sha256(OTHER) })).status).toBe(404);
+    });
+  });
+
+  it.each([
+    [
+      "Apollo's format, an id not a string",
+      { format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 1, name: 'P', type: 'query', body: '{ __typename }' }] },
+    ],
+    ['neither format', { version: 1 }],
+  ])('refuses to start with a malformed manifest (%s), naming the file and the formats it expects', async (_name, content) => {
+    const bad = path.join(dir, 'malformed-manifest.json');
+    fs.writeFileSync(bad, JSON.stringify(content));
+    const server = spawnServer({
+      PORT: '0',
+      CASHII_SIMULATOR_PORT: '0',
+      DATABASE_URL: `sqlite:${path.join(dir, 'malformed.sqlite')}`,
+      GRAPHQL_TRUSTED_DOCUMENTS_FILE: bad,
+    });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain(`Trusted documents manifest ${bad}`);
+    expect(server.output()).toContain('"sha256:<hex>": "<document>"');
+    expect(server.output()).toContain('"format": "apollo-persisted-query-manifest"');
+    expect(server.output()).not.toContain('Body must be a string');
   });
 
   describe('with the manifest that codegen commits', () => {

@@ -1,6 +1,9 @@
 /** Persisted-document resolution: ids in every form, documents compared by shape, and every refusal coded. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parse, print } from 'graphql';
-import { TrustedDocuments, VERDICT_CACHE_BYTES, normalise, sha256 } from '../../src/graphql/trusted-documents';
+import { ManifestError, TrustedDocuments, VERDICT_CACHE_BYTES, normalise, sha256 } from '../../src/graphql/trusted-documents';
 
 const QUERY =
   'fragment F on RemotePayment { __typename id status } query Payment($id: ID!, $locale: String! = "en-US") { __typename payment(id: $id) { __typename ...F amountDecimal formattedAmount(locale: $locale) } }';
@@ -140,5 +143,93 @@ describe('TrustedDocuments.resolve', () => {
     const started = performance.now();
     expect(enforcing.resolve({ query: flood })).toMatchObject({ ok: false, code: 'TRUSTED_DOCUMENT_REQUIRED' });
     expect(performance.now() - started).toBeLessThan(50);
+  });
+});
+
+describe('TrustedDocuments.fromFile: manifests in either format, one file or several', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashii-manifests-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, content: unknown) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+    return file;
+  };
+  const OTHER = 'mutation Recheck($id: ID!) { recheckPayment(id: $id) { reference } }';
+  const apollo = (operations: unknown[]) => ({ format: 'apollo-persisted-query-manifest', version: 1, operations });
+  const codegenFile = write('persisted-documents.json', manifest);
+  const apolloFile = write(
+    'persisted-query-manifest.json',
+    apollo([
+      { id: sha256(AS_APOLLO_SENDS), name: 'Payment', type: 'query', body: AS_APOLLO_SENDS },
+      // Apollo iOS / Kotlin may be configured with ids of their own: any string names its document.
+      { id: 'android-recheck-1', name: 'Recheck', type: 'mutation', body: OTHER },
+    ]),
+  );
+  const byApq = (id: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash: id } }, variables: { id: '1' } });
+
+  it("reads Apollo's persisted-query manifest: its ids run their bodies, by APQ hash and documentId, when enforcing", () => {
+    const trusted = TrustedDocuments.fromFile(apolloFile, true);
+    expect(trusted.size).toBe(2);
+    for (const body of [byApq(sha256(AS_APOLLO_SENDS)), { documentId: `sha256:${sha256(AS_APOLLO_SENDS)}`, variables: { id: '1' } }]) {
+      expect(trusted.resolve(body)).toMatchObject({ ok: true, body: { query: AS_APOLLO_SENDS, variables: { id: '1' } } });
+    }
+    expect(trusted.resolve({ documentId: 'android-recheck-1', variables: { id: '1' } })).toEqual({
+      ok: true,
+      body: { query: OTHER, variables: { id: '1' } },
+    });
+    // The codegen printing of the same document, sent in full, is the same document.
+    expect(trusted.resolve({ query: QUERY })).toEqual({ ok: true, body: { query: QUERY } });
+    expect(trusted.resolve(byApq(HASH))).toMatchObject({ ok: false, code: 'TRUSTED_DOCUMENT_REQUIRED' });
+  });
+
+  it('takes several files separated by commas (web, iOS, Android), in either format', () => {
+    const trusted = TrustedDocuments.fromFile(` ${codegenFile} , ${apolloFile},`, true);
+    expect(trusted.size).toBe(3);
+    expect(trusted.resolve(byApq(HASH))).toMatchObject({ ok: true, body: { query: QUERY } });
+    expect(trusted.resolve(byApq(sha256(AS_APOLLO_SENDS)))).toMatchObject({ ok: true, body: { query: AS_APOLLO_SENDS } });
+    expect(trusted.resolve({ documentId: 'android-recheck-1' })).toMatchObject({ ok: true, body: { query: OTHER } });
+    expect(TrustedDocuments.fromFile([codegenFile, apolloFile], false).size).toBe(3);
+  });
+
+  it('refuses an id that two files give to different documents, naming both files', () => {
+    const clash = write('clash.json', apollo([{ id: 'android-recheck-1', name: 'Recheck', type: 'mutation', body: '{ __typename }' }]));
+    expect(() => TrustedDocuments.fromFile(`${apolloFile},${clash}`, false)).toThrow(
+      new RegExp(`${clash}.*android-recheck-1.*${apolloFile}`),
+    );
+  });
+
+  it.each([
+    [
+      'an Apollo manifest taken for the other format before (Body must be a string. Received: 1.)',
+      apollo([{ id: 1, name: 'P', type: 'query', body: '{ a }' }]),
+    ],
+    ['not JSON', '{"sha256:abc": '],
+    ['an array', [QUERY]],
+    ['a document that is not a string', { [`sha256:${HASH}`]: 1 }],
+    ['a document that is not GraphQL', { [`sha256:${HASH}`]: 'query {' }],
+    ['another format', { format: 'relay', version: 1, operations: [] }],
+    ['another version', { ...apollo([]), version: 2 }],
+    ['operations that are not an array', { ...apollo([]), operations: {} }],
+    ['an operation without a body', apollo([{ id: 'x', name: 'P', type: 'query' }])],
+    ['an operation of an unknown type', apollo([{ id: 'x', name: 'P', type: 'fragment', body: '{ a }' }])],
+  ])('refuses a malformed manifest at start, naming the file and both formats: %s', (_name, content) => {
+    const file = write('bad.json', content);
+    let error: unknown;
+    try {
+      TrustedDocuments.fromFile(file, false);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ManifestError);
+    const message = (error as Error).message;
+    expect(message).toContain(file);
+    expect(message).toContain('"sha256:<hex>": "<document>"');
+    expect(message).toContain('"format": "apollo-persisted-query-manifest", "version": 1');
+  });
+
+  it('skips a missing file when not enforcing, and refuses to start without it when enforcing', () => {
+    const missing = path.join(dir, 'missing.json');
+    expect(TrustedDocuments.fromFile(`${codegenFile},${missing}`, false).size).toBe(1);
+    expect(() => TrustedDocuments.fromFile(`${codegenFile},${missing}`, true)).toThrow(new RegExp(`${missing}.*does not exist`));
   });
 });
