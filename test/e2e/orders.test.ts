@@ -130,9 +130,13 @@ describeInBrowser(`orders in the web checkout in Chromium${SKIP_REASON ? `: ${SK
     expect(await page.getByTestId('paid-by-another').count()).toBe(0);
     await screenshot(page, 'paid-return');
 
-    // Back to the hosted page (Cashii now says it is paid), Back again to the cart.
+    // Back to the hosted page: it is asked for again (no-store), so it says paid and offers no Pay button.
     await page.goBack();
     await page.waitForURL((url) => url.href.startsWith(stack.simulator.paymentPageUrl));
+    expect(await page.locator('#status').textContent()).toBe('paid');
+    expect(await page.locator('#pay').count()).toBe(0);
+    await screenshot(page, 'paid-back-to-hosted-page');
+    // Back again to the cart.
     await page.goBack();
     await page.waitForURL((url) => url.href === `${stack.exampleUrl}/`);
     await page.getByTestId('order-paid').waitFor({ timeout: 15_000 });
