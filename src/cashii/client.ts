@@ -4,6 +4,7 @@
  * the create POST is never retried because Cashii documents no idempotency. Redirects are never
  * followed: a 3xx is a bad answer.
  */
+import { sleep } from '../common/clock';
 import { type CircuitBreaker, CashiiCircuitOpenError } from './breaker';
 import { type CashiiAnswer, CashiiTransport } from './transport';
 import { CashiiBadResponseError, CashiiError, CashiiRateLimitedError, CashiiUnavailableError, errorForStatus } from './errors';
@@ -188,8 +189,4 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -14,7 +14,8 @@ export interface Clock {
 /** The machine's clock. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  // Waiting never keeps the process alive by itself (the server or the caller does).
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref()),
   setTimeout: (callback, ms) => {
     const timer = setTimeout(callback, ms);
     timer.unref();

@@ -23,6 +23,7 @@
  * failing, one warning once they have committed for `EPISODE_QUIET_MS` without a failure (writes
  * that fail and succeed by turns, as on a nearly full disk, stay one episode).
  */
+import { sleep } from '../common/clock';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { Logger } from '../logger';
@@ -458,8 +459,4 @@ function tryBegin(handle: BetterSqlite3.Database): unknown {
   } finally {
     handle.pragma(`busy_timeout = ${busyTimeout}`);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -36,7 +36,4 @@ export function escapeHtml(value: string): string {
 }
 
 /** A delay that does not keep the process alive (the simulator may be closed while a fault waits). */
-export function sleep(ms: number): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
+export { sleep } from '../common/clock';

@@ -5,6 +5,7 @@
  * that created it waits at most `waitMs` and then answers STORAGE_UNAVAILABLE (retryable); a retry
  * with the same idempotency key finds the id here and never sends a second create.
  */
+import { sleep } from '../../common/clock';
 import { StorageUnavailableError, isStorageFault } from '../../db/storage-fault';
 import type { Logger } from '../../logger';
 import type { CreateJournal, JournalEntry } from './create-journal';
@@ -68,7 +69,7 @@ export class CreateRecorder {
     );
     const recorded = new Promise<void>((resolve) => this.waiters.set(recordId, [...(this.waiters.get(recordId) ?? []), resolve]));
     this.kick();
-    const waited = await Promise.race([recorded.then(() => 'recorded' as const), delay(this.options.waitMs)]);
+    const waited = await Promise.race([recorded.then(() => 'recorded' as const), sleep(this.options.waitMs)]);
     if (waited !== 'recorded') throw new StorageUnavailableError('CREATE_NOT_RECORDED');
   }
 
@@ -157,7 +158,7 @@ export class CreateRecorder {
     this.retrying = (async () => {
       let wait = RETRY_FIRST_MS;
       while (this.journal.size > 0) {
-        await delay(wait);
+        await sleep(wait);
         const left = await this.apply(this.journal.all());
         const now = Date.now();
         if (left.every((entry) => now - entry.at > this.options.windowMs)) break;
@@ -171,8 +172,4 @@ export class CreateRecorder {
   private firstCheckAt(at: Date): Date {
     return new Date(at.getTime() + this.options.firstCheckDelayMs);
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
