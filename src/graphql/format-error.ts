@@ -5,7 +5,6 @@
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { CashiiAuthenticationError, CashiiError, CashiiInvalidRequestError, CashiiNotFoundError, CashiiPermissionError } from '../cashii';
 import { AppError } from '../common/errors';
 import { StorageUnavailableError, storageFaultCode } from '../db/storage-fault';
 import type { Logger } from '../logger';
@@ -42,7 +41,6 @@ export function createErrorFormatter(log: Logger) {
     if (original instanceof AppError) {
       return { ...base, message: original.message, extensions: { code: original.code, ...original.extensions } };
     }
-    if (original instanceof CashiiError) return fromCashiiError(original, base, log);
     // A read that hit a storage fault (writes wrap theirs in StorageUnavailableError, an AppError).
     const storageFault = storageFaultCode(original);
     if (storageFault !== null) {
@@ -63,21 +61,6 @@ export function createErrorFormatter(log: Logger) {
 
     log.error({ err: original, path: formatted.path }, 'unexpected error while resolving a request');
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-  };
-}
-
-function fromCashiiError(error: CashiiError, base: GraphQLFormattedError, log: Logger): GraphQLFormattedError {
-  if (error instanceof CashiiAuthenticationError || error instanceof CashiiPermissionError) {
-    log.error({ kind: error.kind, httpStatus: error.httpStatus }, 'Cashii refused our API key: check CASHII_API_KEY and its permissions');
-    return { ...base, message: 'The payment service is unavailable', extensions: { code: 'UPSTREAM_UNAVAILABLE', retryable: false } };
-  }
-  if (error instanceof CashiiInvalidRequestError || error instanceof CashiiNotFoundError) {
-    return { ...base, message: 'The payment service refused this request', extensions: { code: 'UPSTREAM_REJECTED', retryable: false } };
-  }
-  return {
-    ...base,
-    message: 'The payment service is unavailable, please try again',
-    extensions: { code: 'UPSTREAM_UNAVAILABLE', retryable: error.retryable },
   };
 }
 

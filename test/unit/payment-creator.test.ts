@@ -103,11 +103,18 @@ describe('PaymentCreator', () => {
 
   it('records FAILED when Cashii certainly created nothing, UNKNOWN when it may have', async () => {
     const refused = setup([new CashiiInvalidRequestError('no', 422, undefined)]);
-    await expect(refused.creator.create(INPUT, 'user-a')).rejects.toBeInstanceOf(CashiiInvalidRequestError);
+    // The module's own coded errors (upstream-errors.ts), with Cashii's as the cause.
+    await expect(refused.creator.create(INPUT, 'user-a')).rejects.toMatchObject({
+      code: 'UPSTREAM_REJECTED',
+      cause: expect.any(CashiiInvalidRequestError),
+    });
     expect([...refused.store.rows.values()][0].createState).toBe(CreateState.FAILED);
 
     const timedOut = setup([new CashiiUnavailableError('timeout', 'unknown')]);
-    await expect(timedOut.creator.create(INPUT, 'user-a')).rejects.toBeInstanceOf(CashiiUnavailableError);
+    await expect(timedOut.creator.create(INPUT, 'user-a')).rejects.toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      cause: expect.any(CashiiUnavailableError),
+    });
     expect([...timedOut.store.rows.values()][0].createState).toBe(CreateState.UNKNOWN);
   });
 });

@@ -15,6 +15,7 @@ import type { Logger } from '../../logger';
 import { isStorageFault } from '../../db/storage-fault';
 import type { CreateRecorder } from './create-recorder';
 import { describeError } from './describe-error';
+import { paymentErrorOf } from './upstream-errors';
 import { CreateState, PaymentOrder } from '../store/payment-entity';
 import type { CreatePaymentCommand } from './payment-commands';
 import { returnUrlFor } from './payment-view';
@@ -301,7 +302,7 @@ export class PaymentCreator {
       await this.repository.markCreateOutcome(record.id, outcome, this.date()).catch((dbError: unknown) => {
         this.log.error({ orderRef: record.id, outcome, err: describeError(dbError) }, 'could not record the create outcome');
       });
-      throw error;
+      throw paymentErrorOf(error, this.log);
     }
 
     const at = this.date();
