@@ -41,6 +41,8 @@ const config: CodegenConfig = {
       // manifest are then exactly what those clients send, and their caches can normalise.
       documentTransforms: [addTypenameSelectionDocumentTransform],
       config: {
+        // Relative imports end in `.js`: the package's ESM build then runs in Node as well as in bundlers.
+        emitLegacyCommonJSImports: false,
         enumsAsTypes: true,
         useTypeImports: true,
         scalars: {
@@ -56,7 +58,7 @@ const config: CodegenConfig = {
     // with generatePersistedQueryIdsFromManifest, Apollo Kotlin / iOS and GraphOS.
     [`${out}/gql/persisted-query-manifest.json`]: { plugins: [APOLLO_MANIFEST] },
     [`${out}/hooks.ts`]: {
-      plugins: [{ [NAMED_HOOKS]: { documentsModule: './gql/graphql', formatAs: 'client/src/hooks.ts' } satisfies NamedHooksConfig }],
+      plugins: [{ [NAMED_HOOKS]: { documentsModule: './gql/graphql.js', formatAs: 'client/src/hooks.ts' } satisfies NamedHooksConfig }],
     },
     // Read from the server's sources, not the schema: error codes are not part of the GraphQL contract.
     [`${out}/error-codes.ts`]: {

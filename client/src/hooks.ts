@@ -28,7 +28,7 @@ import {
   ReviewQueueDocument,
   type ReviewQueueQuery,
   type ReviewQueueQueryVariables,
-} from './gql/graphql';
+} from './gql/graphql.js';
 
 /** `useMutation(ConfirmPaymentReturnDocument, options)` for the mutation ConfirmPaymentReturn. */
 export function useConfirmPaymentReturnMutation(

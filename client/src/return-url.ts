@@ -4,7 +4,7 @@
  * when it created the payment. All four go to `confirmPaymentReturn` unchanged: the server re-reads
  * the status from Cashii and never trusts the redirect's claim.
  */
-import type { ConfirmPaymentReturnInput } from './gql/graphql';
+import type { ConfirmPaymentReturnInput } from './gql/graphql.js';
 
 /** The `confirmPaymentReturn` input from a return URL's query string, or null when a parameter is missing. */
 export function confirmPaymentReturnInput(search: string | URLSearchParams): ConfirmPaymentReturnInput | null {

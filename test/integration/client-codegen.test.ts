@@ -70,6 +70,24 @@ describe('generated client', () => {
     }
   });
 
+  it("exports each document from one entry: the operators' (client/operations/back-office/) from back-office, the rest from core", () => {
+    const documents = [
+      ...fs.readFileSync(path.join(COMMITTED, 'gql', 'graphql.ts'), 'utf8').matchAll(/^export const (\w+(?:Document|FragmentDoc)) =/gm),
+    ].map((match) => match[1]);
+    const exported = (entry: string) =>
+      documents.filter((name) =>
+        new RegExp(`\\b${name}\\b`).test(fs.readFileSync(path.join(COMMITTED, entry), 'utf8').replace(/^export type[^;]*;/gms, '')),
+      );
+    const backOffice = fs
+      .readdirSync(path.join(ROOT, 'client', 'operations', 'back-office'))
+      .map(
+        (file) =>
+          `${/(?:query|mutation|subscription) (\w+)/.exec(fs.readFileSync(path.join(ROOT, 'client', 'operations', 'back-office', file), 'utf8'))![1]}Document`,
+      );
+    expect(exported('back-office.ts').sort()).toEqual(backOffice.sort());
+    expect(exported('core.ts').sort()).toEqual(documents.filter((name) => !backOffice.includes(name)).sort());
+  });
+
   it('names one hook per operation', () => {
     const hooks = fs.readFileSync(path.join(COMMITTED, 'hooks.ts'), 'utf8');
     const names = [...hooks.matchAll(/^export function (\w+)/gm)].map((match) => match[1]).sort();
