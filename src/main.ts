@@ -1,4 +1,6 @@
 /** Boots the BFF: configuration, then the app; exits non-zero with a clear message when it cannot start. */
+// First of all: OpenTelemetry patches http, pg and graphql as they load (off unless OTEL_* configure an exporter).
+import { stopTracing } from './observability/tracing';
 import 'reflect-metadata';
 import { ConfigError, loadConfigWithWarnings, secretsOf } from './config';
 import { loadDotEnv } from './config/dotenv';
@@ -28,13 +30,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .finally(stopTracing)
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

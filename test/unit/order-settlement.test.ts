@@ -9,7 +9,7 @@ function setup() {
   const order: MerchantOrder = {
     id: 'order-row-1',
     ownerId: 'user-a',
-    orderRef: 'cart-7',
+    orderId: 'cart-7',
     orderKey: 'cart-7',
     activePaymentId: null,
     paidPaymentId: null,

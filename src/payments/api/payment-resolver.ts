@@ -102,6 +102,6 @@ export class PaymentResolver {
 
   @FieldResolver(() => [PaymentEvent], { description: 'Every status change of this payment, oldest first.' })
   events(@Root() payment: RemotePayment, @Ctx() ctx: GraphQLContext): Promise<PaymentEvent[]> {
-    return ctx.payments.history(payment.recordId, ctx.loaders);
+    return ctx.payments.history(payment.reference, ctx.loaders);
   }
 }

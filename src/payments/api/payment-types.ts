@@ -79,7 +79,7 @@ export class RemotePayment implements PaymentView {
   reviewReason: string | null;
 
   /** Our record id (not exposed): the key of the events loader. */
-  recordId: string;
+  reference: string;
 
   /** Its customer (not exposed): who may follow it to its order. */
   ownerId: string;

@@ -85,9 +85,9 @@ export class BackOfficeService {
   }
 
   /** Any owner's order. */
-  async orderForOperator(viewer: Viewer, ownerId: string, orderRef: string): Promise<OrderView | null> {
+  async orderForOperator(viewer: Viewer, ownerId: string, orderId: string): Promise<OrderView | null> {
     requireOperator(viewer);
-    const order = await this.backOffice.order(ownerId, checkOrderRef(orderRef));
+    const order = await this.backOffice.order(ownerId, checkOrderRef(orderId));
     return order ? this.presenter.order(order) : null;
   }
 

@@ -92,7 +92,7 @@ export class BackOffice {
     if (!(await this.payments.resolveReview(record.id, resolution, operator, note, new Date(this.clock.now())))) {
       throw badInput('id', 'This payment has no open review');
     }
-    this.log.warn({ cashiiId: record.cashiiId, orderRef: record.id, resolution, operator }, 'review resolved by an operator');
+    this.log.warn({ cashiiId: record.cashiiId, reference: record.id, resolution, operator }, 'review resolved by an operator');
     const resolved = (await this.payments.findById(record.id))!;
     if (resolution === ReviewResolution.ACCEPTED_AS_PAID && resolved.status === PaymentStatus.PAID) {
       await this.settlement.paid(resolved, { acceptSuperseded: true });
@@ -101,8 +101,8 @@ export class BackOffice {
   }
 
   /** An order of any owner. */
-  order(ownerId: string, orderRef: string) {
-    return this.orders.find(ownerId, orderRef);
+  order(ownerId: string, orderId: string) {
+    return this.orders.find(ownerId, orderId);
   }
 
   private async require(idOrReference: string): Promise<PaymentOrder> {

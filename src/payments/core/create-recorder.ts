@@ -48,22 +48,22 @@ export class CreateRecorder {
       .catch((error: unknown) => ({ failed: error }));
     if (outcome === 'recorded' || outcome === 'already') return;
     if (outcome === 'conflict') {
-      this.log.error({ orderRef: recordId, cashiiId }, 'the record already holds another Cashii id: check this payment at Cashii');
+      this.log.error({ reference: recordId, cashiiId }, 'the record already holds another Cashii id: check this payment at Cashii');
       throw new Error(`payment order ${recordId} already holds another Cashii id`);
     }
     // Whatever failed (a storage fault or not), Cashii's id must not be lost: journal it and retry.
-    this.log.warn({ orderRef: recordId, cashiiId, err: describeError(outcome.failed) }, 'recording a created payment failed; retrying');
+    this.log.warn({ reference: recordId, cashiiId, err: describeError(outcome.failed) }, 'recording a created payment failed; retrying');
     const entry = { recordId, cashiiId, at: at.getTime() };
     await this.journal.append(entry).then(
       () =>
         this.log.warn(
-          { orderRef: recordId, cashiiId },
+          { reference: recordId, cashiiId },
           'Cashii created a payment the database cannot take yet: kept in the create journal',
         ),
       // The log line is the last copy: both ids, at error level, for an operator to recover by hand.
       (error: unknown) =>
         this.log.error(
-          { orderRef: recordId, cashiiId, journal: this.journal.file, err: describeError(error) },
+          { reference: recordId, cashiiId, journal: this.journal.file, err: describeError(error) },
           'Cashii created a payment that neither the database nor the journal could take; kept in memory only',
         ),
     );
@@ -117,7 +117,7 @@ export class CreateRecorder {
         if (outcome === 'conflict') {
           this.options.onReplay?.('conflict');
           this.log.error(
-            { orderRef: entry.recordId, cashiiId: entry.cashiiId },
+            { reference: entry.recordId, cashiiId: entry.cashiiId },
             'a journaled Cashii id does not match the record (another id or no record): check this payment at Cashii',
           );
           // The back office's queue shows it (when the record exists): Cashii may hold a payment nobody was shown.
@@ -129,12 +129,12 @@ export class CreateRecorder {
           );
         } else {
           this.options.onReplay?.('recorded');
-          this.log.info({ orderRef: entry.recordId, cashiiId: entry.cashiiId }, 'journaled Cashii id recorded');
+          this.log.info({ reference: entry.recordId, cashiiId: entry.cashiiId }, 'journaled Cashii id recorded');
         }
         done.push(entry.recordId);
       } catch (error) {
         if (!isStorageFault(error))
-          this.log.warn({ orderRef: entry.recordId, err: describeError(error) }, 'replaying a journaled id failed');
+          this.log.warn({ reference: entry.recordId, err: describeError(error) }, 'replaying a journaled id failed');
         this.options.onReplay?.('failed');
         left.push(entry);
       }

@@ -53,10 +53,10 @@ export function toOrderView(
 ): OrderView {
   const views = payments.map(present);
   return {
-    orderId: order.orderRef,
+    orderId: order.orderId,
     status: orderStatus(order, payments),
     payments: views,
-    paidPayment: views.find((view) => view.recordId === payerOf(order, payments)?.id) ?? null,
+    paidPayment: views.find((view) => view.reference === payerOf(order, payments)?.id) ?? null,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
   };

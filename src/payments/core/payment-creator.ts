@@ -168,10 +168,10 @@ export class PaymentCreator {
    * a new payment, and the old one is superseded, never handed out again. Concurrent creates for
    * one order race for one conditional UPDATE: one sends, the others follow it.
    */
-  private async createForOrder(input: CreatePaymentCommand, orderRef: string, ownerId: string, hash: string): Promise<PaymentOrder> {
+  private async createForOrder(input: CreatePaymentCommand, orderId: string, ownerId: string, hash: string): Promise<PaymentOrder> {
     const orders = this.orders!;
     for (let attempt = 0; attempt < ORDER_ATTEMPTS; attempt++) {
-      const order = await orders.ensure(ownerId, orderRef, this.date());
+      const order = await orders.ensure(ownerId, orderId, this.date());
       if (order.paidPaymentId !== null) throw await this.alreadyPaid(order.paidPaymentId);
       const active = order.activePaymentId === null ? null : await this.repository.findById(order.activePaymentId);
       if (active && (active.status === PaymentStatus.PAID || active.status === PaymentStatus.REFUNDED)) {
@@ -185,11 +185,11 @@ export class PaymentCreator {
         return this.resume(active, active.requestHash ?? hash);
       }
       // The payment carries the order's reference as first spelt (one order, one spelling; the key compares them).
-      const record = newRecord({ ...input, orderId: order.orderRef }, ownerId, hash, this.date());
+      const record = newRecord({ ...input, orderId: order.orderId }, ownerId, hash, this.date());
       try {
         if (await orders.startAttempt(order, record, order.activePaymentId, pending)) {
           if (pending)
-            this.log.info({ paymentRef: record.id, superseded: active.id }, 'the cart changed: a new payment supersedes the pending one');
+            this.log.info({ reference: record.id, superseded: active.id }, 'the cart changed: a new payment supersedes the pending one');
           return await this.sends.run(record.id, () => this.send(record));
         }
       } catch (error) {
@@ -229,7 +229,7 @@ export class PaymentCreator {
         if (waited) throw upstreamUnavailable(true);
         if (await this.repository.claimCreateRetry(record.id, state, this.date())) {
           if (state === CreateState.UNKNOWN) {
-            this.log.warn({ orderRef: record.id }, 'retrying a create whose outcome was unknown; an orphaned Cashii payment may exist');
+            this.log.warn({ reference: record.id }, 'retrying a create whose outcome was unknown; an orphaned Cashii payment may exist');
           }
           const claimed = Object.assign(new PaymentOrder(), record, { createState: CreateState.SENDING });
           return this.sends.run(record.id, () => this.send(claimed));
@@ -298,9 +298,9 @@ export class PaymentCreator {
       });
     } catch (error) {
       const outcome = error instanceof CashiiError && error.createOutcome === 'not-created' ? CreateState.FAILED : CreateState.UNKNOWN;
-      this.log.warn({ orderRef: record.id, outcome, err: describeError(error) }, 'Cashii create failed');
+      this.log.warn({ reference: record.id, outcome, err: describeError(error) }, 'Cashii create failed');
       await this.repository.markCreateOutcome(record.id, outcome, this.date()).catch((dbError: unknown) => {
-        this.log.error({ orderRef: record.id, outcome, err: describeError(dbError) }, 'could not record the create outcome');
+        this.log.error({ reference: record.id, outcome, err: describeError(dbError) }, 'could not record the create outcome');
       });
       throw paymentErrorOf(error, this.log);
     }
@@ -309,7 +309,7 @@ export class PaymentCreator {
     const nextCheckAt = new Date(at.getTime() + this.options.firstCheckDelayMs);
     // Cashii has the payment now: the recorder never loses its id (retries, then the journal).
     await this.recorder.record(record.id, cashiiId, at);
-    this.log.info({ orderRef: record.id, cashiiId, amount: record.amount, currency: record.currency }, 'payment created');
+    this.log.info({ reference: record.id, cashiiId, amount: record.amount, currency: record.currency }, 'payment created');
     return Object.assign(new PaymentOrder(), record, {
       cashiiId,
       createState: CreateState.CREATED,

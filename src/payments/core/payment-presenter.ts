@@ -22,8 +22,8 @@ export class PaymentPresenter {
   }
 
   async order(order: MerchantOrder, batch?: PaymentLoaders): Promise<OrderView> {
-    const name = { ownerId: order.ownerId, orderRef: order.orderRef };
-    const payments = batch ? await batch.orderPayments.load(name) : await this.repository.paymentsOfOrder(name.ownerId, name.orderRef);
+    const name = { ownerId: order.ownerId, orderId: order.orderId };
+    const payments = batch ? await batch.orderPayments.load(name) : await this.repository.paymentsOfOrder(name.ownerId, name.orderId);
     return toOrderView(order, payments, (record) => this.payment(record));
   }
 

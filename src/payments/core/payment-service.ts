@@ -111,9 +111,9 @@ export class PaymentService {
   }
 
   /** Every status change of a payment (by its record id), oldest first. */
-  async history(recordId: string, batch: PaymentReadBatch = this.readBatch()): Promise<PaymentEventView[]> {
+  async history(reference: string, batch: PaymentReadBatch = this.readBatch()): Promise<PaymentEventView[]> {
     // The back office's own events (reviews, operators' actions and notes) are not the customer's to see.
-    return (await batch.events.load(recordId)).filter((event) => CUSTOMER_EVENT_SOURCES.includes(event.source)).map(toPaymentEventView);
+    return (await batch.events.load(reference)).filter((event) => CUSTOMER_EVENT_SOURCES.includes(event.source)).map(toPaymentEventView);
   }
 
   /**
@@ -155,15 +155,15 @@ export class PaymentService {
   }
 
   /** The viewer's order by the merchant's reference; null for an unknown order or someone else's (no difference visible). */
-  async orderForViewer(orderRef: string, ownerId: string): Promise<OrderView | null> {
-    const order = await this.stores.orders.find(ownerId, checkOrderRef(orderRef));
+  async orderForViewer(orderId: string, ownerId: string): Promise<OrderView | null> {
+    const order = await this.stores.orders.find(ownerId, checkOrderRef(orderId));
     return order ? this.presenter.order(order) : null;
   }
 
   /** The order a payment belongs to, as its owner (or an operator) may see it; the orders of a page's payments are read together. */
   async orderOfPayment(payment: PaymentView, viewer: Viewer, batch: PaymentReadBatch = this.readBatch()): Promise<OrderView | null> {
     if (payment.orderId === null || (payment.ownerId !== viewer.id && !viewer.operator)) return null;
-    const order = await batch.orders.load({ ownerId: payment.ownerId, orderRef: payment.orderId });
+    const order = await batch.orders.load({ ownerId: payment.ownerId, orderId: payment.orderId });
     return order ? this.presenter.order(order, batch) : null;
   }
 

@@ -31,7 +31,7 @@ export interface PaymentView {
   needsReview: boolean;
   reviewReason: string | null;
   /** Our record id (not exposed to clients): the key of the history loader. */
-  recordId: string;
+  reference: string;
   /** The customer it belongs to (never shown; who may follow it to its order). */
   ownerId: string;
 }
@@ -115,7 +115,7 @@ export function toPaymentView(record: PaymentOrder, pageUrl: string): PaymentVie
     verifiedAt: record.verifiedAt,
     needsReview: hasOpenReview(record),
     reviewReason: hasOpenReview(record) ? customerReviewReason(record) : null,
-    recordId: record.id,
+    reference: record.id,
     ownerId: record.ownerId,
   };
 }

@@ -15,9 +15,9 @@ export class MerchantOrder {
   @Column({ type: 'varchar', length: 255 })
   ownerId: string;
 
-  /** The merchant's own order reference (`orderId` of the create input), as first spelt. */
-  @Column({ type: 'varchar', length: 128 })
-  orderRef: string;
+  /** The merchant's own order id (`orderId` of the create input), as first spelt (column `orderRef`). */
+  @Column({ name: 'orderRef', type: 'varchar', length: 128 })
+  orderId: string;
 
   /** The reference in its one compared spelling (store/order-key.ts): unique per owner. */
   @Column({ type: 'varchar', length: 255, default: '' })

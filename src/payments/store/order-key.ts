@@ -6,6 +6,6 @@
  * refused before it is computed (core/order-ref.ts). The 1764200000000 migration computed the key
  * of the rows stored before it with this function: a change to it needs a migration too.
  */
-export function orderKeyOf(orderRef: string): string {
-  return orderRef.normalize('NFKC').toLowerCase().normalize('NFKC');
+export function orderKeyOf(orderId: string): string {
+  return orderId.normalize('NFKC').toLowerCase().normalize('NFKC');
 }

@@ -18,28 +18,28 @@ export class OrderRepository {
   constructor(private readonly db: Database) {}
 
   /** The owner's order with this reference, in any spelling of it (compared by its key). */
-  find(ownerId: string, orderRef: string): Promise<MerchantOrder | null> {
-    return this.db.reader.findOne(MerchantOrder, { where: { ownerId, orderKey: orderKeyOf(orderRef) } });
+  find(ownerId: string, orderId: string): Promise<MerchantOrder | null> {
+    return this.db.reader.findOne(MerchantOrder, { where: { ownerId, orderKey: orderKeyOf(orderId) } });
   }
 
   /** Several owners' orders by reference in one SELECT: each answer (or null) in the order asked. */
-  async findMany(wanted: ReadonlyArray<{ ownerId: string; orderRef: string }>): Promise<Array<MerchantOrder | null>> {
-    const keys = wanted.map(({ ownerId, orderRef }) => ({ ownerId, orderKey: orderKeyOf(orderRef) }));
+  async findMany(wanted: ReadonlyArray<{ ownerId: string; orderId: string }>): Promise<Array<MerchantOrder | null>> {
+    const keys = wanted.map(({ ownerId, orderId }) => ({ ownerId, orderKey: orderKeyOf(orderId) }));
     const rows = await this.db.reader.find(MerchantOrder, { where: keys });
     return keys.map(({ ownerId, orderKey }) => rows.find((row) => row.ownerId === ownerId && row.orderKey === orderKey) ?? null);
   }
 
   /** The owner's order with this reference (any spelling), created when it is new (a race creates it once). */
-  async ensure(ownerId: string, orderRef: string, at: Date): Promise<MerchantOrder> {
-    const found = await this.find(ownerId, orderRef);
+  async ensure(ownerId: string, orderId: string, at: Date): Promise<MerchantOrder> {
+    const found = await this.find(ownerId, orderId);
     if (found) return found;
     try {
       await this.db.write((m) =>
         m.insert(MerchantOrder, {
           id: randomUUID(),
           ownerId,
-          orderRef,
-          orderKey: orderKeyOf(orderRef),
+          orderId,
+          orderKey: orderKeyOf(orderId),
           activePaymentId: null,
           paidPaymentId: null,
           createdAt: at,
@@ -48,11 +48,11 @@ export class OrderRepository {
       );
     } catch (error) {
       // Another create inserted it first (the unique index on owner and reference).
-      const winner = await this.find(ownerId, orderRef);
+      const winner = await this.find(ownerId, orderId);
       if (winner) return winner;
       throw error;
     }
-    return (await this.find(ownerId, orderRef))!;
+    return (await this.find(ownerId, orderId))!;
   }
 
   /**

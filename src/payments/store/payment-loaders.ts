@@ -13,7 +13,7 @@ import type { PaymentRepository } from './payment-repository';
 /** An order as a customer names it: the owner and the reference (any spelling of it). */
 export interface OrderName {
   ownerId: string;
-  orderRef: string;
+  orderId: string;
 }
 
 export interface PaymentLoaders {
@@ -27,7 +27,7 @@ export interface PaymentLoaders {
   readonly orderPayments: DataLoader<OrderName, PaymentOrder[], string>;
 }
 
-const orderNameKey = ({ ownerId, orderRef }: OrderName) => `${ownerId}\u0000${orderRef}`;
+const orderNameKey = ({ ownerId, orderId }: OrderName) => `${ownerId}\u0000${orderId}`;
 
 export function createPaymentLoaders(repository: PaymentRepository, orders: OrderRepository): PaymentLoaders {
   return {

@@ -230,17 +230,17 @@ export class PaymentRepository {
   }
 
   /** Every attempt to pay one order of one owner that reached Cashii, newest first. */
-  async paymentsOfOrder(ownerId: string, orderRef: string): Promise<PaymentOrder[]> {
-    return (await this.paymentsOfOrders([{ ownerId, orderRef }]))[0];
+  async paymentsOfOrder(ownerId: string, orderId: string): Promise<PaymentOrder[]> {
+    return (await this.paymentsOfOrders([{ ownerId, orderId }]))[0];
   }
 
   /** The same for several orders in one SELECT: one list per order, in the order asked. */
-  async paymentsOfOrders(orders: ReadonlyArray<{ ownerId: string; orderRef: string }>): Promise<PaymentOrder[][]> {
+  async paymentsOfOrders(orders: ReadonlyArray<{ ownerId: string; orderId: string }>): Promise<PaymentOrder[][]> {
     const rows = await this.db.reader.find(PaymentOrder, {
-      where: orders.map(({ ownerId, orderRef }) => ({ ownerId, orderId: orderRef, createState: CreateState.CREATED })),
+      where: orders.map(({ ownerId, orderId }) => ({ ownerId, orderId, createState: CreateState.CREATED })),
       order: { createdAt: 'DESC', id: 'DESC' },
     });
-    return orders.map(({ ownerId, orderRef }) => rows.filter((row) => row.ownerId === ownerId && row.orderId === orderRef));
+    return orders.map(({ ownerId, orderId }) => rows.filter((row) => row.ownerId === ownerId && row.orderId === orderId));
   }
 
   /**
