@@ -66,8 +66,17 @@ function graphqlProblems({ production, graphql }: Config): string[] {
   const problems: string[] = [];
   if (production && graphql.ide !== 'off') problems.push(`GRAPHQL_IDE=${graphql.ide} is not allowed in production`);
   if (production && graphql.introspection) problems.push('GRAPHQL_INTROSPECTION=true is not allowed in production');
-  if (graphql.trustedDocumentsOnly && !fs.existsSync(graphql.trustedDocumentsFile)) {
-    problems.push(`GRAPHQL_TRUSTED_DOCUMENTS_ONLY=true but ${graphql.trustedDocumentsFile} does not exist (run npm run codegen)`);
+  if (graphql.trustedDocumentsOnly) {
+    // Several manifests (web, iOS, Android), separated by commas: each must exist.
+    for (const file of graphql.trustedDocumentsFile
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean)) {
+      if (!fs.existsSync(file))
+        problems.push(
+          `GRAPHQL_TRUSTED_DOCUMENTS_ONLY=true but ${file} (GRAPHQL_TRUSTED_DOCUMENTS_FILE) does not exist (run npm run codegen)`,
+        );
+    }
   }
   return problems;
 }

@@ -87,9 +87,12 @@ export const envSchema = z.object({
   GRAPHQL_MAX_FIELDS: int(10, 100_000, 500).describe('fields in one operation, fragments expanded'),
   GRAPHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 10_000, 20).describe('live subscriptions per WebSocket connection'),
   GRAPHQL_MAX_SUBSCRIPTIONS_PER_VIEWER: int(1, 100_000, 50).describe('live subscriptions per viewer across connections'),
-  GRAPHQL_TRUSTED_DOCUMENTS_FILE: text(path.join('client', 'src', 'gql', 'persisted-documents.json')).describe(
-    'the persisted-document manifest emitted by npm run codegen',
-  ),
+  GRAPHQL_TRUSTED_DOCUMENTS_FILE: text(
+    [
+      path.join('client', 'src', 'gql', 'persisted-documents.json'),
+      path.join('client', 'src', 'gql', 'persisted-query-manifest.json'),
+    ].join(','),
+  ).describe("the persisted-document manifests (either format: codegen's or Apollo's), separated by commas"),
   GRAPHQL_TRUSTED_DOCUMENTS_ONLY: bool(false).describe("run only the manifest's documents"),
   GRAPHQL_ANSWER_CACHE_ENTRIES: int(0, 1_000_000, 10_000).describe('whole answers of repeated payment(id) reads kept per viewer; 0 = off'),
   GRAPHQL_ANSWER_CACHE_BYTES: int(1024, 4096 * MiB, 32 * MiB).describe('bytes the kept answers may hold together'),
