@@ -5,6 +5,7 @@
 // persisted documents (sent by hash), as a mobile app in trusted-documents mode does.
 import { randomInt, randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
+import { inspect } from 'node:util';
 import { type Client as WsClient, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { REDIRECT_ORIGIN } from './graphql';
@@ -235,7 +236,11 @@ export class SoakLoad {
     this.subscriptions.clear();
     await Promise.all(
       this.shoppers.map(async (shopper) => {
-        await shopper.ws?.dispose();
+        try {
+          await shopper.ws?.dispose();
+        } catch {
+          // a socket the server already closed
+        }
       }),
     );
     for (const target of this.targets) target.agent.destroy();
@@ -243,8 +248,11 @@ export class SoakLoad {
   }
 
   private track(work: Promise<void>): void {
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
+    const settled = work.catch((error: unknown) => {
+      this.fail('CLIENT_FAILURE', inspect(error, { depth: 2 }).slice(0, 300));
+    });
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
   }
 
   /** Runs `work` after `ms`, unless the load has ended by then (a shopper who never got to it). */

@@ -5,7 +5,7 @@
 import os from 'node:os';
 import { Agent } from 'node:http';
 import { Worker } from 'node:worker_threads';
-import { rssMiB } from './probe';
+import { cpuSeconds, rssMiB } from './probe';
 import { httpRequest } from './soak-http';
 
 export interface Probed {
@@ -113,6 +113,8 @@ export interface MemorySample {
   readonly loopP99Ms: number;
   /** How long the /metrics scrape itself took, ms. */
   readonly scrapeMs: number;
+  /** Share of one core the process used since the previous sample, %. */
+  readonly cpuPercent: number;
   /** The reconciler's due payments (bff_reconciler_backlog, counted up to 1,000). */
   readonly backlog: number;
   readonly load1: number;
@@ -138,14 +140,20 @@ export class MemorySampler {
   private readonly timer: NodeJS.Timeout;
   private ticks = 0;
   private busy: Promise<void> | null = null;
+  private readonly lastCpu = new Map<string, { at: number; cpu: number }>();
+
+  /** CPU (% of one core) of the other processes watched (the simulator, the load generator), per sample. */
+  readonly otherCpu = new Map<string, Array<{ t: number; cpuPercent: number }>>();
 
   constructor(
     private readonly processes: readonly Probed[],
     private readonly t0: number,
+    private readonly others: readonly Probed[] = [],
     rssEveryMs = 5000,
     private readonly metricsEvery = 3,
   ) {
     for (const p of processes) this.samples.set(p.name, []);
+    for (const p of others) this.otherCpu.set(p.name, []);
     this.timer = setInterval(() => {
       if (!this.busy) this.busy = this.sample().finally(() => (this.busy = null));
     }, rssEveryMs);
@@ -153,12 +161,21 @@ export class MemorySampler {
 
   private async sample(): Promise<void> {
     const scrape = this.ticks++ % this.metricsEvery === 0;
+    for (const o of this.others) {
+      try {
+        this.otherCpu.get(o.name)!.push({ t: (Date.now() - this.t0) / 1000, cpuPercent: this.cpuSince(o) });
+      } catch {
+        // gone
+      }
+    }
     await Promise.all(
       this.processes.map(async (p) => {
         const t = (Date.now() - this.t0) / 1000;
         let rss = Number.NaN;
+        let cpuPercent = Number.NaN;
         try {
           rss = rssMiB(p.pid);
+          cpuPercent = this.cpuSince(p);
         } catch {
           // gone: the run reports that through its errors
         }
@@ -176,6 +193,7 @@ export class MemorySampler {
         this.samples.get(p.name)!.push({
           t,
           rssMiB: rss,
+          cpuPercent,
           heapUsedMiB: metricValue(metrics, 'nodejs_heap_size_used_bytes') / MIB,
           heapTotalMiB: metricValue(metrics, 'nodejs_heap_size_total_bytes') / MIB,
           externalMiB: metricValue(metrics, 'nodejs_external_memory_bytes') / MIB,
@@ -187,6 +205,15 @@ export class MemorySampler {
         });
       }),
     );
+  }
+
+  /** CPU of `p` since the previous call, as a share of one core (the first call starts the count: NaN). */
+  cpuSince(p: Probed): number {
+    const at = performance.now();
+    const cpu = p.pid === process.pid ? process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 : cpuSeconds(p.pid);
+    const last = this.lastCpu.get(p.name);
+    this.lastCpu.set(p.name, { at, cpu });
+    return last ? (100 * (cpu - last.cpu)) / ((at - last.at) / 1000) : Number.NaN;
   }
 
   async stop(): Promise<void> {

@@ -7,13 +7,14 @@
 // the reconciler gets a bounded time to catch up and the money invariant is checked against Cashii.
 //
 //   node -r @swc-node/register bench/soak.ts [--postgres [url]] [--replicas 2] [--minutes 5] [--rate 300]
-//        [--shoppers 28] [--subscriptions 40] [--catch-up 60] [--cpu-prof]
+//        [--shoppers 28] [--subscriptions 40] [--catch-up 60] [--cpu-prof] [--env KEY=VALUE ...]
 //
 // Exits 1 when a payment paid at Cashii went unnoticed or a request failed unexpectedly; the
 // figures (/livez, RSS) are printed and judged in words, never fail the run.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { inspect } from 'node:util';
 import { buildForChildren } from './build';
 import { productionNodeFlags } from './node-flags';
 import { createPgDatabase } from './pg';
@@ -54,6 +55,8 @@ interface Options {
   readonly subscriptions: number;
   readonly catchUpSeconds: number;
   readonly cpuProf: boolean;
+  /** Extra environment of the BFF processes (--env KEY=VALUE, repeatable), for an experiment. */
+  readonly env: Record<string, string>;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -66,6 +69,7 @@ function parseOptions(argv: readonly string[]): Options {
     subscriptions: 40,
     catchUpSeconds: 60,
     cpuProf: false,
+    env: {} as Record<string, string>,
   };
   const number = (i: number, name: string): number => {
     const value = Number(argv[i]);
@@ -82,7 +86,10 @@ function parseOptions(argv: readonly string[]): Options {
     else if (arg === '--subscriptions') options.subscriptions = Math.round(number(++i, arg));
     else if (arg === '--catch-up') options.catchUpSeconds = number(++i, arg);
     else if (arg === '--cpu-prof') options.cpuProf = true;
-    else throw new Error(`unknown argument "${arg}" (see the comment at the top of bench/soak.ts)`);
+    else if (arg === '--env' && /^\w+=/.test(argv[i + 1] ?? '')) {
+      const [key, ...value] = argv[++i].split('=');
+      options.env[key] = value.join('=');
+    } else throw new Error(`unknown argument "${arg}" (see the comment at the top of bench/soak.ts)`);
   }
   if (options.replicas > 1 && options.postgresUrl === null)
     throw new Error('--replicas above 1 needs --postgres (SQLite: one process owns the file)');
@@ -104,7 +111,7 @@ async function main(): Promise<number> {
     `Cashii BFF soak: ${db}; ${options.rate} requests/s for ${options.minutes} min from ${options.shoppers} shoppers + 2 operators, ` +
       `${options.subscriptions} subscriptions; node ${process.version}, ${os.cpus().length} CPUs; load average at start ${loadAverage()} (1 / 5 / 15 min)`,
     `BFF: node ${productionNodeFlags().join(' ')}${options.cpuProf ? ' --cpu-prof' : ''}, NODE_ENV=production, JWT auth, LOG_LEVEL=silent, ` +
-      Object.entries(SOAK_ENV)
+      Object.entries({ ...SOAK_ENV, ...options.env })
         .map(([k, v]) => `${k}=${v}`)
         .join(' '),
   ];
@@ -134,7 +141,11 @@ async function main(): Promise<number> {
   const servers: ServerProcess[] = [];
   for (let i = 0; i < options.replicas; i++) {
     const name = options.postgresUrl === null ? 'BFF' : `BFF-pg-${i + 1}`;
-    const env = bffEnv(simulator.url, databaseUrl, { ...SOAK_ENV, CREATE_JOURNAL_FILE: path.join(workDir, `journal-${i + 1}.log`) });
+    const env = bffEnv(simulator.url, databaseUrl, {
+      ...SOAK_ENV,
+      ...options.env,
+      CREATE_JOURNAL_FILE: path.join(workDir, `journal-${i + 1}.log`),
+    });
     const flags = [...productionNodeFlags(), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
     servers.push(profileDir ? await startServer(name, build.entry('bench/servers/bff.ts'), env, flags) : await startBff(name, build, env));
     progress(`${name} ready at ${servers[i].url} (pid ${servers[i].pid})`);
@@ -152,7 +163,11 @@ async function main(): Promise<number> {
   progress(`load for ${seconds} s...`);
   const t0 = Date.now();
   const prober = new LivezProber(processes, t0);
-  const sampler = new MemorySampler(processes, t0);
+  const others: Probed[] = [
+    { name: 'simulator', pid: simulator.pid, baseUrl: simulator.url },
+    { name: 'load generator', pid: process.pid, baseUrl: '' },
+  ];
+  const sampler = new MemorySampler(processes, t0, others);
   const minuteTimer = setInterval(
     () => progress(`  ${((Date.now() - t0) / 60_000).toFixed(0)} min, load average ${loadAverage()}`),
     60_000,
@@ -206,7 +221,7 @@ async function main(): Promise<number> {
     '',
     ...renderLivez(livez),
     '',
-    ...renderMemory(processes, sampler.samples, seconds),
+    ...renderMemory(processes, sampler, seconds),
     '',
     ...renderMoney(checks, cashii.missingHere, options.catchUpSeconds),
     ...profiles,
@@ -277,13 +292,19 @@ function renderLivez(results: readonly LivezResult[]): string[] {
   ];
 }
 
-function renderMemory(processes: readonly Probed[], samples: ReadonlyMap<string, MemorySample[]>, seconds: number): string[] {
+function renderMemory(processes: readonly Probed[], sampler: MemorySampler, seconds: number): string[] {
+  const samples: ReadonlyMap<string, MemorySample[]> = sampler.samples;
   const minutes = Math.ceil(seconds / 60);
+  const mean = (values: number[]): number => {
+    const finite = values.filter(Number.isFinite);
+    return finite.length === 0 ? Number.NaN : finite.reduce((a, b) => a + b, 0) / finite.length;
+  };
   const lines = [
-    'Memory per minute (RSS: highest sample of the minute, every 5 s; heap used / total and external from the last /metrics scrape of the minute, every 15 s; ' +
-      'event-loop delay: largest in any 15 s between scrapes, prom-client):',
-    `| minute | ${processes.map((p) => `${p.name} RSS MiB | heap used / total MiB | external MiB | loop max ms | backlog`).join(' | ')} | load average |`,
-    `| --- | ${processes.map(() => '--- | --- | --- | --- | ---').join(' | ')} | --- |`,
+    'Per minute (RSS: highest sample of the minute, every 5 s; heap used / total and external from the last /metrics scrape of the minute, every 15 s; ' +
+      'loop max: largest event-loop delay between two scrapes (prom-client); backlog: reconciler due payments (capped at 1000); CPU: mean share of one core):',
+    `| minute | ${processes.map((p) => `${p.name} RSS MiB | heap used / total MiB | external MiB | loop max ms | backlog | CPU %`).join(' | ')} | ` +
+      `${[...sampler.otherCpu.keys()].map((name) => `${name} CPU %`).join(' | ')} | load average |`,
+    `| --- | ${processes.map(() => '--- | --- | --- | --- | --- | ---').join(' | ')} | ${[...sampler.otherCpu.keys()].map(() => '---').join(' | ')} | --- |`,
   ];
   for (let m = 0; m < minutes; m++) {
     const cells: string[] = [];
@@ -296,9 +317,12 @@ function renderMemory(processes: readonly Probed[], samples: ReadonlyMap<string,
       const loopMax = Math.max(...scraped.map((s) => s.loopMaxMs));
       cells.push(
         `${fmt(rss)} | ${lastScrape ? `${fmt(lastScrape.heapUsedMiB)} / ${fmt(lastScrape.heapTotalMiB)}` : '-'} | ${fmt(lastScrape?.externalMiB ?? NaN)} | ` +
-          `${fmt(loopMax)} | ${lastScrape && Number.isFinite(lastScrape.backlog) ? lastScrape.backlog : '-'}`,
+          `${fmt(loopMax)} | ${lastScrape && Number.isFinite(lastScrape.backlog) ? lastScrape.backlog : '-'} | ${fmt(mean(inMinute.map((s) => s.cpuPercent)))}`,
       );
       load = inMinute[inMinute.length - 1]?.load1 ?? load;
+    }
+    for (const series of sampler.otherCpu.values()) {
+      cells.push(fmt(mean(series.filter((s) => s.t > m * 60 && s.t <= (m + 1) * 60 + 1).map((s) => s.cpuPercent))));
     }
     lines.push(`| ${m + 1} | ${cells.join(' | ')} | ${fmt(load)} |`);
   }
@@ -341,7 +365,7 @@ function renderMoney(checks: readonly MoneyCheck[], missingHere: number, catchUp
 
 void main()
   .catch((error: unknown) => {
-    process.stderr.write(`soak failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`soak failed: ${error instanceof Error ? (error.stack ?? error.message) : inspect(error, { depth: 3 })}\n`);
     return 1;
   })
   .then(async (code) => {
