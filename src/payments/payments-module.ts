@@ -112,6 +112,12 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
   sync.onTransition(async (record, _from, to) => {
     if (to === PaymentStatus.PAID) await settlement.paid(record);
   });
+  // A settlement lost to a fault after the status change committed (the order not marked paid, a
+  // second or superseded payment not queued) is done again whenever Cashii confirms the payment is
+  // paid: the settled checks of the reconciler, reads and returns. A payment a person reviewed is theirs.
+  sync.onConfirmed(async (record) => {
+    if (record.status === PaymentStatus.PAID && record.orderId !== null) await settlement.paid(record, { heal: true });
+  });
   if (hooks.onTransition) sync.onTransition(hooks.onTransition);
   // A create is UNKNOWN for a person once twice the Cashii deadline has passed since its last attempt.
   const backOffice = new BackOffice(repository, orders, sync, settlement, options.cashiiTimeoutMs * 2, log, clock);

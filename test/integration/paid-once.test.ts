@@ -87,6 +87,28 @@ describeEachDatabase('paid once', (target) => {
     expect(view.paidPayment).toEqual({ id: tabB.id });
   });
 
+  it("redoes an order's settlement lost after the status change committed (a fault): the next confirmation queues or settles it", async () => {
+    const orderId = nextOrder();
+    const old = await createOk(orderId, { amount: 500 });
+    const current = await createOk(orderId, { amount: 600 });
+    await pay(current);
+    await pay(old);
+    await waitFor(async () => ((await recordOf(old.id)).reviewCode === 'SUPERSEDED_PAID' ? true : undefined));
+    // What a storage fault between the status change and its settlement leaves: PAID, not queued, the order not paid.
+    await stack.app.dataSource.query(
+      `UPDATE payment_orders SET "reviewCode" = NULL, "reviewReason" = NULL, "nextCheckAt" = 0 WHERE "cashiiId" IN ('${old.id}', '${current.id}')`,
+    );
+    await stack.app.dataSource.query(`UPDATE merchant_orders SET "paidPaymentId" = NULL WHERE "orderRef" = '${orderId}'`);
+    // The reconciler's settled checks confirm both with Cashii and redo what was lost.
+    const item = await waitFor(async () => (await queued('SUPERSEDED_PAID')).find((node) => node.payment.id === old.id));
+    expect(item.queueReason).toBe('SUPERSEDED_PAID');
+    const paidBy = await waitFor(async () => {
+      const [row] = await stack.app.dataSource.query(`SELECT "paidPaymentId" FROM merchant_orders WHERE "orderRef" = '${orderId}'`);
+      return (row as { paidPaymentId: string | null }).paidPaymentId ?? undefined;
+    });
+    expect(paidBy).toBe((await recordOf(current.id)).id);
+  });
+
   it('keeps the reconciler checking a superseded payment like any pending one', async () => {
     const orderId = nextOrder();
     const old = await createOk(orderId, { amount: 700 });

@@ -8,7 +8,7 @@ import type { Logger } from '../../logger';
 import type { OrderRepository } from '../store/order-repository';
 import type { PaymentOrder } from '../store/payment-entity';
 import type { PaymentRepository } from '../store/payment-repository';
-import { ReviewReason } from '../store/payment-values';
+import { PaymentStatus, ReviewReason } from '../store/payment-values';
 
 export class OrderSettlement {
   constructor(
@@ -18,12 +18,17 @@ export class OrderSettlement {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Called once a payment of an order became PAID (or is accepted as paid by an operator). */
-  async paid(seen: PaymentOrder, { acceptSuperseded = false } = {}): Promise<void> {
+  /**
+   * Called once a payment of an order became PAID (or is accepted as paid by an operator); again,
+   * with `heal`, whenever Cashii confirms it is still paid, to redo a settlement lost to a fault
+   * (idempotent: the payer stays the payer, an open flag stays; a payment a person reviewed is left to them).
+   */
+  async paid(seen: PaymentOrder, { acceptSuperseded = false, heal = false } = {}): Promise<void> {
     if (seen.orderId === null) return;
     // The copy a listener holds was read before the Cashii call: the cart may have changed since.
     const record = (await this.payments.findById(seen.id)) ?? seen;
     if (record.orderId === null) return;
+    if (heal && (record.reviewCode !== null || record.status !== PaymentStatus.PAID)) return;
     const now = new Date(this.clock.now());
     const order = await this.orders.ensure(record.ownerId, record.orderId, now);
     if (record.supersededAt !== null && !acceptSuperseded) {

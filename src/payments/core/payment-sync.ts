@@ -40,6 +40,7 @@ export type SyncCashii = Pick<CashiiClient, 'getRemotePayment'>;
 export class PaymentSync {
   private readonly flights = new SingleFlight<string, SyncResult>();
   private readonly listeners: TransitionListener[] = [];
+  private readonly confirmations: Array<(record: PaymentOrder) => Promise<void>> = [];
 
   constructor(
     private readonly repository: SyncStore,
@@ -51,6 +52,15 @@ export class PaymentSync {
 
   onTransition(listener: TransitionListener): void {
     this.listeners.push(listener);
+  }
+
+  /**
+   * Notified when Cashii confirms a record's stored status again (no change): what a status change
+   * should have caused but may have lost to a fault after its commit (the order's settlement) is
+   * done again here. Failures are logged, never the caller's error.
+   */
+  onConfirmed(listener: (record: PaymentOrder) => Promise<void>): void {
+    this.confirmations.push(listener);
   }
 
   /** Whether a read must confirm this record with Cashii before answering (the freshness policy). */
@@ -155,6 +165,11 @@ export class PaymentSync {
     }
     if (path.length === 0) {
       await this.repository.recordVerification(record.id, record.status, patch, now);
+      for (const listener of this.confirmations) {
+        await listener(record).catch((error: unknown) =>
+          this.log.error({ cashiiId, err: describeError(error) }, 'a listener failed after a confirmed status'),
+        );
+      }
       return;
     }
     let from = record.status;
