@@ -17,7 +17,8 @@
 import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { NodeSDK, type NodeSDKConfiguration, resources } from '@opentelemetry/sdk-node';
+import { SpanKind, TraceFlags, isSpanContextValid, trace } from '@opentelemetry/api';
+import { NodeSDK, type NodeSDKConfiguration, resources, tracing } from '@opentelemetry/sdk-node';
 
 /** Paths of probes and scrapes: polled every few seconds, a span each would drown the traces. */
 const UNTRACED_PATHS = new Set(['/livez', '/readyz', '/healthz', '/metrics']);
@@ -39,6 +40,22 @@ export function tracingConfigured(env: TracingEnv): boolean {
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim());
 }
 
+/**
+ * The SDK's default sampler (parent-based, always on) minus the traces that would start with an
+ * internal span: at start the BFF parses its schema and trusted documents and runs an
+ * introspection, and each of those would be a one-span trace of `graphql.parse` and the like.
+ * Traces start at a request served (server span) or a call made on no request's behalf (the
+ * reconciler's calls to Cashii). Used only while OTEL_TRACES_SAMPLER is unset.
+ */
+const requestSampler: NonNullable<NodeSDKConfiguration['sampler']> = {
+  shouldSample(context, _traceId, _name, kind) {
+    const parent = trace.getSpanContext(context);
+    const sampled = parent && isSpanContextValid(parent) ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0 : kind !== SpanKind.INTERNAL;
+    return { decision: sampled ? tracing.SamplingDecision.RECORD_AND_SAMPLED : tracing.SamplingDecision.NOT_RECORD };
+  },
+  toString: () => 'ParentBased{root=AlwaysOn except internal spans}',
+};
+
 let running: NodeSDK | undefined;
 
 /**
@@ -55,13 +72,15 @@ export function startTracing(overrides: Partial<NodeSDKConfiguration> = {}): Nod
     // Traces only, whatever OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER say (their default is otlp).
     metricReaders: [],
     logRecordProcessors: [],
+    ...(process.env.OTEL_TRACES_SAMPLER ? {} : { sampler: requestSampler }),
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0]),
       }),
-      // Spans for resolvers that do work (type-graphql's), none for plain property reads; variable
-      // values are never recorded (`allowValues` stays false), literals in the source are masked.
-      new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true }),
+      // parse, validate, execute, and one resolve span per root field (the one that does the work;
+      // type-graphql wraps every field, so deeper ones would be a span per field of the answer).
+      // Variable values are never recorded (`allowValues` stays false), literals in the source are masked.
+      new GraphQLInstrumentation({ depth: 1, mergeItems: true }),
       // Statements made for a request or a Cashii call, not the reconciler's polling of its queue.
       new PgInstrumentation({ requireParentSpan: true }),
     ],
