@@ -4,7 +4,7 @@
  */
 import { HeaderMap } from '@apollo/server';
 import { buildSchema } from 'graphql';
-import { type Config, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
 import { createApollo } from '../../src/graphql/apollo';
 import type { IdeChoice } from '../../src/graphql/ide';
 import { type TestStack, startStack } from '../support/stack';
@@ -25,7 +25,7 @@ describe('GRAPHQL_IDE', () => {
 describe('the landing page Apollo serves a browser', () => {
   const landing = async (ide: IdeChoice, env: Record<string, string> = {}, production = false) => {
     const base = loadConfig({ NODE_ENV: 'test', ...env });
-    const config = { ...base, production, graphql: { ...base.graphql, ide } } as Config;
+    const config = { ...base, production, graphql: { ...base.graphql, ide } };
     const apollo = createApollo({ schema: buildSchema('type Query { a: Int }'), config, formatError: (f) => f, validationRules: [] });
     await apollo.start();
     try {
