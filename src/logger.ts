@@ -23,6 +23,21 @@ const knownSecrets = new Set<string>();
 let scrubKnown: ((text: string) => string) | undefined;
 
 /**
+ * Readable lines for a person at a terminal (development): pino-pretty, a development dependency,
+ * when it is installed; null otherwise (production installs omit it and log JSON).
+ */
+export function readableDestination(output: NodeJS.WritableStream = process.stdout, colorize = true): DestinationStream | null {
+  let pretty: (options: Record<string, unknown>) => DestinationStream;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional: absent where dev dependencies are omitted
+    pretty = require('pino-pretty') as typeof pretty;
+  } catch {
+    return null;
+  }
+  return pretty({ colorize, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: output, sync: true });
+}
+
+/**
  * `destination` defaults to stdout; tests pass a stream to inspect every line. `secrets` (see
  * `secretsOf` in config) are replaced by `[redacted]` wherever they appear in a line.
  */

@@ -5,7 +5,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfigWithWarnings, secretsOf } from './config';
 import { loadDotEnv } from './config/dotenv';
 import { startApp } from './app';
-import { createLogger } from './logger';
+import { createLogger, readableDestination } from './logger';
 
 async function main(): Promise<void> {
   const dotEnv = loadDotEnv();
@@ -20,7 +20,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const { config, warnings } = loaded;
-  const log = createLogger(config.logLevel, undefined, secretsOf(config));
+  // A person at a terminal reads lines; anything else (a file, a collector) gets JSON, one object per line.
+  const readable = !config.production && process.stdout.isTTY === true ? readableDestination() : null;
+  const log = createLogger(config.logLevel, readable ?? undefined, secretsOf(config));
   if (dotEnv) log.info('settings read from .env (variables set in the environment take precedence)');
   for (const warning of warnings) log.warn(warning);
   const app = await startApp(config, log);
