@@ -5,6 +5,7 @@
  * order, or in the review queue with its own reason. SQLite and PostgreSQL.
  */
 import { describeEachDatabase } from '../support/database';
+import { waitFor } from '../support/wait-for';
 import { expectInvariants } from '../support/invariants';
 import {
   CONFIRM,
@@ -28,16 +29,6 @@ const RECHECK = `mutation R($id: ID!) { recheckPayment(id: $id) { queueReason up
 const READ = `query Read($id: ID!) { payment(id: $id) { id status needsReview } }`;
 
 type Payment = { id: string; paymentUrl: string; amount: number };
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describeEachDatabase('paid once', (target) => {
   let stack: TestStack;

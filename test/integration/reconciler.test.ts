@@ -3,18 +3,9 @@ import { Database } from '../../src/db/database';
 import { PaymentRepository } from '../../src/payments/store/payment-repository';
 import { ManualClock } from '../fixtures/manual-clock';
 import { describeEachDatabase } from '../support/database';
+import { waitFor } from '../support/wait-for';
 import { expectInvariants } from '../support/invariants';
 import { CREATE, type TestStack, actOnPaymentPage, startStack, validInput } from '../support/stack';
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describeEachDatabase('reconciler', (target) => {
   let stack: TestStack;
