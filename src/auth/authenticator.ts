@@ -9,6 +9,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { type JWTVerifyGetKey, createRemoteJWKSet, jwtVerify } from 'jose';
+import { type Clock, systemClock } from '../common/clock';
 import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../config';
 import { bearerTokenOf } from './challenge';
@@ -54,7 +55,11 @@ export class Authenticator {
    */
   private readonly verified: LRUCache<string, Verified> | null;
 
-  constructor(private readonly config: AuthConfig) {
+  constructor(
+    private readonly config: AuthConfig,
+    /** Time for expiry checks (tests move a manual one). */
+    private readonly clock: Clock = systemClock,
+  ) {
     if (config.mode === 'jwt') {
       this.key = config.secret !== null ? new TextEncoder().encode(config.secret) : createRemoteJWKSet(new URL(config.jwksUrl!));
     } else {
@@ -87,7 +92,7 @@ export class Authenticator {
       );
     }
     const cached = this.verified?.get(token);
-    if (cached && cached.until > Date.now()) return cached.viewer;
+    if (cached && cached.until > this.clock.now()) return cached.viewer;
     if (cached) this.verified!.delete(token);
     try {
       const options = {
@@ -96,6 +101,7 @@ export class Authenticator {
         algorithms: [...this.config.algorithms],
         clockTolerance: this.config.clockToleranceSeconds,
         requiredClaims: ['exp', 'sub'],
+        currentDate: new Date(this.clock.now()),
       };
       const key = this.key!;
       const { payload } = typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
@@ -115,7 +121,7 @@ export class Authenticator {
 
   private remember(token: string, viewer: Viewer, expiresAt: number): void {
     // An entry over the per-token bound is not kept (`set` ignores it); others evict the least recently used.
-    this.verified?.set(token, { viewer, until: Math.min(expiresAt, Date.now() + CACHE_TTL_MS) });
+    this.verified?.set(token, { viewer, until: Math.min(expiresAt, this.clock.now() + CACHE_TTL_MS) });
   }
 }
 

@@ -1,6 +1,7 @@
 import * as jose from 'jose';
 import { SignJWT } from 'jose';
 import { AuthenticationFailed, Authenticator, LOCAL_VIEWER } from '../../src/auth/authenticator';
+import { ManualClock } from '../fixtures/manual-clock';
 
 // Counts signature checks, to tell a token answered from the cache from one verified again.
 jest.mock('jose', () => {
@@ -39,11 +40,13 @@ describe('Authenticator', () => {
   });
 
   it('never lets the cache keep a token alive past its expiry', async () => {
+    const clock = new ManualClock();
+    const timed = new Authenticator(JWT_CONFIG, clock);
     const t = await token(1);
-    await auth.authenticate({ authorization: `Bearer ${t}` });
-    await new Promise((resolve) => setTimeout(resolve, 1100 - (Date.now() % 1000)));
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    await expect(auth.authenticate({ authorization: `Bearer ${t}` })).rejects.toBeInstanceOf(AuthenticationFailed);
+    expect(await timed.authenticate({ authorization: `Bearer ${t}` })).toMatchObject({ id: 'customer-1' });
+    // Time moves past `exp` (whole seconds) instead of the test waiting for it.
+    await clock.advance(2_100);
+    await expect(timed.authenticate({ authorization: `Bearer ${t}` })).rejects.toBeInstanceOf(AuthenticationFailed);
   });
 
   it('keeps verified tokens within its byte budget: the least recently used are verified again, a huge token is never kept', async () => {
