@@ -31,6 +31,8 @@ export class OrderSettlement {
     if (heal && (record.reviewCode !== null || record.status !== PaymentStatus.PAID)) return;
     const now = new Date(this.clock.now());
     const order = await this.orders.ensure(record.ownerId, record.orderId, now);
+    // Already its order's payer (the usual case when a confirmation heals): nothing to write.
+    if (order.paidPaymentId === record.id) return;
     if (record.supersededAt !== null && !acceptSuperseded) {
       this.log.error({ cashiiId: record.cashiiId, orderId: record.orderId }, 'a superseded payment was paid: it must be refunded');
       await this.payments.flagForReview(
