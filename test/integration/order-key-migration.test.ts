@@ -56,7 +56,7 @@ describeEachDatabase('the order key migration', (target) => {
       expect((await orders.find('user-a', 'ＯＲＤＥＲ-1'))?.id).toBe('o-1');
       expect((await orders.find('user-b', 'cart-7'))?.id).toBe('o-3');
       expect((await orders.find('user-b', 'Order-1'))?.id).toBe('o-4');
-      // A new order of the same key is refused by the unique index, not stored twice.
+      // Another spelling of a migrated order is that order, not a second one.
       const again = await orders.ensure('user-b', 'CART-7', new Date());
       expect(again.id).toBe('o-3');
     } finally {
