@@ -88,6 +88,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       const operation = scope.operation;
       if (operation === undefined) return;
       options.metrics.countOperation(operation);
+      if (!options.log.isLevelEnabled('debug')) return;
       runInRequest(scope, () =>
         options.log.debug(
           { status: res.statusCode, outcome: operation.outcome, codes: operation.codes, seconds },
