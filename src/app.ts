@@ -87,7 +87,6 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     cors,
     metricsToken: config.metricsToken,
     bodyLimitBytes: config.http.bodyLimitBytes,
-    parseOptions: operationParseOptions(config.graphql),
     log,
     ready: async () => {
       if (draining) return { ready: false, reason: 'shutting down' };
@@ -108,7 +107,6 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     },
     viewerOf: (req) => authenticate(services.authenticator, req),
     context: (viewer, req) => services.contextFor(viewer, req),
-    answers: services.answers,
   });
   const ide = ideOf(config);
   const graphiql = ide === 'graphiql' ? GraphiQLAssets.locate() : null;

@@ -13,10 +13,7 @@ import type { Clock } from './common/clock';
 import type { Config } from './config';
 import { Database } from './db/database';
 import type { GraphQLContext } from './graphql/context';
-import { AnswerCache } from './graphql/answer-cache';
-import { operationParseOptions } from './graphql/limits';
 import { buildAppSchema } from './graphql/schema';
-import { PAYMENT_ANSWER_SHAPE } from './payments/api/payment-resolver';
 import { clientAddress } from './http/client-address';
 import type { Logger } from './logger';
 import { LocalStatusBus, PostgresStatusBus, type StatusBus } from './messaging/status-bus';
@@ -42,8 +39,6 @@ export interface Services {
   readonly database: Database;
   readonly payments: PaymentService;
   readonly reconciler: Reconciler;
-  /** Kept answers of repeated payment reads; null when GRAPHQL_ANSWER_CACHE_ENTRIES is 0. */
-  readonly answers: AnswerCache | null;
   readonly authenticator: Authenticator;
   /** The GraphQL context of one request (or one subscription connection). */
   contextFor(viewer: Viewer, req: IncomingMessage): GraphQLContext;
@@ -123,19 +118,6 @@ export async function createServices(
   const createLimits = new CreatePaymentLimits(limiter, config.rateLimit);
   const confirmLimits = new ConfirmReturnLimits(limiter, config.rateLimit);
   const schema = await buildAppSchema();
-  const answers =
-    config.graphql.answerCacheEntries === 0
-      ? null
-      : new AnswerCache({
-          shape: PAYMENT_ANSWER_SHAPE,
-          versionsOf: (keys) => payments.versionsOf(keys),
-          maxEntries: config.graphql.answerCacheEntries,
-          maxBytes: config.graphql.answerCacheBytes,
-          maxEntryBytes: config.graphql.answerCacheEntryBytes,
-          maxAgeMs: 10 * 60_000,
-          parseOptions: operationParseOptions(config.graphql),
-          onLookup: (result) => metrics.answerCache.inc({ result }),
-        });
 
   return {
     schema,
@@ -144,7 +126,6 @@ export async function createServices(
     database,
     payments,
     reconciler,
-    answers,
     authenticator,
     contextFor: (viewer, req) => ({
       viewer,
@@ -154,7 +135,6 @@ export async function createServices(
       createLimits,
       confirmLimits,
       loaders: payments.readBatch(),
-      answer: { stamps: [] },
     }),
     close: async () => {
       await paymentsModule.close();

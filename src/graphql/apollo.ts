@@ -10,6 +10,7 @@ import { exampleHeaders, ideLandingPage, ideOf } from './ide';
 import { operationParseOptions } from './limits';
 import { OperationNames } from './operation-names';
 import { operationRecordPlugin } from './operation-record';
+import { subscriptionsOverHttpRefused } from './http-subscriptions';
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
@@ -51,6 +52,8 @@ export function createApollo({ schema, config, formatError, validationRules }: A
       ideLandingPage(ideOf(config), exampleHeaders(config.auth.mode)),
       // Which operation ran and how it ended, for log lines and the per-operation metrics (bounded to the manifest's names).
       operationRecordPlugin(operationNames),
+      // Subscriptions are graphql-ws's: one sent over HTTP is refused with 400 once Apollo resolved the operation.
+      subscriptionsOverHttpRefused(),
       // Cache hints wrap every resolver; nothing here uses them.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

@@ -68,11 +68,6 @@ export class PaymentSync {
     return this.freshness.isStale(record);
   }
 
-  /** When a read would confirm this record with Cashii again (epoch ms; Infinity when it cannot change any more). */
-  staleAt(record: PaymentOrder): number {
-    return this.freshness.staleAt(record);
-  }
-
   /**
    * A return from the payment page: Cashii is asked (final statuses too: Cashii may contradict the
    * stored one, which goes to the review queue), a redirect that claimed another status than Cashii
