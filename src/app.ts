@@ -121,6 +121,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     formatError,
     authenticate: (headers) => services.authenticator.authenticate(headers),
     context: (viewer, req) => services.contextFor(viewer, req),
+    clock: overrides.clock,
   });
   const url = await listen(server, config.port, config.host);
   if (config.reconciler.enabled) services.reconciler.start();
