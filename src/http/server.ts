@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { bearerChallenge } from '../auth/challenge';
+import type { ErrorCode } from '../common/error-codes';
 import type { BffApolloServer } from '../graphql/apollo';
 import { codeOf } from '../graphql/operation-record';
 import type { GraphQLContext } from '../graphql/context';
@@ -65,7 +66,7 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly code?: string,
+    readonly code?: ErrorCode,
   ) {
     super(message);
   }
@@ -347,7 +348,7 @@ interface ErrorOptions {
   batchOf?: number;
 }
 
-function sendError(res: ServerResponse, status: number, message: string, errorCode?: string, options: ErrorOptions = {}): void {
+function sendError(res: ServerResponse, status: number, message: string, errorCode?: ErrorCode, options: ErrorOptions = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
