@@ -18,6 +18,16 @@ export const CREATE_BODY = JSON.stringify({ query: CREATE, variables: { input: O
 /** A check of one response body: null when it is right, else what is wrong. */
 export type Check = (body: string) => string | null;
 
+/** One request of a row (its body and headers) and the check of its answer. */
+export interface Shot {
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly check: Check;
+}
+
+/** The request of a row that sends one body, as the bench viewer. */
+export const shot = (body: string, check: Check): Shot => ({ body, headers: REQUEST_HEADERS, check });
+
 interface Envelope {
   data?: Record<string, unknown> | null;
   errors?: unknown[];
@@ -77,14 +87,19 @@ export const created: Check = (body) => {
   return orderFields(payment);
 };
 
-async function post(url: string, body: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(url, { method: 'POST', headers: REQUEST_HEADERS, body });
+async function post(url: string, body: string, headers: Readonly<Record<string, string>>): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, { method: 'POST', headers, body });
   return { status: response.status, text: await response.text() };
 }
 
-/** One GraphQL request that must succeed and pass `check`; returns the raw body. */
-export async function gql(url: string, body: string, check: Check): Promise<string> {
-  const { status, text } = await post(url, body);
+/** One GraphQL request (as the bench viewer, or with `headers`) that must succeed and pass `check`; returns the raw body. */
+export async function gql(
+  url: string,
+  body: string,
+  check: Check,
+  headers: Readonly<Record<string, string>> = REQUEST_HEADERS,
+): Promise<string> {
+  const { status, text } = await post(url, body, headers);
   const problem = status === 200 ? check(text) : `HTTP ${status}`;
   if (problem !== null) throw new Error(`${url}: ${problem}: ${text.slice(0, 500)}`);
   return text;
