@@ -34,8 +34,8 @@ export class OrderRepository {
     const found = await this.find(ownerId, orderId);
     if (found) return found;
     try {
-      await this.db.write((m) =>
-        m.insert(MerchantOrder, {
+      await this.db.write((w) =>
+        w.insert(MerchantOrder, {
           id: randomUUID(),
           ownerId,
           orderId,
@@ -63,23 +63,23 @@ export class OrderRepository {
    */
   startAttempt(order: MerchantOrder, record: PaymentOrder, expected: string | null, supersede: boolean): Promise<boolean> {
     return this.db
-      .write(async (m) => {
-        const claimed = await m.update(
+      .write(async (w) => {
+        const claimed = await w.update(
           MerchantOrder,
           { id: order.id, activePaymentId: expected ?? IsNull(), paidPaymentId: IsNull() },
           { activePaymentId: record.id, updatedAt: record.createdAt },
         );
-        if (claimed.affected !== 1) return false;
-        await m.insert(PaymentOrder, record);
+        if (claimed !== 1) return false;
+        await w.insert(PaymentOrder, record);
         if (supersede && expected !== null) {
-          const superseded = await m.update(
+          const superseded = await w.update(
             PaymentOrder,
             { id: expected, supersededAt: IsNull(), status: PaymentStatus.PENDING },
             // Its schedule stays: it can still be paid on Cashii's page, and the reconciler must see it if it is.
             { supersededAt: record.createdAt },
           );
           // It was paid (or ended) meanwhile: undo everything, the caller looks at the order again.
-          if (superseded.affected !== 1) throw new AttemptOvertaken();
+          if (superseded !== 1) throw new AttemptOvertaken();
         }
         return true;
       })
@@ -91,10 +91,10 @@ export class OrderRepository {
 
   /** Marks the order paid by `paymentId` unless something paid it already; answers the id of the payment that did. */
   async settlePaid(orderId: string, paymentId: string, at: Date): Promise<string> {
-    return this.db.write(async (m) => {
-      const result = await m.update(MerchantOrder, { id: orderId, paidPaymentId: IsNull() }, { paidPaymentId: paymentId, updatedAt: at });
-      if (result.affected === 1) return paymentId;
-      const order = await m.findOne(MerchantOrder, { where: { id: orderId } });
+    return this.db.write(async (w) => {
+      const changed = await w.update(MerchantOrder, { id: orderId, paidPaymentId: IsNull() }, { paidPaymentId: paymentId, updatedAt: at });
+      if (changed === 1) return paymentId;
+      const order = await w.findOne(MerchantOrder, { id: orderId }, { id: true, paidPaymentId: true });
       return order?.paidPaymentId ?? paymentId;
     });
   }

@@ -6,7 +6,8 @@
  * conversion come from TypeORM's own metadata of the entities, so a column is declared once (the
  * entity files) and these statements follow it; tests compare both ways on both databases.
  */
-import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { WriteStatements } from '../../db/database';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { PaymentEventRecord } from './payment-event-entity';
 import { PaymentOrder } from './payment-entity';
@@ -102,9 +103,9 @@ export class RowInserter<T extends ObjectLiteral> {
     });
   }
 
-  /** Inserts `row` through `manager` (the write's transaction). */
-  async insert(manager: EntityManager, row: T): Promise<void> {
-    await manager.query(this.sql, this.values(row));
+  /** Inserts `row` as one of the write's statements. */
+  async insert(statements: WriteStatements, row: T): Promise<void> {
+    await statements.execute(this.sql, this.values(row));
   }
 }
 
@@ -156,14 +157,11 @@ export class CreatedIdUpdate {
 
   /** Whether the row was updated (false: the record holds no open create, or is missing). */
   async run(
-    manager: EntityManager,
+    statements: WriteStatements,
     id: string,
     values: Pick<PaymentOrder, 'cashiiId' | 'createState' | 'updatedAt' | 'verifiedAt' | 'nextCheckAt'>,
   ): Promise<boolean> {
-    const params = this.params(id, values);
-    const runner = manager.queryRunner ?? this.dataSource.createQueryRunner();
-    const result = await runner.query(this.sql, params, true);
-    return result.affected === 1;
+    return (await statements.execute(this.sql, this.params(id, values))) === 1;
   }
 
   private params(
