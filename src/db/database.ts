@@ -6,6 +6,10 @@
  * cannot begin, commit or roll back (TypeORM's `save()` would open a transaction of its own, which
  * inside a group's BEGIN IMMEDIATE failed the whole group as a storage fault).
  *
+ * Reads (`reader`) run on their own connection on a SQLite file (a second, read-only connection in
+ * WAL mode, opened by `openDatabase`): they see what is committed, never a group's rows before its
+ * COMMIT. On PostgreSQL they use the pool; an in-memory SQLite database has one connection for both.
+ *
  * TypeORM's transaction bookkeeping cannot be trusted once a COMMIT has failed (TypeORM 1.1.1 keeps
  * its depth and swallows the ROLLBACK error, so every later write becomes a SAVEPOINT inside a
  * transaction that never commits). So on SQLite this class issues BEGIN/COMMIT/ROLLBACK itself on
@@ -32,6 +36,7 @@ import { sleep } from '../common/clock';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { Logger } from '../logger';
+import { readSourceOf } from './data-source';
 import { StorageUnavailableError, isStorageFault, storageFaultCode } from './storage-fault';
 import { type Row, type WriteStatements, openStatements } from './write-statements';
 
@@ -115,9 +120,12 @@ export class Database {
     return this.serial ? 'sqlite' : 'postgres';
   }
 
-  /** The manager for reads (never for writes: use `write`). */
+  /**
+   * The manager for reads (never for writes: use `write`). On a SQLite file it is the read-only
+   * connection's: it sees only committed rows, never those of a group still open.
+   */
   get reader(): EntityManager {
-    return this.dataSource.manager;
+    return readSourceOf(this.dataSource).manager;
   }
 
   /**

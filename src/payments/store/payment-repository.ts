@@ -25,7 +25,7 @@ export class PaymentRepository {
   private readonly createdId: CreatedIdUpdate;
 
   constructor(private readonly db: Database) {
-    this.rows = new PaymentRowReader(db.dataSource);
+    this.rows = new PaymentRowReader(db.dataSource, db.reader);
     this.records = new RowInserter(db.dataSource, PaymentOrder);
     this.events = new RowInserter(db.dataSource, PaymentEventRecord);
     this.createdId = new CreatedIdUpdate(db.dataSource);

@@ -6,7 +6,7 @@
  * conversion come from TypeORM's own metadata of the entities, so a column is declared once (the
  * entity files) and these statements follow it; tests compare both ways on both databases.
  */
-import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { WriteStatements } from '../../db/database';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { PaymentEventRecord } from './payment-event-entity';
@@ -23,7 +23,11 @@ export class PaymentRowReader {
   private readonly cashiiId: ColumnMetadata;
   private readonly statements = new Map<string, string>();
 
-  constructor(private readonly dataSource: DataSource) {
+  /** `reads` is where the SELECTs run (Database.reader: on SQLite, the read connection). */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly reads: EntityManager,
+  ) {
     const metadata = dataSource.getMetadata(PaymentOrder);
     this.columns = metadata.columns;
     this.selectList = this.columns.map((column) => `"${column.databaseName}"`).join(', ');
@@ -35,19 +39,19 @@ export class PaymentRowReader {
 
   /** The records whose `cashiiId` is one of `cashiiIds` (unknown ids are simply absent). */
   async findByCashiiIds(cashiiIds: readonly string[]): Promise<PaymentOrder[]> {
-    const rows = await this.dataSource.manager.query<Row[]>(this.statement('cashiiId', cashiiIds.length), [...cashiiIds]);
+    const rows = await this.reads.query<Row[]>(this.statement('cashiiId', cashiiIds.length), [...cashiiIds]);
     return rows.map((row) => this.hydrate(row));
   }
 
   /** The records whose own id is one of `ids` (unknown ids are simply absent). */
   async findByIds(ids: readonly string[]): Promise<PaymentOrder[]> {
-    const rows = await this.dataSource.manager.query<Row[]>(this.statement('id', ids.length), [...ids]);
+    const rows = await this.reads.query<Row[]>(this.statement('id', ids.length), [...ids]);
     return rows.map((row) => this.hydrate(row));
   }
 
   /** One record by its own id (the primary key), or null. */
   async findById(id: string): Promise<PaymentOrder | null> {
-    const rows = await this.dataSource.manager.query<Row[]>(this.statement('id', 1), [id]);
+    const rows = await this.reads.query<Row[]>(this.statement('id', 1), [id]);
     return rows.length === 0 ? null : this.hydrate(rows[0]);
   }
 
