@@ -9,13 +9,13 @@ import { createStepsInto } from './create-lifecycle';
 import { QUEUE_CONDITIONS, ReviewState, assertReviewStep, queueParameters, reviewStateOf } from './review-lifecycle';
 import type { Database, WriteStatements } from '../../db/database';
 import { PaymentEventRecord } from './payment-event-entity';
-import { CreateState, PaymentOrder, hasOpenReview } from './payment-entity';
+import { type CashiiColumn, CreateState, PaymentOrder, hasOpenReview } from './payment-entity';
 import { PaymentEventSource, PaymentStatus, ReviewReason, type ReviewResolution } from './payment-values';
 import { CreatedIdUpdate, PaymentRowReader, RowInserter } from './payment-row';
 
-/** Columns a confirmation with Cashii may update besides the status. */
+/** Columns a confirmation with Cashii may update besides the status: Cashii's own (CASHII_COLUMNS) and our bookkeeping. */
 export type VerificationPatch = Partial<
-  Pick<PaymentOrder, 'verifiedAt' | 'upstreamStatus' | 'from' | 'to' | 'nextCheckAt' | 'checkAttempts'>
+  Pick<PaymentOrder, 'verifiedAt' | 'upstreamStatus' | CashiiColumn | 'nextCheckAt' | 'checkAttempts'>
 >;
 
 export class PaymentRepository {
