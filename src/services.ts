@@ -51,12 +51,13 @@ export async function createServices(
   cashiiEndpoint: CashiiEndpoint,
   dataSource: DataSource,
   log: Logger,
-  /** Time for the payments module (tests move a manual one); the machine's by default. */
+  /** Time for the payments module, the breaker and token expiry (tests move a manual one); the machine's by default. */
   clock?: Clock,
 ): Promise<Services> {
   const metrics = new Metrics();
   const breaker = new CircuitBreaker({
     ...config.breaker,
+    ...(clock ? { now: () => clock.now() } : {}),
     onStateChange: (state) => {
       metrics.setBreakerState(state);
       log.warn({ state }, `Cashii circuit breaker is now ${state}`);
@@ -104,7 +105,7 @@ export async function createServices(
   metrics.observeReviewQueue(() => backOffice.reviewQueueCounts());
   const reconciler = paymentsModule.reconciler;
 
-  const authenticator = new Authenticator(config.auth);
+  const authenticator = new Authenticator(config.auth, clock);
   if (config.auth.mode === 'dev') {
     log.warn('Development authentication: requests act as a local user, or as the user named in X-Dev-User. Never in production.');
   }

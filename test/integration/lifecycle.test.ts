@@ -267,7 +267,9 @@ describeEachDatabase('payment lifecycle', (target) => {
   describe('circuit breaker', () => {
     it('opens after repeated outages, fails fast without the network, and closes after a good probe', async () => {
       await stack.close();
-      stack = await startStack(target, { CASHII_BREAKER_THRESHOLD: '2', CASHII_BREAKER_COOLDOWN_MS: '300', RECONCILER_ENABLED: 'false' });
+      const clock = new ManualClock();
+      const env = { CASHII_BREAKER_THRESHOLD: '2', CASHII_BREAKER_COOLDOWN_MS: '300', RECONCILER_ENABLED: 'false' };
+      stack = await startStack(target, env, { clock });
       await stack.fault({ route: 'create', status: 503, times: 2 });
       await gql(CREATE, { input: validInput() });
       await gql(CREATE, { input: validInput() });
@@ -275,7 +277,11 @@ describeEachDatabase('payment lifecycle', (target) => {
       const fast = await gql(CREATE, { input: validInput() });
       expect(fast.body.errors![0].extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE', retryable: true });
       expect((await stack.simulatorStats()).create).toBe(2);
-      await new Promise((resolve) => setTimeout(resolve, 350));
+      // Still open 1 ms before the cooldown ends: fails fast, Cashii not called.
+      await clock.advance(299);
+      expect((await gql(CREATE, { input: validInput() })).body.errors![0].extensions!.code).toBe('UPSTREAM_UNAVAILABLE');
+      expect((await stack.simulatorStats()).create).toBe(2);
+      await clock.advance(1);
       expect((await gql(CREATE, { input: validInput() })).body.data!.createRemotePayment.status).toBe('PENDING');
       expect(stack.app.breaker.state).toBe('closed');
     });
