@@ -65,6 +65,21 @@ export function exactly(expected: string): Check {
   return (body) => (body.trimEnd() === want ? null : 'differs from the reference answer');
 }
 
+/**
+ * An answer with what moves on every confirmation with Cashii (updatedAt, verifiedAt) blanked: a
+ * PENDING read re-confirms, and the reconciler's settled checks re-confirm a PAID payment a minute
+ * after it was paid (then an hour, a day), while the rows run.
+ */
+export function withoutConfirmationTimes(body: string): string {
+  return body.trimEnd().replace(/"(updatedAt|verifiedAt)":(?:"[^"]*"|null)/g, '"$1":"*"');
+}
+
+/** Byte for byte the reference answer, once the confirmation times are blanked on both sides. */
+export function exactlyButConfirmationTimes(expected: string): Check {
+  const want = withoutConfirmationTimes(expected);
+  return (body) => (withoutConfirmationTimes(body) === want ? null : 'differs from the reference answer (confirmation times aside)');
+}
+
 /** A payment read with this status; updatedAt moves with every confirmation, so it is not compared. */
 export function paymentRead(id: string, status: 'PENDING' | 'PAID'): Check {
   return (body) => {

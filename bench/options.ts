@@ -43,7 +43,8 @@ export interface Options {
 const USAGE = `usage: npm run bench [-- --quick] [-- --postgres postgres://user@host:5432/db]
   --quick            1 round of 1 s per row, fewer connections and viewers, 20 creates/s open loop; checks every
                      contender's answers on every row, judges no figure
-  --profile [path]   only profile one BFF path (terminal, the default; pending; create) under node --cpu-prof
+  --profile [path]   only profile one BFF path (client, the default: the client's Payment, PAID; terminal: the 5-field
+                     Read; pending; create) under node --cpu-prof
   --only <regex>     only the rows whose key matches (e.g. "create|open"), with their limit rows; judges nothing
   --rounds <n>       rounds (default 3)
   --postgres <url>   also run the BFF rows on PostgreSQL (a fresh database on that server, dropped after);
@@ -60,8 +61,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     if (arg === '--quick') quick = true;
     else if (arg === '--profile') {
       const next = argv[i + 1];
-      const named = next === 'terminal' || next === 'pending' || next === 'create';
-      profile = named ? next : 'terminal';
+      const named = next === 'client' || next === 'terminal' || next === 'pending' || next === 'create';
+      profile = named ? next : 'client';
       if (named) i++;
     } else if (arg === '--only' && argv[i + 1] !== undefined) only = new RegExp(argv[++i]);
     else if (arg === '--rounds' && /^[1-9]$/.test(argv[i + 1] ?? '')) rounds = Number(argv[++i]);

@@ -223,7 +223,7 @@ export function describeClientRows(settings: readonly ClientSetting[], options: 
     "Client rows: the shipped client's operations (`Payment`, `Order`, `Payments`) with the bodies of Apollo's persisted-query manifest " +
     '(client/src/gql/persisted-query-manifest.json), POSTed as Apollo Client 4 sends them ({operationName, variables, extensions, query}, its accept header), ' +
     `every variable given ($locale included), each request a random viewer (its own JWT) and one of its own payments, orders or its first page, at ${options.connections} connections; ` +
-    `every answer compared byte for byte with the BFF's answer read at seeding (PENDING answers without updatedAt and verifiedAt). ${populations}. ` +
+    `every answer compared byte for byte with the BFF's answer read at seeding, but for updatedAt and verifiedAt (confirmations with Cashii move them: every PENDING read, the reconciler's settled checks of a PAID payment). ${populations}. ` +
     '"BFF / M" is the median of per-round throughput ratios; M is mercurius 16 + graphql-jit over the same schema, context and database.'
   );
 }
