@@ -69,7 +69,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   const services = await createServices(config, cashii, dataSource, log, overrides.clock);
   const formatError = createErrorFormatter(log);
   const validationRules = operationLimitRules(config.graphql);
-  const apollo = createApollo({ schema: services.schema, config, formatError, validationRules });
+  const apollo = createApollo({ schema: services.schema, config, formatError, validationRules, answers: services.answers });
   await apollo.start();
 
   const trusted = TrustedDocuments.fromFile(config.graphql.trustedDocumentsFile, config.graphql.trustedDocumentsOnly);

@@ -9,7 +9,8 @@ import type { DataSource } from 'typeorm';
 import { Authenticator } from './auth/authenticator';
 import type { Viewer } from './auth/viewer';
 import { CashiiClient, CircuitBreaker } from './cashii';
-import type { Clock } from './common/clock';
+import { type Clock, systemClock } from './common/clock';
+import { AnswerCache } from './graphql/answer-cache';
 import type { Config } from './config';
 import { Database } from './db/database';
 import type { GraphQLContext } from './graphql/context';
@@ -39,6 +40,8 @@ export interface Services {
   readonly database: Database;
   readonly payments: PaymentService;
   readonly reconciler: Reconciler;
+  /** Kept answers of repeated queries, checked against what they read; null when GRAPHQL_ANSWER_CACHE_BYTES is 0. */
+  readonly answers: AnswerCache | null;
   readonly authenticator: Authenticator;
   /** The GraphQL context of one request (or one subscription connection). */
   contextFor(viewer: Viewer, req: IncomingMessage): GraphQLContext;
@@ -120,6 +123,18 @@ export async function createServices(
   const confirmLimits = new ConfirmReturnLimits(limiter, config.rateLimit);
   const schema = await buildAppSchema();
 
+  const answers =
+    config.graphql.answerCacheBytes === 0
+      ? null
+      : new AnswerCache({
+          versionsOf: (keys) => paymentsModule.readVersions(keys),
+          maxBytes: config.graphql.answerCacheBytes,
+          maxEntryBytes: config.graphql.answerCacheEntryBytes,
+          maxAgeMs: 10 * 60_000,
+          clock: clock ?? systemClock,
+          onLookup: (result) => metrics.answerCache.inc({ result }),
+        });
+
   return {
     schema,
     metrics,
@@ -127,6 +142,7 @@ export async function createServices(
     database,
     payments,
     reconciler,
+    answers,
     authenticator,
     contextFor: (viewer, req) => ({
       viewer,

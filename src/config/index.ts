@@ -200,6 +200,9 @@ function configFrom(s: Settings) {
       /** Live subscriptions per WebSocket connection, and per viewer across connections. */
       maxSubscriptionsPerConnection: s.GRAPHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION,
       maxSubscriptionsPerViewer: s.GRAPHQL_MAX_SUBSCRIPTIONS_PER_VIEWER,
+      /** Bytes the kept answers of repeated queries may hold (graphql/answer-cache.ts; 0: off), and the largest one kept. */
+      answerCacheBytes: s.GRAPHQL_ANSWER_CACHE_BYTES,
+      answerCacheEntryBytes: s.GRAPHQL_ANSWER_CACHE_ENTRY_BYTES,
       /** Bytes Apollo's parsed documents, and its automatic persisted queries, may hold (graphql/bounded-cache.ts). */
       documentCacheBytes: s.GRAPHQL_DOCUMENT_CACHE_BYTES,
       persistedQueryCacheBytes: s.GRAPHQL_APQ_CACHE_BYTES,

@@ -32,6 +32,7 @@
  * failing, one warning once they have committed for `EPISODE_QUIET_MS` without a failure (writes
  * that fail and succeed by turns, as on a nearly full disk, stay one episode).
  */
+import { noteUntrackedRead } from '../observability/request-scope';
 import { sleep } from '../common/clock';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
@@ -125,6 +126,17 @@ export class Database {
    * connection's: it sees only committed rows, never those of a group still open.
    */
   get reader(): EntityManager {
+    // What is read through here is not versioned for the request: its answer cannot be kept.
+    noteUntrackedRead();
+    return readSourceOf(this.dataSource).manager;
+  }
+
+  /**
+   * The same manager, for a store that records each record it reads for the request itself
+   * (`noteRead`, src/observability/request-scope.ts): answers built from such reads may be kept
+   * while those versions hold.
+   */
+  get trackedReader(): EntityManager {
     return readSourceOf(this.dataSource).manager;
   }
 
@@ -134,6 +146,8 @@ export class Database {
    * `work` rolls back and is rethrown as it is. On SQLite, writes run one after another.
    */
   write<T>(work: (statements: WriteStatements) => Promise<T>): Promise<T> {
+    // A request that writes shows what it wrote: its answer is never kept.
+    noteUntrackedRead();
     if (!this.serial) return this.writePostgres(work);
     return new Promise<T>((resolve, reject) => {
       const deadline = Date.now() + this.state.options.lockWaitMs;
@@ -161,6 +175,7 @@ export class Database {
    */
   async writeOne<T>(work: (statements: WriteStatements) => Promise<T>): Promise<T> {
     if (this.serial) return this.write(work);
+    noteUntrackedRead();
     const runner = this.dataSource.createQueryRunner();
     const { statements, end } = openStatements(runner, 'postgres');
     let result: T;

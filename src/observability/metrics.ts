@@ -38,6 +38,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly answerCache = new Counter({
+    name: 'bff_answer_cache_total',
+    help: 'Repeated queries by what the answer cache did: hit (a kept answer, still current), stale (kept, but something it read changed or its time came), miss',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   readonly cashiiCalls = new Counter({
     name: 'bff_cashii_calls_total',
     help: 'Cashii API calls by operation and outcome (ok, unavailable, rate_limited, circuit_open, ...)',

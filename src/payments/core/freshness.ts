@@ -61,6 +61,12 @@ export class FreshnessPolicy {
     return this.canChange(record) && !this.isFresh(record, now);
   }
 
+  /** When a read would confirm this record with Cashii again (epoch ms; Infinity when nothing but a write can change it). */
+  staleAt(record: Checked): number {
+    if (!this.canChange(record)) return Infinity;
+    return record.verifiedAt === null ? 0 : record.verifiedAt.getTime() + this.ttlOf(record);
+  }
+
   /** How long after settled check number `done` (0: the status change itself) the next one is due; null when none is left. */
   settledCheckDelay(done: number): number | null {
     return this.options.settledCheckDelaysMs?.[done] ?? null;

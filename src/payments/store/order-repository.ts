@@ -3,6 +3,8 @@
  * out per order" are decided here by conditional UPDATEs whose affected-row count is checked, in
  * the same transaction as the payment record they concern.
  */
+import { noteUntrackedRead } from '../../observability/request-scope';
+import { noteOrders } from './read-notes';
 import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import type { Database } from '../../db/database';
@@ -18,15 +20,19 @@ export class OrderRepository {
   constructor(private readonly db: Database) {}
 
   /** The owner's order with this reference, in any spelling of it (compared by its key). */
-  find(ownerId: string, orderId: string): Promise<MerchantOrder | null> {
-    return this.db.reader.findOne(MerchantOrder, { where: { ownerId, orderKey: orderKeyOf(orderId) } });
+  async find(ownerId: string, orderId: string): Promise<MerchantOrder | null> {
+    return (await this.findMany([{ ownerId, orderId }]))[0];
   }
 
   /** Several owners' orders by reference in one SELECT: each answer (or null) in the order asked. */
   async findMany(wanted: ReadonlyArray<{ ownerId: string; orderId: string }>): Promise<Array<MerchantOrder | null>> {
     const keys = wanted.map(({ ownerId, orderId }) => ({ ownerId, orderKey: orderKeyOf(orderId) }));
-    const rows = await this.db.reader.find(MerchantOrder, { where: keys });
-    return keys.map(({ ownerId, orderKey }) => rows.find((row) => row.ownerId === ownerId && row.orderKey === orderKey) ?? null);
+    const rows = await this.db.trackedReader.find(MerchantOrder, { where: keys });
+    const found = keys.map(({ ownerId, orderKey }) => rows.find((row) => row.ownerId === ownerId && row.orderKey === orderKey) ?? null);
+    // An order not found: nothing versions its absence (./read-notes.ts).
+    if (found.includes(null)) noteUntrackedRead();
+    noteOrders(found);
+    return found;
   }
 
   /** The owner's order with this reference (any spelling), created when it is new (a race creates it once). */

@@ -12,6 +12,7 @@ import { PaymentEventRecord } from './payment-event-entity';
 import { type CashiiColumn, CreateState, PaymentOrder, hasOpenReview } from './payment-entity';
 import { PaymentEventSource, PaymentStatus, ReviewReason, type ReviewResolution } from './payment-values';
 import { CreatedIdUpdate, PaymentRowReader, RowInserter } from './payment-row';
+import { type FreshUntil, ReadVersions, noteEvents, noteOrderPayments, notePayments } from './read-notes';
 
 /** Columns a confirmation with Cashii may update besides the status: Cashii's own (CASHII_COLUMNS) and our bookkeeping. */
 export type VerificationPatch = Partial<
@@ -24,8 +25,15 @@ export class PaymentRepository {
   private readonly events: RowInserter<PaymentEventRecord>;
   private readonly createdId: CreatedIdUpdate;
 
-  constructor(private readonly db: Database) {
-    this.rows = new PaymentRowReader(db.dataSource, db.reader);
+  /** What this store reads for a request is recorded with its version (./read-notes.ts); `freshUntil` says until when a record stays as read. */
+  readonly versions: ReadVersions;
+
+  constructor(
+    private readonly db: Database,
+    private readonly freshUntil?: FreshUntil,
+  ) {
+    this.rows = new PaymentRowReader(db.dataSource, db.trackedReader, freshUntil);
+    this.versions = new ReadVersions(db, this.rows);
     this.records = new RowInserter(db.dataSource, PaymentOrder);
     this.events = new RowInserter(db.dataSource, PaymentEventRecord);
     this.createdId = new CreatedIdUpdate(db.dataSource);
@@ -232,11 +240,16 @@ export class PaymentRepository {
 
   /** The same for several orders in one SELECT: one list per order, in the order asked. */
   async paymentsOfOrders(orders: ReadonlyArray<{ ownerId: string; orderId: string }>): Promise<PaymentOrder[][]> {
-    const rows = await this.db.reader.find(PaymentOrder, {
+    const rows = await this.db.trackedReader.find(PaymentOrder, {
       where: orders.map(({ ownerId, orderId }) => ({ ownerId, orderId, createState: CreateState.CREATED })),
       order: { createdAt: 'DESC', id: 'DESC' },
     });
-    return orders.map(({ ownerId, orderId }) => rows.filter((row) => row.ownerId === ownerId && row.orderId === orderId));
+    notePayments(rows, this.freshUntil);
+    return orders.map(({ ownerId, orderId }) => {
+      const payments = rows.filter((row) => row.ownerId === ownerId && row.orderId === orderId);
+      noteOrderPayments(ownerId, orderId, payments);
+      return payments;
+    });
   }
 
   /**
@@ -278,8 +291,13 @@ export class PaymentRepository {
     return query.getMany();
   }
 
-  eventsFor(paymentIds: readonly string[]): Promise<PaymentEventRecord[]> {
-    return this.db.reader.find(PaymentEventRecord, { where: { paymentId: In([...paymentIds]) }, order: { at: 'ASC' } });
+  async eventsFor(paymentIds: readonly string[]): Promise<PaymentEventRecord[]> {
+    const events = await this.db.trackedReader.find(PaymentEventRecord, {
+      where: { paymentId: In([...paymentIds]) },
+      order: { at: 'ASC' },
+    });
+    noteEvents(paymentIds, events);
+    return events;
   }
 
   /**

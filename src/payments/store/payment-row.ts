@@ -12,6 +12,8 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { PaymentEventRecord } from './payment-event-entity';
 import { PaymentOrder } from './payment-entity';
 import { CreateState, createStepsInto } from './create-lifecycle';
+import { type FreshUntil, notePayments } from './read-notes';
+import { noteUntrackedRead } from '../../observability/request-scope';
 
 type Row = Record<string, unknown>;
 
@@ -27,6 +29,8 @@ export class PaymentRowReader {
   constructor(
     private readonly dataSource: DataSource,
     private readonly reads: EntityManager,
+    /** Until when a record read now stays as read (recorded with each read, see ./read-notes.ts). */
+    private readonly freshUntil?: FreshUntil,
   ) {
     const metadata = dataSource.getMetadata(PaymentOrder);
     this.columns = metadata.columns;
@@ -37,22 +41,41 @@ export class PaymentRowReader {
     this.cashiiId = column('cashiiId');
   }
 
-  /** The records whose `cashiiId` is one of `cashiiIds` (unknown ids are simply absent). */
+  /** The records whose `cashiiId` is one of `cashiiIds` (unknown ids are simply absent). Recorded as the request's reads. */
   async findByCashiiIds(cashiiIds: readonly string[]): Promise<PaymentOrder[]> {
     const rows = await this.reads.query<Row[]>(this.statement('cashiiId', cashiiIds.length), [...cashiiIds]);
-    return rows.map((row) => this.hydrate(row));
+    // An id asked for and not found: nothing versions its absence.
+    if (rows.length < new Set(cashiiIds).size) noteUntrackedRead();
+    return this.recorded(rows.map((row) => this.hydrate(row)));
   }
 
-  /** The records whose own id is one of `ids` (unknown ids are simply absent). */
+  /** The records whose own id is one of `ids` (unknown ids are simply absent). Recorded as the request's reads. */
   async findByIds(ids: readonly string[]): Promise<PaymentOrder[]> {
+    if (ids.length > new Set(ids).size) noteUntrackedRead();
+    const records = await this.unrecordedByIds(ids);
+    if (records.length < ids.length) noteUntrackedRead();
+    return this.recorded(records);
+  }
+
+  /** The same, not recorded as a read of the request (for comparing versions). */
+  async unrecordedByIds(ids: readonly string[]): Promise<PaymentOrder[]> {
     const rows = await this.reads.query<Row[]>(this.statement('id', ids.length), [...ids]);
     return rows.map((row) => this.hydrate(row));
   }
 
-  /** One record by its own id (the primary key), or null. */
+  /** One record by its own id (the primary key), or null. Recorded as the request's read. */
   async findById(id: string): Promise<PaymentOrder | null> {
     const rows = await this.reads.query<Row[]>(this.statement('id', 1), [id]);
-    return rows.length === 0 ? null : this.hydrate(rows[0]);
+    if (rows.length === 0) {
+      noteUntrackedRead();
+      return null;
+    }
+    return this.recorded([this.hydrate(rows[0])])[0];
+  }
+
+  private recorded(records: PaymentOrder[]): PaymentOrder[] {
+    notePayments(records, this.freshUntil);
+    return records;
   }
 
   /** A row as TypeORM would hydrate it: the driver's conversion and the column's transformer, per column. */

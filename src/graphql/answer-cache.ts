@@ -1,0 +1,177 @@
+/**
+ * Whole answers of repeated queries, kept per viewer and role inside Apollo's pipeline, and checked
+ * against the database on every use.
+ *
+ * Frontends poll the same documents (the client's `Payment`, `Order`) with the same variables; once
+ * what they show stops changing, so do their answers. While a query executes, the stores record
+ * what it reads (src/payments/store/read-notes.ts, through the request's ReadSet): each record or
+ * list with its version, and until when it stays as read (a pending payment: until a read would
+ * confirm it with Cashii again). An answer is kept only when everything it read was recorded, it
+ * has no error and no null root field, and the request wrote nothing. It is served (Apollo's
+ * `responseForOperation`, so execution is skipped; parsing, validation and the other plugins run
+ * as for any request) only while that time has not come and every recorded version is still the
+ * stored one: one SELECT per kind of record, shared by the lookups of one event-loop turn, so a
+ * write on any replica retires it. Apollo serialises a kept answer like any other, in the media
+ * type the request asked for; CORS and authentication stay the HTTP edge's, per request.
+ *
+ * Memory is bounded in bytes: any client can fill this cache (distinct variables make distinct
+ * keys), so the kept answers together never hold more than `maxBytes`, and an answer larger than
+ * `maxEntryBytes` is not kept. Sizes count two bytes per character of the key, the answer's JSON
+ * and the versions (the most V8 stores), plus a fixed overhead.
+ */
+import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
+import { type FormattedExecutionResult, OperationTypeNode } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../common/clock';
+import { ReadSet, currentRequest } from '../observability/request-scope';
+import type { GraphQLContext } from './context';
+
+export type LookupResult = 'hit' | 'stale' | 'miss';
+
+export interface AnswerCacheOptions {
+  /** The stored version of each recorded key now (absent: gone). Lookups of one turn share one call. */
+  versionsOf: (keys: string[]) => Promise<Map<string, string>>;
+  /** Bytes all kept answers may hold together. */
+  maxBytes: number;
+  /** An answer (with its key and versions) larger than this is never kept. */
+  maxEntryBytes: number;
+  /** An answer older than this is dropped whatever its versions say (memory hygiene). */
+  maxAgeMs: number;
+  clock: Clock;
+  /** Told what each lookup found, for metrics. */
+  onLookup?: (result: LookupResult) => void;
+}
+
+interface Entry {
+  readonly result: FormattedExecutionResult;
+  readonly versions: ReadonlyArray<readonly [string, string]>;
+  readonly until: number;
+  readonly bytes: number;
+}
+
+/** Variables (as JSON) longer than this make no key: such requests are always executed. */
+const MAX_KEY_VARIABLES = 2048;
+/** What one kept entry costs besides its strings (the objects, the LRU's slots), a rough upper bound. */
+const ENTRY_OVERHEAD_BYTES = 256;
+/** What one recorded version costs besides its key and version strings. */
+const VERSION_OVERHEAD_BYTES = 64;
+
+export class AnswerCache {
+  private readonly entries: LRUCache<string, Entry>;
+  /** Keys whose stored version the next batched read fetches, with the lookups waiting for it. */
+  private batch: { keys: Set<string>; done: Promise<Map<string, string>> } | null = null;
+
+  constructor(private readonly options: AnswerCacheOptions) {
+    this.entries = new LRUCache<string, Entry>({
+      maxSize: options.maxBytes,
+      maxEntrySize: Math.min(options.maxEntryBytes, options.maxBytes),
+      sizeCalculation: (entry) => entry.bytes,
+    });
+  }
+
+  /** What the kept answers hold now: their number and counted bytes. */
+  held(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.entries.calculatedSize };
+  }
+
+  /** The key of a query's answer for this viewer and role, or null when it is not one to keep. */
+  keyFor(viewer: GraphQLContext['viewer'], queryHash: string, operationName: string | undefined, variables: unknown): string | null {
+    let text: string;
+    try {
+      text = JSON.stringify(variables ?? {});
+    } catch {
+      return null; // variables nested past the stack: Apollo refuses them with its own coded error
+    }
+    if (text.length > MAX_KEY_VARIABLES) return null;
+    // The role is part of the key: an answer never outlives a change of what its viewer may see.
+    return `${viewer.id}\n${viewer.operator === true ? 'operator' : 'user'}\n${queryHash}\n${operationName ?? ''}\n${text}`;
+  }
+
+  /** A kept answer that is still right, or null. */
+  async lookup(key: string): Promise<FormattedExecutionResult | null> {
+    const entry = this.entries.get(key);
+    if (entry === undefined) {
+      this.options.onLookup?.('miss');
+      return null;
+    }
+    if (this.options.clock.now() >= entry.until || !(await this.stillCurrent(entry.versions))) {
+      if (this.entries.peek(key) === entry) this.entries.delete(key);
+      this.options.onLookup?.('stale');
+      return null;
+    }
+    this.options.onLookup?.('hit');
+    return entry.result;
+  }
+
+  /** Keeps an executed answer when everything it read was recorded and it is a clean one. */
+  keep(key: string, result: FormattedExecutionResult, reads: ReadSet): void {
+    if (reads.untracked || reads.versions.size === 0 || !isClean(result)) return;
+    const now = this.options.clock.now();
+    const until = Math.min(now + this.options.maxAgeMs, reads.until);
+    if (until <= now) return;
+    const versions = [...reads.versions];
+    let bytes = ENTRY_OVERHEAD_BYTES + 2 * key.length;
+    for (const [name, version] of versions) bytes += VERSION_OVERHEAD_BYTES + 2 * (name.length + version.length);
+    // Counted before the JSON is built: an answer already over the cap is not serialised twice.
+    if (bytes > this.options.maxEntryBytes) return;
+    bytes += 2 * JSON.stringify(result).length;
+    // Too large is not kept (`set` drops it); others may evict the least recently used.
+    this.entries.set(key, { result, versions, until, bytes });
+  }
+
+  /** Whether every recorded version is the stored one; a failed read counts as no (the request is executed). */
+  private async stillCurrent(versions: ReadonlyArray<readonly [string, string]>): Promise<boolean> {
+    if (this.batch === null) {
+      const keys = new Set<string>();
+      const done = new Promise<Map<string, string>>((resolve, reject) =>
+        setImmediate(() => {
+          this.batch = null;
+          this.options.versionsOf([...keys]).then(resolve, reject);
+        }),
+      );
+      this.batch = { keys, done };
+    }
+    for (const [key] of versions) this.batch.keys.add(key);
+    const stored = await this.batch.done.catch(() => new Map<string, string>());
+    return versions.every(([key, version]) => stored.get(key) === version);
+  }
+}
+
+/** Data for every root field and no error: the only kind of answer kept. */
+function isClean(result: FormattedExecutionResult): boolean {
+  return result.errors === undefined && !!result.data && Object.values(result.data).every((value) => value !== null);
+}
+
+/**
+ * The cache in Apollo's pipeline: every request's reads are recorded (a ReadSet on the request's
+ * scope); a query whose kept answer is current is answered from it instead of being executed, and
+ * an executed query's clean answer is kept.
+ */
+export function answerCachePlugin(cache: AnswerCache): ApolloServerPlugin<GraphQLContext> {
+  return {
+    requestDidStart() {
+      const scope = currentRequest();
+      if (!scope) return Promise.resolve(undefined);
+      const reads = new ReadSet();
+      scope.reads = reads;
+      let key: string | null = null;
+      let served = false;
+      return Promise.resolve({
+        async responseForOperation({ operation, queryHash, request, contextValue }) {
+          if (operation.operation !== OperationTypeNode.QUERY) return null;
+          if (queryHash === undefined) return null;
+          key = cache.keyFor(contextValue.viewer, queryHash, request.operationName, request.variables);
+          const kept = key === null ? null : await cache.lookup(key);
+          if (kept === null) return null;
+          served = true;
+          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: kept } };
+        },
+        willSendResponse({ response }) {
+          scope.reads = undefined;
+          if (!served && key !== null && response.body.kind === 'single') cache.keep(key, response.body.singleResult, reads);
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The answer cache's own rules, without a server: bounded in bytes (in all, and per answer), kept
+ * only from fully recorded clean reads, retired by a changed version or by time, and the versions
+ * of the lookups of one event-loop turn read in one call.
+ */
+import { AnswerCache } from '../../src/graphql/answer-cache';
+import { ReadSet } from '../../src/observability/request-scope';
+import { ManualClock } from '../fixtures/manual-clock';
+
+function setup(stored: Map<string, string>, options: { maxBytes?: number; maxEntryBytes?: number } = {}) {
+  const clock = new ManualClock();
+  const calls: string[][] = [];
+  const cache = new AnswerCache({
+    versionsOf: (keys) => {
+      calls.push(keys);
+      return Promise.resolve(new Map([...stored].filter(([key]) => keys.includes(key))));
+    },
+    maxBytes: options.maxBytes ?? 1024 * 1024,
+    maxEntryBytes: options.maxEntryBytes ?? 64 * 1024,
+    maxAgeMs: 60_000,
+    clock,
+  });
+  return { cache, clock, calls };
+}
+
+function readOf(versions: Record<string, string>, until = Infinity): ReadSet {
+  const reads = new ReadSet();
+  for (const [key, version] of Object.entries(versions)) reads.note(key, version, until);
+  return reads;
+}
+
+const answer = (id: string, padding = '') => ({ data: { payment: { id, padding } } });
+const viewer = { id: 'user-a' };
+
+describe('AnswerCache', () => {
+  it('serves a kept answer while every version holds, and retires it when one changes', async () => {
+    const stored = new Map([['payment:1', 'v1']]);
+    const { cache } = setup(stored);
+    const key = cache.keyFor(viewer, 'hash', 'Payment', { id: '1' })!;
+    cache.keep(key, answer('1'), readOf({ 'payment:1': 'v1' }));
+    expect(await cache.lookup(key)).toEqual(answer('1'));
+    stored.set('payment:1', 'v2');
+    expect(await cache.lookup(key)).toBeNull();
+    expect(cache.held().entries).toBe(0);
+  });
+
+  it('keeps nothing from untracked reads, reads that recorded nothing, errors or null root fields', () => {
+    const { cache } = setup(new Map([['payment:1', 'v1']]));
+    const key = cache.keyFor(viewer, 'hash', 'Payment', { id: '1' })!;
+    const untracked = readOf({ 'payment:1': 'v1' });
+    untracked.untracked = true;
+    cache.keep(key, answer('1'), untracked);
+    cache.keep(key, answer('1'), new ReadSet());
+    cache.keep(key, { data: { payment: null } }, readOf({ 'payment:1': 'v1' }));
+    cache.keep(key, { data: { payment: { id: '1' } }, errors: [{ message: 'no' }] }, readOf({ 'payment:1': 'v1' }));
+    expect(cache.held().entries).toBe(0);
+  });
+
+  it('marks a record read at two versions in one request untracked', () => {
+    const reads = readOf({ 'payment:1': 'v1' });
+    reads.note('payment:1', 'v2');
+    expect(reads.untracked).toBe(true);
+  });
+
+  it('drops an answer once the time its reads stay as read has come', async () => {
+    const { cache, clock } = setup(new Map([['payment:1', 'v1']]));
+    const key = cache.keyFor(viewer, 'hash', 'Payment', { id: '1' })!;
+    cache.keep(key, answer('1'), readOf({ 'payment:1': 'v1' }, clock.now() + 1000));
+    await clock.advance(999);
+    expect(await cache.lookup(key)).not.toBeNull();
+    await clock.advance(1);
+    expect(await cache.lookup(key)).toBeNull();
+  });
+
+  it('keys by viewer, role, document, operation and variables', () => {
+    const { cache } = setup(new Map());
+    const keys = new Set([
+      cache.keyFor({ id: 'user-a' }, 'hash', 'Payment', { id: '1' }),
+      cache.keyFor({ id: 'user-b' }, 'hash', 'Payment', { id: '1' }),
+      cache.keyFor({ id: 'user-a', operator: true }, 'hash', 'Payment', { id: '1' }),
+      cache.keyFor({ id: 'user-a' }, 'other', 'Payment', { id: '1' }),
+      cache.keyFor({ id: 'user-a' }, 'hash', 'Other', { id: '1' }),
+      cache.keyFor({ id: 'user-a' }, 'hash', 'Payment', { id: '2' }),
+    ]);
+    expect(keys.size).toBe(6);
+    expect(cache.keyFor(viewer, 'hash', 'Payment', { id: 'x'.repeat(5000) })).toBeNull();
+  });
+
+  it('holds at most maxBytes in all and never an answer over maxEntryBytes', () => {
+    const stored = new Map<string, string>();
+    const { cache } = setup(stored, { maxBytes: 64 * 1024, maxEntryBytes: 8 * 1024 });
+    for (let i = 0; i < 200; i++) {
+      const key = cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
+      cache.keep(key, answer(String(i), 'p'.repeat(1000)), readOf({ [`payment:${i}`]: 'v' }));
+    }
+    expect(cache.held().bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(cache.held().entries).toBeGreaterThan(10);
+    const big = cache.keyFor(viewer, 'hash', 'Payment', { id: 'big' })!;
+    cache.keep(big, answer('big', 'b'.repeat(5000)), readOf({ 'payment:big': 'v' }));
+    expect(cache.held().entries).toBeLessThan(200);
+    // 5,000 characters count 10,000 bytes: over the per-answer cap, not kept.
+    return expect(cache.lookup(big)).resolves.toBeNull();
+  });
+
+  it('reads the versions of the lookups of one event-loop turn in one call', async () => {
+    const stored = new Map([
+      ['payment:1', 'v1'],
+      ['payment:2', 'v2'],
+    ]);
+    const { cache, calls } = setup(stored);
+    const one = cache.keyFor(viewer, 'hash', 'Payment', { id: '1' })!;
+    const two = cache.keyFor(viewer, 'hash', 'Payment', { id: '2' })!;
+    cache.keep(one, answer('1'), readOf({ 'payment:1': 'v1' }));
+    cache.keep(two, answer('2'), readOf({ 'payment:2': 'v2' }));
+    const found = await Promise.all([cache.lookup(one), cache.lookup(two)]);
+    expect(found).toEqual([answer('1'), answer('2')]);
+    expect(calls).toEqual([['payment:1', 'payment:2']]);
+  });
+});
