@@ -51,9 +51,9 @@ export class PaymentRowReader {
 
   /** The records whose own id is one of `ids` (unknown ids are simply absent). Recorded as the request's reads. */
   async findByIds(ids: readonly string[]): Promise<PaymentOrder[]> {
-    if (ids.length > new Set(ids).size) noteUntrackedRead();
     const records = await this.unrecordedByIds(ids);
-    if (records.length < ids.length) noteUntrackedRead();
+    // An id asked for and not found: nothing versions its absence.
+    if (records.length < new Set(ids).size) noteUntrackedRead();
     return this.recorded(records);
   }
 
