@@ -8,7 +8,7 @@ import { measureOpenLoop } from './open-loop';
 import { cpuSeconds } from './probe';
 import type { Options } from './options';
 import type { Population } from './population';
-import type { SeededBff, Stack } from './stack';
+import type { Stack } from './stack';
 import type { ServerProcess } from './proc';
 
 export type Workload = 'read' | 'terminal' | 'create' | 'client';
@@ -97,19 +97,19 @@ function clientRows(
   ];
 }
 
-function createRows(bff: SeededBff, tag: string, options: Options): Row[] {
+function createRows(server: ServerProcess, tag: string, options: Options): Row[] {
   const rows: Row[] = [0, options.upstreamLatencyMs].map((latencyMs) => ({
     key: `${tag}/create/${latencyMs}`,
     label: `${tag} createRemotePayment, Cashii ${latencyMs} ms`,
     workload: 'create',
-    server: bff.server,
+    server,
     connections: options.createConnections,
     rate: null,
     latencyMs,
     shots: [shot(CREATE_BODY, created)],
     baseline: `LC/create/${latencyMs}`,
   }));
-  return [...rows, ...openLoopRows(tag, bff.server, options)];
+  return [...rows, ...openLoopRows(tag, server, options)];
 }
 
 /** createRemotePayment at a fixed arrival rate, Cashii at 0 ms and at the slow latency. */
@@ -180,8 +180,12 @@ export function buildRows(stack: Stack, options: Options): Row[] {
       ...clientRows('M', stack.mercuriusPg, stack.populationPg, 'PostgreSQL', options),
     );
   }
-  rows.push(...hotReadRows(stack, options), ...createLimitRows(stack.createLimit, options), ...createRows(stack.bff, 'BFF', options));
-  if (stack.bffPg) rows.push(...createRows(stack.bffPg, 'BFF-pg', options));
+  rows.push(
+    ...hotReadRows(stack, options),
+    ...createLimitRows(stack.createLimit, options),
+    ...createRows(stack.bffCreates, 'BFF', options),
+  );
+  if (stack.bffPgCreates) rows.push(...createRows(stack.bffPgCreates, 'BFF-pg', options));
   return rows;
 }
 

@@ -73,13 +73,18 @@ async function main(): Promise<number> {
     return failures(summaries, samples).length === 0 ? 0 : 1;
   }
 
-  // L, Y, M and LC are done; each BFF gets one more create burst, and its RSS is watched after it.
+  // The client table now, on stderr, so that a run stopped in the phases below still leaves it.
+  progress(`\n${renderClientTable(summarise(rows, samples), options)}\n`);
+
+  // L, Y, M and LC are done; each create BFF gets one more create burst, and its RSS is watched after it.
   for (const server of [stack.limit, stack.yoga, stack.mercurius, stack.mercuriusPg, stack.createLimit]) await server?.stop();
   const recoveries: Recovery[] = [];
-  for (const bff of [stack.bff, stack.bffPg]) {
+  // The read BFFs are done too; the create bursts go to the BFFs that took the create rows.
+  for (const server of [stack.bff.server, stack.bffPg?.server]) await server?.stop();
+  for (const bff of [stack.bffCreates, stack.bffPgCreates]) {
     if (bff === null) continue;
-    progress(`memory: a create burst on ${bff.server.name}, then its RSS for up to ${options.recoverySeconds} s...`);
-    const recovery = await measureRecovery(bff.server.name, bff.server, stack.control, options);
+    progress(`memory: a create burst on ${bff.name}, then its RSS for up to ${options.recoverySeconds} s...`);
+    const recovery = await measureRecovery(bff.name, bff, stack.control, options);
     progress(
       `  ${recovery.label}: ${recovery.creates} creates, peak ${recovery.peakRssMiB.toFixed(0)} MiB, ${recovery.endRssMiB.toFixed(0)} MiB at the end, ` +
         `${recovery.lastRssMiB.toFixed(0)} MiB after ${recovery.watchedSeconds.toFixed(1)} s`,
@@ -89,7 +94,7 @@ async function main(): Promise<number> {
 
   // The BFFs stop before the coalescing window: their reconcilers would keep asking the shared
   // simulator about the pending payments the create rows left, and those GETs would be counted as the poll's.
-  for (const server of [stack.bff.server, stack.bffPg?.server]) await server?.stop();
+  for (const server of [stack.bffCreates, stack.bffPgCreates]) await server?.stop();
   progress('coalescing: many clients, one pending payment...');
   const coalescing = await measureCoalescing(build, stack.simulator.url, workDir, options);
   // Cold start runs alone: nothing else on the machine should compete with it.

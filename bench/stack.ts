@@ -45,6 +45,14 @@ export interface Stack {
   /** LC, the create limit: node:http, one INSERT and one UPDATE in SQLite (WAL, synchronous=FULL), the same Cashii call. */
   readonly createLimit: ServerProcess;
   readonly bffPg: SeededBff | null;
+  /**
+   * The BFFs that take the create rows, each on a database of its own: the tens of thousands of
+   * PENDING payments those rows leave keep a BFF's reconciler checking them for minutes, which
+   * slowed the read rows of the next rounds when one BFF took both (the client `Order` went from
+   * 820 to 3,900 us of CPU per request between round 1 and round 3, M's stayed).
+   */
+  readonly bffCreates: ServerProcess;
+  readonly bffPgCreates: ServerProcess | null;
   /** M over the PostgreSQL BFF's database (with --postgres). */
   readonly mercuriusPg: ServerProcess | null;
   /** The viewers and payments of the client rows, in the SQLite file and in the PostgreSQL database. */
@@ -153,11 +161,15 @@ export async function startStack(
   const population = await populate(bff, control, size, progress);
 
   // L reads the BFF's file read-only; Y and M open it through the app's own DataSource; LC writes
-  // a file of its own with the BFF's table.
-  const [limit, yoga, mercurius, createLimit] = await Promise.all([
+  // a file of its own with the BFF's table. Y and M write to a file another process writes too
+  // (their PENDING reads record each confirmation while the BFF's reconciler runs its settled
+  // checks): on a busy machine the BFF's 500 ms lock wait turned some of M's answers into
+  // STORAGE_UNAVAILABLE, so they wait longer for the lock; the BFF, alone in its file, keeps the default.
+  const sharedFileEnv = { ...env, DATABASE_LOCK_WAIT_MS: '10000' };
+  const [limit, yoga, mercurius, createLimit, bffCreates] = await Promise.all([
     startServer('L', build.entry('bench/servers/limit.ts'), { BENCH_SQLITE_FILE: sqliteFile }),
-    startServer('Y', build.entry('bench/servers/yoga.ts'), env),
-    startServer('M', build.entry('bench/servers/mercurius.ts'), env),
+    startServer('Y', build.entry('bench/servers/yoga.ts'), sharedFileEnv),
+    startServer('M', build.entry('bench/servers/mercurius.ts'), sharedFileEnv),
     startServer('LC', build.entry('bench/servers/create-limit.ts'), {
       BENCH_SQLITE_FILE: path.join(workDir, 'create-limit.sqlite'),
       BENCH_SCHEMA_FROM: sqliteFile,
@@ -165,13 +177,16 @@ export async function startStack(
       BENCH_CASHII_KEY: CASHII_KEY,
       BENCH_PAYMENT_PAGE_URL: env.CASHII_PAYMENT_PAGE_URL,
     }),
+    startBff('BFF (creates)', build, bffEnv(simulator.url, `sqlite:${path.join(workDir, 'creates.sqlite')}`, { STATUS_TTL_MS: '0' })),
   ]);
+  await gql(bffCreates.url, CREATE_BODY, created);
   await gql(createLimit.url, CREATE_BODY, created);
   const same: Check = exactly(bff.reference);
   for (const contender of [limit, yoga, mercurius]) await gql(contender.url, readBody(bff.paidId), same);
   await checkPopulation(mercurius.url, population);
 
   let bffPg: SeededBff | null = null;
+  let bffPgCreates: ServerProcess | null = null;
   let mercuriusPg: ServerProcess | null = null;
   let populationPg: Population | null = null;
   if (postgresUrl !== null) {
@@ -182,6 +197,10 @@ export async function startStack(
     populationPg = await populate(bffPg, control, size, progress);
     mercuriusPg = await startServer('M-pg', build.entry('bench/servers/mercurius.ts'), pgEnv);
     await checkPopulation(mercuriusPg.url, populationPg);
+    const createsDatabase = await createPgDatabase(postgresUrl);
+    onCleanup(() => createsDatabase.drop());
+    bffPgCreates = await startBff('BFF-pg (creates)', build, bffEnv(simulator.url, createsDatabase.url, { STATUS_TTL_MS: '0' }));
+    await gql(bffPgCreates.url, CREATE_BODY, created);
   }
 
   await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -194,6 +213,8 @@ export async function startStack(
     mercurius,
     createLimit,
     bffPg,
+    bffCreates,
+    bffPgCreates,
     mercuriusPg,
     population,
     populationPg,
