@@ -4,7 +4,7 @@
  *   client/src/gql/            typed documents (client preset), persisted-documents.json (`{ "sha256:<hex>": "<document>" }`)
  *                              and persisted-query-manifest.json (Apollo's format, client/codegen/apollo-manifest.ts)
  *   client/src/hooks.ts        named Apollo Client 4 hooks (client/codegen/named-hooks.ts)
- *   client/src/error-codes.ts  the server's error codes and isErrorCode (client/codegen/error-codes.ts)
+ *   client/src/error-codes.ts  the server's error codes (src/common/error-codes.ts) and isErrorCode (client/codegen/error-codes.ts)
  * CODEGEN_OUTPUT_DIR writes the same files under another folder (the staleness test uses it).
  */
 import type { CodegenConfig } from '@graphql-codegen/cli';
@@ -60,17 +60,9 @@ const config: CodegenConfig = {
     [`${out}/hooks.ts`]: {
       plugins: [{ [NAMED_HOOKS]: { documentsModule: './gql/graphql.js', formatAs: 'client/src/hooks.ts' } satisfies NamedHooksConfig }],
     },
-    // Read from the server's sources, not the schema: error codes are not part of the GraphQL contract.
+    // From the server's one list (src/common/error-codes.ts), not the schema: error codes are not part of the GraphQL schema.
     [`${out}/error-codes.ts`]: {
-      plugins: [
-        {
-          [ERROR_CODES]: {
-            errorCodeFile: 'src/common/errors.ts',
-            edgeFolders: ['src/http', 'src/graphql'],
-            formatAs: 'client/src/error-codes.ts',
-          } satisfies ErrorCodesConfig,
-        },
-      ],
+      plugins: [{ [ERROR_CODES]: { formatAs: 'client/src/error-codes.ts' } satisfies ErrorCodesConfig }],
     },
   },
 };

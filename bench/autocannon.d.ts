@@ -16,6 +16,17 @@ declare module 'autocannon' {
       body?: string;
       /** Called with every response body; false counts a mismatch (and no latency sample). */
       verifyBody?: (body: string) => boolean;
+      /** Requests each connection sends in turn (with `setupRequest`, built anew for every request). */
+      requests?: Request[];
+    }
+
+    /** One entry of `requests`; `context` is the connection's, reset before each pass over `requests`. */
+    interface Request {
+      method?: 'GET' | 'POST';
+      headers?: Record<string, string>;
+      body?: string;
+      setupRequest?(request: Request, context: Record<string, unknown>): Request;
+      onResponse?(status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>): void;
     }
 
     interface Stats {

@@ -18,6 +18,16 @@ export const CREATE_BODY = JSON.stringify({ query: CREATE, variables: { input: O
 /** A check of one response body: null when it is right, else what is wrong. */
 export type Check = (body: string) => string | null;
 
+/** One request of a row (its body and headers) and the check of its answer. */
+export interface Shot {
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly check: Check;
+}
+
+/** The request of a row that sends one body, as the bench viewer. */
+export const shot = (body: string, check: Check): Shot => ({ body, headers: REQUEST_HEADERS, check });
+
 interface Envelope {
   data?: Record<string, unknown> | null;
   errors?: unknown[];
@@ -55,6 +65,21 @@ export function exactly(expected: string): Check {
   return (body) => (body.trimEnd() === want ? null : 'differs from the reference answer');
 }
 
+/**
+ * An answer with what moves on every confirmation with Cashii (updatedAt, verifiedAt) blanked: a
+ * PENDING read re-confirms, and the reconciler's settled checks re-confirm a PAID payment a minute
+ * after it was paid (then an hour, a day), while the rows run.
+ */
+export function withoutConfirmationTimes(body: string): string {
+  return body.trimEnd().replace(/"(updatedAt|verifiedAt)":(?:"[^"]*"|null)/g, '"$1":"*"');
+}
+
+/** Byte for byte the reference answer, once the confirmation times are blanked on both sides. */
+export function exactlyButConfirmationTimes(expected: string): Check {
+  const want = withoutConfirmationTimes(expected);
+  return (body) => (withoutConfirmationTimes(body) === want ? null : 'differs from the reference answer (confirmation times aside)');
+}
+
 /** A payment read with this status; updatedAt moves with every confirmation, so it is not compared. */
 export function paymentRead(id: string, status: 'PENDING' | 'PAID'): Check {
   return (body) => {
@@ -77,14 +102,19 @@ export const created: Check = (body) => {
   return orderFields(payment);
 };
 
-async function post(url: string, body: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(url, { method: 'POST', headers: REQUEST_HEADERS, body });
+async function post(url: string, body: string, headers: Readonly<Record<string, string>>): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, { method: 'POST', headers, body });
   return { status: response.status, text: await response.text() };
 }
 
-/** One GraphQL request that must succeed and pass `check`; returns the raw body. */
-export async function gql(url: string, body: string, check: Check): Promise<string> {
-  const { status, text } = await post(url, body);
+/** One GraphQL request (as the bench viewer, or with `headers`) that must succeed and pass `check`; returns the raw body. */
+export async function gql(
+  url: string,
+  body: string,
+  check: Check,
+  headers: Readonly<Record<string, string>> = REQUEST_HEADERS,
+): Promise<string> {
+  const { status, text } = await post(url, body, headers);
   const problem = status === 200 ? check(text) : `HTTP ${status}`;
   if (problem !== null) throw new Error(`${url}: ${problem}: ${text.slice(0, 500)}`);
   return text;

@@ -5,8 +5,7 @@
 //
 //   node -r @swc-node/register bench/memory-attack.ts [--requests 10000] [--concurrency 8] [--aliases 30] [--pending]
 //
-// --aliases 15 makes answers of about 120 KiB, under the answer cache's per-entry cap: they are
-// kept, up to the cache's byte budget. --node-flag=<flag> adds a Node flag (e.g. --trace-gc).
+// --aliases 15 makes answers of about 120 KiB. --node-flag=<flag> adds a Node flag (e.g. --trace-gc).
 //
 // Exits non-zero when the server dies, any request fails, or RSS reaches 200 MiB.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -18,7 +17,7 @@ import { productionNodeFlags } from './node-flags';
 
 const ROOT = path.join(__dirname, '..');
 const RSS_LIMIT_MIB = 200;
-/** Few fields, so the document stays under the answer cache's key limit: each alias shows the 8 KB of metadata. */
+/** Few fields: each alias shows the 8 KB of metadata. */
 const FIELDS = 'id status metadata';
 
 function option(name: string, fallback: number): number {

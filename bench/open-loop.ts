@@ -4,6 +4,7 @@
 // rate. Latency is measured from each request's scheduled departure, so a server (or a load
 // generator) that falls behind cannot hide it (no coordinated omission). Every answer is checked.
 import { Agent, request } from 'node:http';
+import type { Shot } from './graphql';
 import type { LoadSpec, Window } from './load';
 import { percentile } from './load';
 import { PeakRss, cpuSeconds } from './probe';
@@ -12,6 +13,17 @@ import { REQUEST_HEADERS } from './token';
 export interface OpenLoopSpec extends Omit<LoadSpec, 'connections'> {
   /** Requests per second, sent on a fixed schedule. */
   readonly rate: number;
+}
+
+/**
+ * Virtual clients on one schedule: request j is `shots[j % shots.length]`, so with n shots at
+ * `rate` each client sends its own request every n / rate seconds, the clients evenly out of phase
+ * (n clients polling every n / rate seconds).
+ */
+export interface PollingSpec {
+  readonly url: string;
+  readonly rate: number;
+  readonly shots: readonly Shot[];
 }
 
 export interface OpenLoopWindow extends Window {
@@ -28,11 +40,15 @@ const TIMEOUT_MS = 30_000;
  * Sends `rate` requests per second for `seconds`, then waits for the last answers. `pid` is the
  * server measured (CPU and peak RSS over the whole window, the wait for the last answers included).
  */
-export async function measureOpenLoop(spec: OpenLoopSpec, seconds: number, pid: number): Promise<OpenLoopWindow> {
+export async function measureOpenLoop(spec: OpenLoopSpec | PollingSpec, seconds: number, pid: number): Promise<OpenLoopWindow> {
   const target = new URL(spec.url);
   // Sockets are opened as needed and kept: at a steady rate only a few are ever in use.
   const agent = new Agent({ keepAlive: true, keepAliveMsecs: 1000 });
-  const headers = { ...REQUEST_HEADERS, 'content-length': String(Buffer.byteLength(spec.body)) };
+  const prepared = ('shots' in spec ? spec.shots : [{ body: spec.body, headers: REQUEST_HEADERS, check: spec.check }]).map((shot) => ({
+    ...shot,
+    headers: { ...shot.headers, 'content-length': String(Buffer.byteLength(shot.body)) },
+  }));
+  if (prepared.length === 0) throw new Error('an open loop with no requests');
   const total = Math.max(1, Math.round(spec.rate * seconds));
   const intervalMs = 1000 / spec.rate;
   const latencies: number[] = [];
@@ -48,8 +64,9 @@ export async function measureOpenLoop(spec: OpenLoopSpec, seconds: number, pid: 
   const cpuBefore = cpuSeconds(pid);
   const started = performance.now();
 
-  const send = (scheduledAt: number): Promise<void> =>
+  const send = (scheduledAt: number, which: number): Promise<void> =>
     new Promise((resolve) => {
+      const { body: payload, headers, check } = prepared[which % prepared.length];
       maxSendLagMs = Math.max(maxSendLagMs, performance.now() - scheduledAt);
       const req = request(
         { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers, timeout: TIMEOUT_MS },
@@ -60,7 +77,7 @@ export async function measureOpenLoop(spec: OpenLoopSpec, seconds: number, pid: 
           res.on('end', () => {
             const ms = performance.now() - scheduledAt;
             const status = res.statusCode ?? 0;
-            const problem = status >= 200 && status < 300 ? spec.check(body) : `HTTP ${status}`;
+            const problem = status >= 200 && status < 300 ? check(body) : `HTTP ${status}`;
             if (problem === null) latencies.push(ms);
             else failed(`${problem}: ${body.slice(0, 300)}`);
             resolve();
@@ -76,7 +93,7 @@ export async function measureOpenLoop(spec: OpenLoopSpec, seconds: number, pid: 
         failed(`request error: ${error.message}`);
         resolve();
       });
-      req.end(spec.body);
+      req.end(payload);
     });
 
   const inFlight: Array<Promise<void>> = [];
@@ -85,7 +102,10 @@ export async function measureOpenLoop(spec: OpenLoopSpec, seconds: number, pid: 
     const tick = (): void => {
       const now = performance.now();
       // Everything due by now leaves now, each with its own scheduled time.
-      while (sent < total && started + sent * intervalMs <= now) inFlight.push(send(started + sent++ * intervalMs));
+      while (sent < total && started + sent * intervalMs <= now) {
+        inFlight.push(send(started + sent * intervalMs, sent));
+        sent++;
+      }
       if (sent >= total) return done();
       setTimeout(tick, Math.max(0, started + sent * intervalMs - performance.now()));
     };

@@ -1,5 +1,6 @@
 // Run-wide settings: the full run (the figures in BENCHMARKS.md) or --quick (CI: a few seconds,
 // bodies checked, no figure judged).
+import type { PopulationSize } from './population';
 import type { ProfiledPath } from './profile';
 
 export interface Options {
@@ -9,6 +10,10 @@ export interface Options {
   readonly seconds: number;
   /** Unmeasured load before each window, so that every contender is measured hot. */
   readonly warmupSeconds: number;
+  /** The viewers and payments the client rows read (seeded through each BFF). */
+  readonly population: PopulationSize;
+  /** The polling row: each virtual client re-reads its payment this often. */
+  readonly pollIntervalMs: number;
   /** Connections of the throughput rows (reads). */
   readonly connections: number;
   /** Concurrent creates: the issue's target is stated at 100. */
@@ -36,8 +41,10 @@ export interface Options {
 }
 
 const USAGE = `usage: npm run bench [-- --quick] [-- --postgres postgres://user@host:5432/db]
-  --quick            1 round of 1 s per row, fewer connections, 20 creates/s open loop; checks every answer, judges no figure
-  --profile [path]   only profile one BFF path (terminal, the default; pending; create) under node --cpu-prof
+  --quick            1 round of 1 s per row, fewer connections and viewers, 20 creates/s open loop; checks every
+                     contender's answers on every row, judges no figure
+  --profile [path]   only profile one BFF path (client, the default: the client's Payment, PAID; terminal: the 5-field
+                     Read; pending; create) under node --cpu-prof
   --only <regex>     only the rows whose key matches (e.g. "create|open"), with their limit rows; judges nothing
   --rounds <n>       rounds (default 3)
   --postgres <url>   also run the BFF rows on PostgreSQL (a fresh database on that server, dropped after);
@@ -54,8 +61,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     if (arg === '--quick') quick = true;
     else if (arg === '--profile') {
       const next = argv[i + 1];
-      const named = next === 'terminal' || next === 'pending' || next === 'create';
-      profile = named ? next : 'terminal';
+      const named = next === 'client' || next === 'terminal' || next === 'pending' || next === 'create';
+      profile = named ? next : 'client';
       if (named) i++;
     } else if (arg === '--only' && argv[i + 1] !== undefined) only = new RegExp(argv[++i]);
     else if (arg === '--rounds' && /^[1-9]$/.test(argv[i + 1] ?? '')) rounds = Number(argv[++i]);
@@ -72,6 +79,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     ? {
         ...common,
         rounds: 1,
+        // Every kind of viewer, fewer of them: 2 with a full first page, 10 with two paid payments, each with one PENDING.
+        population: { viewers: 12, heavyViewers: 2, paidPerViewer: 2, paidPerHeavyViewer: 20 },
+        pollIntervalMs: 250,
         seconds: 1,
         warmupSeconds: 0,
         connections: 10,
@@ -85,6 +95,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     : {
         ...common,
         rounds: 3,
+        // 200 viewers, 1,600 payments: 180 viewers with 5 paid + 1 pending, 20 with 25 paid + 1 pending.
+        population: { viewers: 200, heavyViewers: 20, paidPerViewer: 5, paidPerHeavyViewer: 25 },
+        pollIntervalMs: 1000,
         seconds: 5,
         warmupSeconds: 1,
         connections: 50,

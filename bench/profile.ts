@@ -1,12 +1,13 @@
-// `npm run bench -- --profile [terminal|pending|create]`: where a BFF path spends its CPU. Runs the
+// `npm run bench -- --profile [client|terminal|pending|create]`: where a BFF path spends its CPU. Runs the
 // BFF under `node --cpu-prof` with that path at full load and prints the top self times.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Build } from './build';
 import { CREATE_BODY, SimulatorControl, createPayment, created, exactly, gql, paymentRead, readBody } from './graphql';
-import { measure } from './load';
+import { type LoadSpec, type MixedLoadSpec, measure } from './load';
 import { productionNodeFlags } from './node-flags';
 import { createPgDatabase } from './pg';
+import { seedPopulation } from './population';
 import { startServer } from './proc';
 import { bffEnv, startSimulator } from './stack';
 
@@ -69,7 +70,8 @@ export function summariseProfile(profile: CpuProfile, root: string): string[] {
   return ['top functions by self time:', ...functions, '', 'self time by package:', ...packages];
 }
 
-export type ProfiledPath = 'terminal' | 'pending' | 'create';
+/** client: the client's `Payment` (PAID) over 50 viewers x 5 payments; terminal and pending: the 5-field Read of one id; create. */
+export type ProfiledPath = 'client' | 'terminal' | 'pending' | 'create';
 
 /** Profiles one BFF path (Cashii at 0 ms) at `connections` for `seconds`, on SQLite or, given a server URL, on a fresh PostgreSQL database. */
 export async function profilePath(
@@ -93,8 +95,16 @@ export async function profilePath(
   ]);
   try {
     const id = await createPayment(bff.url);
-    let spec = { url: bff.url, body: readBody(id), connections, check: paymentRead(id, 'PENDING') };
-    if (which === 'terminal') {
+    let spec: LoadSpec | MixedLoadSpec = { url: bff.url, body: readBody(id), connections, check: paymentRead(id, 'PENDING') };
+    if (which === 'client') {
+      const population = await seedPopulation(
+        bff.url,
+        control,
+        { viewers: 50, heavyViewers: 0, paidPerViewer: 5, paidPerHeavyViewer: 20 },
+        'viewer',
+      );
+      spec = { url: bff.url, shots: population.paid, connections };
+    } else if (which === 'terminal') {
       await control.setStatus(id, 'paid');
       await gql(bff.url, readBody(id), paymentRead(id, 'PAID'));
       spec = { ...spec, check: exactly(await gql(bff.url, readBody(id), paymentRead(id, 'PAID'))) };

@@ -4,7 +4,7 @@ import os from 'node:os';
 import type { Coalescing } from './coalesce';
 import type { Options } from './options';
 import { RECOVERY_LIMIT_MIB, type Recovery } from './recovery';
-import type { Row, Samples } from './rows';
+import { CLIENT_READS, type ClientRead, type Row, type Samples, clientKey } from './rows';
 
 export interface Extras {
   readonly idleRssMiB: number;
@@ -14,6 +14,20 @@ export interface Extras {
   readonly coalescing: Coalescing;
   /** RSS after a create burst, per BFF. */
   readonly recoveries: readonly Recovery[];
+  readonly clientSettings: readonly ClientSetting[];
+}
+
+/** What the client rows read, said once per database. */
+export interface ClientSetting {
+  readonly db: 'SQLite' | 'PostgreSQL';
+  readonly viewers: number;
+  readonly payments: number;
+  readonly paid: number;
+  readonly pending: number;
+  readonly orders: number;
+  readonly pages: number;
+  /** Requests per second of the polling row. */
+  readonly pollRate: number;
 }
 
 interface Summary {
@@ -45,6 +59,11 @@ const PEAK_RSS_LIMIT_MIB = 160;
 const IDLE_RSS_LIMIT_MIB = 100;
 const CPU_PER_CREATE_LIMIT_US = 1500;
 const OPEN_LOOP_ADDED_P99_LIMIT_MS = 15;
+/** Issue 18's targets for the client's documents, against M on the same database. */
+const CLIENT_PAYMENT_TO_M = 1.3;
+const CLIENT_ORDER_TO_M = 1.3;
+const CLIENT_PAGE_TO_M = 1.0;
+const CLIENT_PAYMENT_CPU_LIMIT_US = 250;
 
 export function median(values: readonly number[]): number {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
@@ -104,7 +123,7 @@ export function renderRows(summaries: readonly Summary[]): string {
     'peak RSS MiB',
     'CPU us/req',
     'Cashii calls/req',
-    'x limit',
+    'x baseline',
     'p50 - Cashii ms',
     'p99 - Cashii ms',
   ];
@@ -119,11 +138,94 @@ export function renderRows(summaries: readonly Summary[]): string {
     fixed(s.cpuUs, 0),
     // L, Y and M never call Cashii: what the simulator sees meanwhile is the BFFs' reconciler.
     s.row.workload === 'read' ? '-' : fixed(s.upstream, 3),
-    fixed(s.ratio, 2),
+    // An open loop answers its schedule's rate whoever serves it: no throughput ratio.
+    s.row.rate === null ? fixed(s.ratio, 2) : '-',
     fixed(s.addedMs, 2),
     fixed(s.addedP99Ms, 2),
   ]);
   return markdownTable(header, body);
+}
+
+const CLIENT_READ_NAMES: Record<ClientRead, string> = {
+  'payment-paid': '`Payment`, PAID',
+  'payment-pending-0': '`Payment`, PENDING, Cashii 0 ms',
+  'payment-pending-slow': '`Payment`, PENDING, Cashii slow',
+  order: '`Order` (PAID)',
+  payments: '`Payments`, page of 20',
+  poll: '`Payment` polled (open loop)',
+};
+
+/** The lead table: each client read on each database, the BFF beside M, ratios taken within each round. */
+export function renderClientTable(summaries: readonly Summary[], options: Options): string {
+  const by = (key: string): Summary | undefined => summaries.find((s) => s.row.key === key);
+  const body: string[][] = [];
+  for (const [db, bffTag, mTag] of [
+    ['SQLite', 'BFF', 'M'],
+    ['PostgreSQL', 'BFF-pg', 'M-pg'],
+  ] as const) {
+    for (const read of CLIENT_READS) {
+      const bff = by(clientKey(bffTag, read));
+      const m = by(clientKey(mTag, read));
+      if (bff === undefined && m === undefined) continue;
+      const name =
+        read === 'payment-pending-slow'
+          ? CLIENT_READ_NAMES[read].replace('slow', `${options.upstreamLatencyMs} ms`)
+          : read === 'poll'
+            ? `\`Payment\` polled every ${options.pollIntervalMs} ms, PENDING, Cashii ${options.upstreamLatencyMs} ms (open loop)`
+            : CLIENT_READ_NAMES[read];
+      const open = read === 'poll';
+      body.push([
+        name,
+        db,
+        fixed(bff?.rps ?? null, 0),
+        fixed(bff?.p50 ?? null, 2),
+        fixed(bff?.p99 ?? null, 2),
+        fixed(bff?.cpuUs ?? null, 0),
+        fixed(m?.rps ?? null, 0),
+        fixed(m?.p99 ?? null, 2),
+        fixed(m?.cpuUs ?? null, 0),
+        // An open loop answers its schedule's rate: throughput says nothing there, p99 and CPU do.
+        open ? '-' : fixed(bff?.ratio ?? null, 2, 'x'),
+        fixed(bff?.upstream ?? null, 3),
+        String((bff?.errors ?? 0) + (m?.errors ?? 0)),
+      ]);
+    }
+  }
+  return markdownTable(
+    [
+      'client read',
+      'database',
+      'BFF req/s',
+      'BFF p50 ms',
+      'BFF p99 ms',
+      'BFF CPU us/req',
+      'M req/s',
+      'M p99 ms',
+      'M CPU us/req',
+      'BFF / M',
+      'BFF Cashii calls/req',
+      'errors',
+    ],
+    body,
+  );
+}
+
+/** How the client rows were made, in words. */
+export function describeClientRows(settings: readonly ClientSetting[], options: Options): string {
+  const populations = settings
+    .map(
+      (s) =>
+        `${s.db}: ${s.viewers} viewers, ${s.payments} payments (${s.paid} PAID over ${s.viewers} viewers, ${s.pending} PENDING, one per viewer; ` +
+        `${s.orders} paid orders; ${s.pages} viewers with a full first page), polling ${s.pending} clients = ${fixed(s.pollRate, 0)} req/s`,
+    )
+    .join('; ');
+  return (
+    "Client rows: the shipped client's operations (`Payment`, `Order`, `Payments`) with the bodies of Apollo's persisted-query manifest " +
+    '(client/src/gql/persisted-query-manifest.json), POSTed as Apollo Client 4 sends them ({operationName, variables, extensions, query}, its accept header), ' +
+    `every variable given ($locale included), each request a random viewer (its own JWT) and one of its own payments, orders or its first page, at ${options.connections} connections; ` +
+    `every answer compared byte for byte with the BFF's answer read at seeding, but for updatedAt and verifiedAt (confirmations with Cashii move them: every PENDING read, the reconciler's settled checks of a PAID payment). ${populations}. ` +
+    '"BFF / M" is the median of per-round throughput ratios; M is mercurius 16 + graphql-jit over the same schema, context and database.'
+  );
 }
 
 export function renderTable(summaries: readonly Summary[], extras: Extras, options: Options): string {
@@ -134,12 +236,18 @@ export function renderTable(summaries: readonly Summary[], extras: Extras, optio
     `Cashii BFF benchmark: node ${process.version}, ${os.availableParallelism()} CPUs, ${mode}, ` +
       `${options.seconds} s per row per round after ${options.warmupSeconds} s warm-up, order rotated each round; ` +
       `open-loop rows: ${options.openLoopRate} creates/s for ${options.openLoopSeconds} s, latency from each request's scheduled departure.`,
-    'Figures are medians of the rounds; "x limit" is the median of per-round ratios to the limit in the same round: L for reads ' +
-      '(at the same connection count; BFF-pg rows too: L reads SQLite), LC for creates at the same Cashii latency (BFF-pg rows too: LC writes SQLite); ' +
+    'Figures are medians of the rounds; "x baseline" is the median of per-round throughput ratios to the baseline in the same round: M for the client rows ' +
+      '(on the same database), L for the one-hot-id Read, LC for creates at the same Cashii latency (BFF-pg rows too: LC writes SQLite); ' +
       'peak RSS is the highest of the rounds; CPU is the server process only. "conns" open: a fixed arrival rate, sockets opened as needed.',
     'Y, M and the BFF run NODE_ENV=production, LOG_LEVEL=silent, STATUS_TTL_MS=0 (every PENDING read is stale and ' +
       'waits for a confirmation with Cashii; concurrent reads may share one GET), PAID_STATUS_TTL_MS=86400000 (the PAID read never calls Cashii), JWT auth (HS256), create rate limits ' +
       'raised out of reach, reconciler on (defaults; its background checks are in "Cashii calls/req").',
+    '',
+    describeClientRows(extras.clientSettings, options),
+    '',
+    renderClientTable(summaries, options),
+    '',
+    'Every row:',
     '',
     renderRows(summaries),
     '',
@@ -183,7 +291,7 @@ function steadiness(summaries: readonly Summary[], options: Options): string[] {
 const all = (values: ReadonlyArray<boolean | null>): boolean | null =>
   values.includes(false) ? false : values.includes(null) ? null : values.length > 0;
 
-/** Issue 13's targets, each with its figure from this run. */
+/** Issues 13's and 18's targets, each with its figure from this run. */
 export function judgeTargets(summaries: readonly Summary[], samples: Samples, extras: Extras, options: Options): Target[] {
   const c = options.connections;
   const slow = options.upstreamLatencyMs;
@@ -220,17 +328,26 @@ export function judgeTargets(summaries: readonly Summary[], samples: Samples, ex
   const openPg = hasPg ? open('BFF-pg') : null;
   const openLimit = open('LC');
 
-  // Reads against M and Y, per round.
-  const reads = [
-    { name: 'terminal payment(id) (PAID)', key: `BFF/terminal/${c}` },
-    { name: 'pending payment(id) (Cashii 0 ms)', key: 'BFF/pending/0' },
-  ].map((read) => ({
-    ...read,
-    toM: ratio(samples, read.key, `M/read/${c}`),
-    toY: ratio(samples, read.key, `Y/read/${c}`),
-    p99: by(read.key)?.p99 ?? Number.NaN,
-  }));
-  const mP99 = by(`M/read/${c}`)?.p99 ?? Number.NaN;
+  // Client reads against M on the same database, per round (issue 18).
+  const dbs = [{ db: 'SQLite', bff: 'BFF', m: 'M' }, ...(hasPg ? [{ db: 'PostgreSQL', bff: 'BFF-pg', m: 'M-pg' }] : [])];
+  const toM = (read: ClientRead): Array<{ db: string; ratio: number; p99: number; mP99: number }> =>
+    dbs.map((d) => ({
+      db: d.db,
+      ratio: ratio(samples, clientKey(d.bff, read), clientKey(d.m, read)),
+      p99: by(clientKey(d.bff, read))?.p99 ?? Number.NaN,
+      mP99: by(clientKey(d.m, read))?.p99 ?? Number.NaN,
+    }));
+  const paidToM = toM('payment-paid');
+  const orderToM = toM('order');
+  const pageToM = toM('payments');
+  const paymentCpu = by(clientKey('BFF', 'payment-paid'))?.cpuUs ?? Number.NaN;
+  const pgMissing = hasPg ? '' : '; PostgreSQL not measured (run with --postgres)';
+  const ratios = (list: ReturnType<typeof toM>): string => list.map((r) => `${r.db} ${fixed(r.ratio, 2)}x M`).join(', ');
+
+  // The one-hot-id Read (secondary), against M and Y in the same round.
+  const hot = `BFF/terminal/${c}`;
+  const hotToM = ratio(samples, hot, `M/read/${c}`);
+  const hotToY = ratio(samples, hot, `Y/read/${c}`);
 
   // Memory.
   const bffRows = summaries.filter((s) => s.row.label.startsWith('BFF'));
@@ -251,6 +368,32 @@ export function judgeTargets(summaries: readonly Summary[], samples: Samples, ex
   const signed = (values: readonly number[]): string => values.map((v) => (Number.isFinite(v) ? `+${v.toFixed(2)}` : '-')).join(' / ');
 
   return [
+    {
+      name: `client Payment (PAID) at ${c} connections >= ${CLIENT_PAYMENT_TO_M}x M and p99 <= M's p99 on both databases`,
+      figure:
+        paidToM.map((r) => `${r.db} ${fixed(r.ratio, 2)}x M, p99 ${fixed(r.p99, 2)} ms vs M ${fixed(r.mP99, 2)} ms`).join('; ') + pgMissing,
+      met: all([...paidToM.map((r) => atLeast(r.ratio, CLIENT_PAYMENT_TO_M) && within(r.p99, r.mP99)), ...(hasPg ? [] : [null])]),
+    },
+    {
+      name: `client Order at ${c} connections >= ${CLIENT_ORDER_TO_M}x M on both databases`,
+      figure: ratios(orderToM) + pgMissing,
+      met: all([...orderToM.map((r) => atLeast(r.ratio, CLIENT_ORDER_TO_M)), ...(hasPg ? [] : [null])]),
+    },
+    {
+      name: `client Payments page of 20 at ${c} connections >= ${CLIENT_PAGE_TO_M}x M on both databases`,
+      figure: ratios(pageToM) + pgMissing,
+      met: all([...pageToM.map((r) => atLeast(r.ratio, CLIENT_PAGE_TO_M)), ...(hasPg ? [] : [null])]),
+    },
+    {
+      name: `CPU per client Payment (PAID) read <= ${CLIENT_PAYMENT_CPU_LIMIT_US} us on SQLite`,
+      figure: `${fixed(paymentCpu, 0)} us (M ${fixed(by(clientKey('M', 'payment-paid'))?.cpuUs ?? null, 0)} us)`,
+      met: within(paymentCpu, CLIENT_PAYMENT_CPU_LIMIT_US),
+    },
+    {
+      name: `secondary: the one-hot-id Read at ${c} connections >= 1.0x M and >= Y (issue 13)`,
+      figure: `${fixed(hotToM, 2)}x M, ${fixed(hotToY, 2)}x Y` + unsteady(`L/read/${c}`),
+      met: atLeast(hotToM, 1) && atLeast(hotToY, 1),
+    },
     {
       name: `creates/s at ${options.createConnections} connections on SQLite >= 0.5x LC (the create limit)`,
       figure: toLC
@@ -282,18 +425,6 @@ export function judgeTargets(summaries: readonly Summary[], samples: Samples, ex
         ...openSqlite.map((v) => within(v, OPEN_LOOP_ADDED_P99_LIMIT_MS)),
         ...(openPg === null ? [null] : openPg.map((v) => within(v, OPEN_LOOP_ADDED_P99_LIMIT_MS))),
       ]),
-    },
-    ...reads.map((read) => ({
-      name: `${read.name} at ${c} connections >= 1.0x M (moonshot 1.3x) and >= Y`,
-      figure:
-        `${fixed(read.toM, 2)}x M (moonshot ${atLeast(read.toM, 1.3) ? 'met' : 'missed'}), ${fixed(read.toY, 2)}x Y` +
-        unsteady(`L/read/${c}`),
-      met: atLeast(read.toM, 1) && atLeast(read.toY, 1),
-    })),
-    {
-      name: `read p99 at ${c} connections <= M's p99`,
-      figure: `${reads.map((read) => `${read.name.split(' ')[0]} ${fixed(read.p99, 2)} ms`).join(', ')} vs M ${fixed(mP99, 2)} ms`,
-      met: reads.every((read) => within(read.p99, mP99)),
     },
     {
       name: `peak RSS <= ${PEAK_RSS_LIMIT_MIB} MiB on every BFF row`,
@@ -328,5 +459,5 @@ export function judgeTargets(summaries: readonly Summary[], samples: Samples, ex
 export function renderTargets(targets: readonly Target[], options: Options): string {
   const verdict = (t: Target): string => (options.quick ? 'not judged' : t.met === null ? 'NOT MEASURED' : t.met ? 'MET' : 'MISSED');
   const lines = targets.map((t) => `- ${verdict(t)}: ${t.name}: ${t.figure}`);
-  return ['Targets (issue 13)' + (options.quick ? ', not judged in --quick mode:' : ':'), ...lines].join('\n');
+  return ['Targets (issues 18 and 13)' + (options.quick ? ', not judged in --quick mode:' : ':'), ...lines].join('\n');
 }

@@ -1,14 +1,29 @@
 // The rows of the table (contender x workload x connections) and the rounds that measure them:
 // every row once per round, the order rotated each round so no contender always runs first.
-import { CREATE_BODY, type Check, type SimulatorStats, created, exactly, paymentRead, readBody } from './graphql';
+// The client rows lead: the shipped client's documents, a random (viewer, own payment) per
+// request, the BFF against M on each database; the one-hot-id `Read` is one secondary row.
+import { CREATE_BODY, type Shot, type SimulatorStats, created, exactlyButConfirmationTimes, readBody, shot } from './graphql';
 import { type Window, measure } from './load';
 import { measureOpenLoop } from './open-loop';
 import { cpuSeconds } from './probe';
 import type { Options } from './options';
-import type { SeededBff, Stack } from './stack';
+import type { Population } from './population';
+import type { Stack } from './stack';
 import type { ServerProcess } from './proc';
 
-export type Workload = 'read' | 'terminal' | 'pending' | 'create';
+export type Workload = 'read' | 'terminal' | 'create' | 'client';
+
+/** The client rows, by what they read. */
+export type ClientRead = 'payment-paid' | 'payment-pending-0' | 'payment-pending-slow' | 'order' | 'payments' | 'poll';
+
+export const CLIENT_READS: readonly ClientRead[] = [
+  'payment-paid',
+  'payment-pending-0',
+  'payment-pending-slow',
+  'order',
+  'payments',
+  'poll',
+];
 
 export interface Row {
   readonly key: string;
@@ -20,10 +35,15 @@ export interface Row {
   readonly rate: number | null;
   /** The simulator's latency during the row; null when the path makes no upstream call. */
   readonly latencyMs: number | null;
-  readonly body: string;
-  readonly check: Check;
-  /** The limit row (L for reads, LC for creates) whose throughput this row is compared with, in the same round. */
+  /**
+   * What the row sends: one of these at random per request (closed loop), or each in turn (open
+   * loop: virtual clients on one schedule). Each carries the check of its answer.
+   */
+  readonly shots: readonly Shot[];
+  /** The row whose throughput this row is compared with, in the same round: L for the Read, LC for creates, M for client rows. */
   readonly baseline: string | null;
+  /** Client rows: what they read, on which database, by whom. */
+  readonly client?: { readonly read: ClientRead; readonly db: 'SQLite' | 'PostgreSQL'; readonly contender: 'BFF' | 'M' };
 }
 
 export interface Sample extends Window {
@@ -35,52 +55,61 @@ export interface Sample extends Window {
 
 export type Samples = Map<string, Sample[]>;
 
-function bffRows(bff: SeededBff, tag: string, options: Options, baseline: string): Row[] {
+/** The key of a client row: `<tag>/client/<read>`, tag BFF, M, BFF-pg or M-pg. */
+export const clientKey = (tag: string, read: ClientRead): string => `${tag}/client/${read}`;
+
+/** Polling: every PENDING payment of the population has one virtual client, re-reading it every `pollIntervalMs`. */
+export const pollRate = (population: Population, options: Options): number => (population.pending.length * 1000) / options.pollIntervalMs;
+
+/** The client rows of one contender over one population. */
+function clientRows(
+  contender: 'BFF' | 'M',
+  server: ServerProcess,
+  population: Population,
+  db: 'SQLite' | 'PostgreSQL',
+  options: Options,
+): Row[] {
+  const tag = `${contender}${db === 'PostgreSQL' ? '-pg' : ''}`;
+  const slow = options.upstreamLatencyMs;
   const c = options.connections;
-  const rows: Row[] = [];
-  const read = readBody(bff.paidId);
-  rows.push({
-    key: `${tag}/terminal/${c}`,
-    label: `${tag} payment(id), PAID`,
-    workload: 'terminal',
-    server: bff.server,
-    connections: c,
-    rate: null,
-    latencyMs: null,
-    body: read,
-    check: exactly(bff.reference),
-    baseline,
+  const base = { workload: 'client' as const, server, connections: c, rate: null };
+  const row = (read: ClientRead, label: string, rest: Pick<Row, 'shots' | 'latencyMs'> & Partial<Row>): Row => ({
+    ...base,
+    key: clientKey(tag, read),
+    label: `${tag} ${label}`,
+    baseline: contender === 'BFF' ? clientKey(db === 'PostgreSQL' ? 'M-pg' : 'M', read) : null,
+    client: { read, db, contender },
+    ...rest,
   });
-  for (const latencyMs of [0, options.upstreamLatencyMs]) {
-    rows.push({
-      key: `${tag}/pending/${latencyMs}`,
-      label: `${tag} payment(id), PENDING, Cashii ${latencyMs} ms`,
-      workload: 'pending',
-      server: bff.server,
-      connections: c,
-      rate: null,
-      latencyMs,
-      body: readBody(bff.pendingId),
-      check: paymentRead(bff.pendingId, 'PENDING'),
-      baseline,
-    });
-  }
-  for (const latencyMs of [0, options.upstreamLatencyMs]) {
-    rows.push({
-      key: `${tag}/create/${latencyMs}`,
-      label: `${tag} createRemotePayment, Cashii ${latencyMs} ms`,
-      workload: 'create',
-      server: bff.server,
-      connections: options.createConnections,
-      rate: null,
-      latencyMs,
-      body: CREATE_BODY,
-      check: created,
-      baseline: `LC/create/${latencyMs}`,
-    });
-  }
-  rows.push(...openLoopRows(tag, bff.server, options));
-  return rows;
+  const polled = population.pending.length;
+  return [
+    row('payment-paid', 'client Payment, PAID', { shots: population.paid, latencyMs: null }),
+    row('payment-pending-0', 'client Payment, PENDING, Cashii 0 ms', { shots: population.pending, latencyMs: 0 }),
+    row('payment-pending-slow', `client Payment, PENDING, Cashii ${slow} ms`, { shots: population.pending, latencyMs: slow }),
+    row('order', 'client Order, PAID', { shots: population.orders, latencyMs: null }),
+    row('payments', 'client Payments, page of 20', { shots: population.pages, latencyMs: null }),
+    row('poll', `client Payment polled by ${polled} clients every ${options.pollIntervalMs} ms, PENDING, Cashii ${slow} ms`, {
+      shots: population.pending,
+      latencyMs: slow,
+      connections: 0,
+      rate: pollRate(population, options),
+    }),
+  ];
+}
+
+function createRows(server: ServerProcess, tag: string, options: Options): Row[] {
+  const rows: Row[] = [0, options.upstreamLatencyMs].map((latencyMs) => ({
+    key: `${tag}/create/${latencyMs}`,
+    label: `${tag} createRemotePayment, Cashii ${latencyMs} ms`,
+    workload: 'create',
+    server,
+    connections: options.createConnections,
+    rate: null,
+    latencyMs,
+    shots: [shot(CREATE_BODY, created)],
+    baseline: `LC/create/${latencyMs}`,
+  }));
+  return [...rows, ...openLoopRows(tag, server, options)];
 }
 
 /** createRemotePayment at a fixed arrival rate, Cashii at 0 ms and at the slow latency. */
@@ -93,8 +122,7 @@ function openLoopRows(tag: string, server: ServerProcess, options: Options): Row
     connections: 0,
     rate: options.openLoopRate,
     latencyMs,
-    body: CREATE_BODY,
-    check: created,
+    shots: [shot(CREATE_BODY, created)],
     baseline: null,
   }));
 }
@@ -109,85 +137,55 @@ function createLimitRows(server: ServerProcess, options: Options): Row[] {
     connections: options.createConnections,
     rate: null,
     latencyMs,
-    body: CREATE_BODY,
-    check: created,
+    shots: [shot(CREATE_BODY, created)],
     baseline: `LC/create/${latencyMs}`,
   }));
   return [...closed, ...openLoopRows('LC', server, options)];
 }
 
-/** Every row of the run, in table order. */
-export function buildRows(stack: Stack, options: Options): Row[] {
+/** The secondary row: the bench's own 5-field `Read` of one hot PAID id, for L, Y, M and the BFF. */
+function hotReadRows(stack: Stack, options: Options): Row[] {
   const c = options.connections;
-  const { bff } = stack;
-  const read = readBody(bff.paidId);
-  const same = exactly(bff.reference);
+  // Its settled checks (a minute after it was paid, ...) move updatedAt while the rows run.
+  const read = [shot(readBody(stack.bff.paidId), exactlyButConfirmationTimes(stack.bff.reference))];
   const limitKey = `L/read/${c}`;
-  const rows: Row[] = [
-    {
-      key: limitKey,
-      label: 'L node:http + prepared get',
-      workload: 'read',
-      server: stack.limit,
-      connections: c,
-      rate: null,
-      latencyMs: null,
-      body: read,
-      check: same,
-      baseline: limitKey,
-    },
-    {
-      key: `Y/read/${c}`,
-      label: 'Y graphql-yoga 5',
-      workload: 'read',
-      server: stack.yoga,
-      connections: c,
-      rate: null,
-      latencyMs: null,
-      body: read,
-      check: same,
-      baseline: limitKey,
-    },
-    {
-      key: `M/read/${c}`,
-      label: 'M mercurius 16 + graphql-jit',
-      workload: 'read',
-      server: stack.mercurius,
-      connections: c,
-      rate: null,
-      latencyMs: null,
-      body: read,
-      check: same,
-      baseline: limitKey,
-    },
-    {
-      key: 'L/read/1',
-      label: 'L node:http + prepared get',
-      workload: 'read',
-      server: stack.limit,
-      connections: 1,
-      rate: null,
-      latencyMs: null,
-      body: read,
-      check: same,
-      baseline: 'L/read/1',
-    },
-    {
-      key: 'BFF/terminal/1',
-      label: 'BFF payment(id), PAID',
-      workload: 'terminal',
-      server: bff.server,
-      connections: 1,
-      rate: null,
-      latencyMs: null,
-      body: read,
-      check: same,
-      baseline: 'L/read/1',
-    },
-    ...createLimitRows(stack.createLimit, options),
-    ...bffRows(bff, 'BFF', options, limitKey),
+  const row = (key: string, label: string, server: ServerProcess, workload: Workload): Row => ({
+    key,
+    label,
+    workload,
+    server,
+    connections: c,
+    rate: null,
+    latencyMs: null,
+    shots: read,
+    baseline: limitKey,
+  });
+  return [
+    row(limitKey, 'L node:http + prepared get (Read, one hot id)', stack.limit, 'read'),
+    row(`Y/read/${c}`, 'Y graphql-yoga 5 (Read, one hot id)', stack.yoga, 'read'),
+    row(`M/read/${c}`, 'M mercurius 16 + graphql-jit (Read, one hot id)', stack.mercurius, 'read'),
+    row(`BFF/terminal/${c}`, 'BFF Read, one hot id, PAID', stack.bff.server, 'terminal'),
   ];
-  if (stack.bffPg) rows.push(...bffRows(stack.bffPg, 'BFF-pg', options, limitKey));
+}
+
+/** Every row of the run, in table order: the client rows first. */
+export function buildRows(stack: Stack, options: Options): Row[] {
+  const rows: Row[] = [
+    ...clientRows('BFF', stack.bff.server, stack.population, 'SQLite', options),
+    ...clientRows('M', stack.mercurius, stack.population, 'SQLite', options),
+  ];
+  if (stack.bffPg !== null && stack.mercuriusPg !== null && stack.populationPg !== null) {
+    rows.push(
+      ...clientRows('BFF', stack.bffPg.server, stack.populationPg, 'PostgreSQL', options),
+      ...clientRows('M', stack.mercuriusPg, stack.populationPg, 'PostgreSQL', options),
+    );
+  }
+  rows.push(
+    ...hotReadRows(stack, options),
+    ...createLimitRows(stack.createLimit, options),
+    ...createRows(stack.bffCreates, 'BFF', options),
+  );
+  if (stack.bffPgCreates) rows.push(...createRows(stack.bffPgCreates, 'BFF-pg', options));
   return rows;
 }
 
@@ -231,13 +229,19 @@ async function window(
   options: Options,
   beforeMeasured: () => Promise<void>,
 ): Promise<{ window: Window & { maxSendLagMs?: number }; warm: Window | null }> {
-  const spec = { url: row.server.url, body: row.body, connections: row.connections, check: row.check };
+  const [only] = row.shots;
+  const spec =
+    row.shots.length === 1
+      ? { url: row.server.url, body: only.body, connections: row.connections, check: only.check }
+      : { url: row.server.url, shots: row.shots, connections: row.connections };
   const pid = row.server.pid;
   if (row.rate !== null) {
-    const open = { ...spec, rate: row.rate };
+    const open = { url: row.server.url, shots: row.shots, rate: row.rate };
+    // Polling reads are cheap: their window is a closed row's; the create open loop keeps its own.
+    const seconds = row.workload === 'client' ? options.seconds : options.openLoopSeconds;
     const warm = options.warmupSeconds > 0 ? await measureOpenLoop(open, options.warmupSeconds, pid) : null;
     await beforeMeasured();
-    return { warm, window: await measureOpenLoop(open, options.openLoopSeconds, pid) };
+    return { warm, window: await measureOpenLoop(open, seconds, pid) };
   }
   const warm = options.warmupSeconds > 0 ? await measure(spec, options.warmupSeconds, pid, true) : null;
   await beforeMeasured();

@@ -16,9 +16,11 @@ import {
 } from './graphql';
 import { productionNodeFlags } from './node-flags';
 import { createPgDatabase } from './pg';
+import { type Population, type PopulationSize, seedPopulation } from './population';
 import { type ServerProcess, onCleanup, startServer } from './proc';
 import { rssMiB } from './probe';
 import { AUTH_ENV } from './token';
+import type { Shot } from './graphql';
 
 const CASHII_KEY = 'sk_bench_local_simulator_key';
 
@@ -43,6 +45,19 @@ export interface Stack {
   /** LC, the create limit: node:http, one INSERT and one UPDATE in SQLite (WAL, synchronous=FULL), the same Cashii call. */
   readonly createLimit: ServerProcess;
   readonly bffPg: SeededBff | null;
+  /**
+   * The BFFs that take the create rows, each on a database of its own: the tens of thousands of
+   * PENDING payments those rows leave keep a BFF's reconciler checking them for minutes, which
+   * slowed the read rows of the next rounds when one BFF took both (the client `Order` went from
+   * 820 to 3,900 us of CPU per request between round 1 and round 3, M's stayed).
+   */
+  readonly bffCreates: ServerProcess;
+  readonly bffPgCreates: ServerProcess | null;
+  /** M over the PostgreSQL BFF's database (with --postgres). */
+  readonly mercuriusPg: ServerProcess | null;
+  /** The viewers and payments of the client rows, in the SQLite file and in the PostgreSQL database. */
+  readonly population: Population;
+  readonly populationPg: Population | null;
   /** RSS of the SQLite BFF after start and seeding, before any load. */
   readonly idleRssMiB: number;
   /** The same for the PostgreSQL BFF. */
@@ -102,20 +117,59 @@ async function startSeededBff(name: string, build: Build, env: Record<string, st
   return seed(await startBff(name, build, env), control);
 }
 
+/** A few of `shots`, the first and last among them: what a contender must answer before any load. */
+function sampleOf(shots: readonly Shot[]): Shot[] {
+  return [...new Set([shots[0], shots[Math.floor(shots.length / 2)], shots[shots.length - 1]])].filter((s) => s !== undefined);
+}
+
+/** Every kind of client read once, and a few of each, through `url`: each must be the BFF's answer. */
+export async function checkPopulation(url: string, population: Population): Promise<void> {
+  for (const shots of [population.paid, population.pending, population.orders, population.pages]) {
+    if (shots.length === 0) throw new Error('the population has an empty kind of read');
+    for (const s of sampleOf(shots)) await gql(url, s.body, s.check, s.headers);
+  }
+}
+
+async function populate(
+  bff: SeededBff,
+  control: SimulatorControl,
+  size: PopulationSize,
+  progress: (line: string) => void,
+): Promise<Population> {
+  const started = Date.now();
+  const population = await seedPopulation(bff.server.url, control, size, 'viewer');
+  progress(
+    `  ${bff.server.name}: ${population.viewers} viewers, ${population.payments} payments (${population.paid.length} paid, ` +
+      `${population.pending.length} pending), ${population.pages.length} full pages, seeded and read in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return population;
+}
+
 /** Everything the rounds need, started and checked. `workDir` holds the SQLite file. */
-export async function startStack(build: Build, workDir: string, postgresUrl: string | null): Promise<Stack> {
+export async function startStack(
+  build: Build,
+  workDir: string,
+  postgresUrl: string | null,
+  size: PopulationSize,
+  progress: (line: string) => void,
+): Promise<Stack> {
   const simulator = await startSimulator(build);
   const control = new SimulatorControl(simulator.url);
   const sqliteFile = path.join(workDir, 'bench.sqlite');
   const env = bffEnv(simulator.url, `sqlite:${sqliteFile}`, { STATUS_TTL_MS: '0' });
   const bff = await startSeededBff('BFF', build, env, control);
+  const population = await populate(bff, control, size, progress);
 
   // L reads the BFF's file read-only; Y and M open it through the app's own DataSource; LC writes
-  // a file of its own with the BFF's table.
-  const [limit, yoga, mercurius, createLimit] = await Promise.all([
+  // a file of its own with the BFF's table. Y and M write to a file another process writes too
+  // (their PENDING reads record each confirmation while the BFF's reconciler runs its settled
+  // checks): on a busy machine the BFF's 500 ms lock wait turned some of M's answers into
+  // STORAGE_UNAVAILABLE, so they wait longer for the lock; the BFF, alone in its file, keeps the default.
+  const sharedFileEnv = { ...env, DATABASE_LOCK_WAIT_MS: '10000' };
+  const [limit, yoga, mercurius, createLimit, bffCreates] = await Promise.all([
     startServer('L', build.entry('bench/servers/limit.ts'), { BENCH_SQLITE_FILE: sqliteFile }),
-    startServer('Y', build.entry('bench/servers/yoga.ts'), env),
-    startServer('M', build.entry('bench/servers/mercurius.ts'), env),
+    startServer('Y', build.entry('bench/servers/yoga.ts'), sharedFileEnv),
+    startServer('M', build.entry('bench/servers/mercurius.ts'), sharedFileEnv),
     startServer('LC', build.entry('bench/servers/create-limit.ts'), {
       BENCH_SQLITE_FILE: path.join(workDir, 'create-limit.sqlite'),
       BENCH_SCHEMA_FROM: sqliteFile,
@@ -123,16 +177,30 @@ export async function startStack(build: Build, workDir: string, postgresUrl: str
       BENCH_CASHII_KEY: CASHII_KEY,
       BENCH_PAYMENT_PAGE_URL: env.CASHII_PAYMENT_PAGE_URL,
     }),
+    startBff('BFF (creates)', build, bffEnv(simulator.url, `sqlite:${path.join(workDir, 'creates.sqlite')}`, { STATUS_TTL_MS: '0' })),
   ]);
+  await gql(bffCreates.url, CREATE_BODY, created);
   await gql(createLimit.url, CREATE_BODY, created);
   const same: Check = exactly(bff.reference);
   for (const contender of [limit, yoga, mercurius]) await gql(contender.url, readBody(bff.paidId), same);
+  await checkPopulation(mercurius.url, population);
 
   let bffPg: SeededBff | null = null;
+  let bffPgCreates: ServerProcess | null = null;
+  let mercuriusPg: ServerProcess | null = null;
+  let populationPg: Population | null = null;
   if (postgresUrl !== null) {
     const database = await createPgDatabase(postgresUrl);
     onCleanup(() => database.drop());
-    bffPg = await startSeededBff('BFF-pg', build, bffEnv(simulator.url, database.url, { STATUS_TTL_MS: '0' }), control);
+    const pgEnv = bffEnv(simulator.url, database.url, { STATUS_TTL_MS: '0' });
+    bffPg = await startSeededBff('BFF-pg', build, pgEnv, control);
+    populationPg = await populate(bffPg, control, size, progress);
+    mercuriusPg = await startServer('M-pg', build.entry('bench/servers/mercurius.ts'), pgEnv);
+    await checkPopulation(mercuriusPg.url, populationPg);
+    const createsDatabase = await createPgDatabase(postgresUrl);
+    onCleanup(() => createsDatabase.drop());
+    bffPgCreates = await startBff('BFF-pg (creates)', build, bffEnv(simulator.url, createsDatabase.url, { STATUS_TTL_MS: '0' }));
+    await gql(bffPgCreates.url, CREATE_BODY, created);
   }
 
   await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -145,6 +213,11 @@ export async function startStack(build: Build, workDir: string, postgresUrl: str
     mercurius,
     createLimit,
     bffPg,
+    bffCreates,
+    bffPgCreates,
+    mercuriusPg,
+    population,
+    populationPg,
     idleRssMiB: rssMiB(bff.server.pid),
     idleRssPgMiB: bffPg === null ? null : rssMiB(bffPg.server.pid),
   };

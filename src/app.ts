@@ -69,7 +69,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   const services = await createServices(config, cashii, dataSource, log, overrides.clock);
   const formatError = createErrorFormatter(log);
   const validationRules = operationLimitRules(config.graphql);
-  const apollo = createApollo({ schema: services.schema, config, formatError, validationRules });
+  const apollo = createApollo({ schema: services.schema, config, formatError, validationRules, answers: services.answers });
   await apollo.start();
 
   const trusted = TrustedDocuments.fromFile(config.graphql.trustedDocumentsFile, config.graphql.trustedDocumentsOnly);
@@ -87,7 +87,6 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     cors,
     metricsToken: config.metricsToken,
     bodyLimitBytes: config.http.bodyLimitBytes,
-    parseOptions: operationParseOptions(config.graphql),
     log,
     ready: async () => {
       if (draining) return { ready: false, reason: 'shutting down' };
@@ -108,7 +107,6 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     },
     viewerOf: (req) => authenticate(services.authenticator, req),
     context: (viewer, req) => services.contextFor(viewer, req),
-    answers: services.answers,
   });
   const ide = ideOf(config);
   const graphiql = ide === 'graphiql' ? GraphiQLAssets.locate() : null;
@@ -123,6 +121,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     formatError,
     authenticate: (headers) => services.authenticator.authenticate(headers),
     context: (viewer, req) => services.contextFor(viewer, req),
+    clock: overrides.clock,
   });
   const url = await listen(server, config.port, config.host);
   if (config.reconciler.enabled) services.reconciler.start();

@@ -9,14 +9,12 @@ import type { DataSource } from 'typeorm';
 import { Authenticator } from './auth/authenticator';
 import type { Viewer } from './auth/viewer';
 import { CashiiClient, CircuitBreaker } from './cashii';
-import type { Clock } from './common/clock';
+import { type Clock, systemClock } from './common/clock';
+import { AnswerCache } from './graphql/answer-cache';
 import type { Config } from './config';
 import { Database } from './db/database';
 import type { GraphQLContext } from './graphql/context';
-import { AnswerCache } from './graphql/answer-cache';
-import { operationParseOptions } from './graphql/limits';
 import { buildAppSchema } from './graphql/schema';
-import { PAYMENT_ANSWER_SHAPE } from './payments/api/payment-resolver';
 import { clientAddress } from './http/client-address';
 import type { Logger } from './logger';
 import { LocalStatusBus, PostgresStatusBus, type StatusBus } from './messaging/status-bus';
@@ -42,7 +40,7 @@ export interface Services {
   readonly database: Database;
   readonly payments: PaymentService;
   readonly reconciler: Reconciler;
-  /** Kept answers of repeated payment reads; null when GRAPHQL_ANSWER_CACHE_ENTRIES is 0. */
+  /** Kept answers of repeated queries, checked against what they read; null when GRAPHQL_ANSWER_CACHE_BYTES is 0. */
   readonly answers: AnswerCache | null;
   readonly authenticator: Authenticator;
   /** The GraphQL context of one request (or one subscription connection). */
@@ -56,12 +54,13 @@ export async function createServices(
   cashiiEndpoint: CashiiEndpoint,
   dataSource: DataSource,
   log: Logger,
-  /** Time for the payments module (tests move a manual one); the machine's by default. */
+  /** Time for the payments module, the breaker and token expiry (tests move a manual one); the machine's by default. */
   clock?: Clock,
 ): Promise<Services> {
   const metrics = new Metrics();
   const breaker = new CircuitBreaker({
     ...config.breaker,
+    ...(clock ? { now: () => clock.now() } : {}),
     onStateChange: (state) => {
       metrics.setBreakerState(state);
       log.warn({ state }, `Cashii circuit breaker is now ${state}`);
@@ -109,7 +108,7 @@ export async function createServices(
   metrics.observeReviewQueue(() => backOffice.reviewQueueCounts());
   const reconciler = paymentsModule.reconciler;
 
-  const authenticator = new Authenticator(config.auth);
+  const authenticator = new Authenticator(config.auth, clock);
   if (config.auth.mode === 'dev') {
     log.warn('Development authentication: requests act as a local user, or as the user named in X-Dev-User. Never in production.');
   }
@@ -123,17 +122,16 @@ export async function createServices(
   const createLimits = new CreatePaymentLimits(limiter, config.rateLimit);
   const confirmLimits = new ConfirmReturnLimits(limiter, config.rateLimit);
   const schema = await buildAppSchema();
+
   const answers =
-    config.graphql.answerCacheEntries === 0
+    config.graphql.answerCacheBytes === 0
       ? null
       : new AnswerCache({
-          shape: PAYMENT_ANSWER_SHAPE,
-          versionsOf: (keys) => payments.versionsOf(keys),
-          maxEntries: config.graphql.answerCacheEntries,
+          versionsOf: (keys) => paymentsModule.readVersions(keys),
           maxBytes: config.graphql.answerCacheBytes,
           maxEntryBytes: config.graphql.answerCacheEntryBytes,
           maxAgeMs: 10 * 60_000,
-          parseOptions: operationParseOptions(config.graphql),
+          clock: clock ?? systemClock,
           onLookup: (result) => metrics.answerCache.inc({ result }),
         });
 
@@ -154,7 +152,6 @@ export async function createServices(
       createLimits,
       confirmLimits,
       loaders: payments.readBatch(),
-      answer: { stamps: [] },
     }),
     close: async () => {
       await paymentsModule.close();

@@ -1,24 +1,15 @@
 /**
- * Expected failures, with the stable codes of the GraphQL contract. Services throw these; the
- * GraphQL edge turns them into errors (src/graphql/format-error.ts) and masks everything else.
+ * Expected failures, with the stable codes of the GraphQL contract (the `service` codes of
+ * src/common/error-codes.ts, the one list). Services throw these; the GraphQL edge turns them into
+ * errors (src/graphql/format-error.ts) and masks everything else.
  */
-export type ErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'UNAUTHENTICATED'
-  | 'UPSTREAM_UNAVAILABLE'
-  | 'UPSTREAM_REJECTED'
-  | 'IDEMPOTENCY_KEY_REUSED'
-  | 'RATE_LIMITED'
-  /** The database could not commit or be reached; nothing was stored; `retryable: true`. */
-  | 'STORAGE_UNAVAILABLE'
-  /** The order (`orderId`) already has a PAID or REFUNDED payment; `extensions.paymentId` names it. */
-  | 'ORDER_ALREADY_PAID'
-  /** The viewer is known but may not do this (back-office operations need an operator). */
-  | 'FORBIDDEN';
+import type { AppErrorCode } from './error-codes';
+
+export type { AppErrorCode, ErrorCode } from './error-codes';
 
 export class AppError extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: AppErrorCode,
     message: string,
     /** Extra `extensions` for the client; never internals. */
     readonly extensions: Record<string, unknown> = {},

@@ -200,9 +200,7 @@ function configFrom(s: Settings) {
       /** Live subscriptions per WebSocket connection, and per viewer across connections. */
       maxSubscriptionsPerConnection: s.GRAPHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION,
       maxSubscriptionsPerViewer: s.GRAPHQL_MAX_SUBSCRIPTIONS_PER_VIEWER,
-      /** Whole answers of repeated `payment(id)` reads kept per viewer (graphql/answer-cache.ts); 0 turns the cache off. */
-      answerCacheEntries: s.GRAPHQL_ANSWER_CACHE_ENTRIES,
-      /** Bytes the kept answers may hold together, and the largest answer kept (a larger one is answered, not kept). */
+      /** Bytes the kept answers of repeated queries may hold (graphql/answer-cache.ts; 0: off), and the largest one kept. */
       answerCacheBytes: s.GRAPHQL_ANSWER_CACHE_BYTES,
       answerCacheEntryBytes: s.GRAPHQL_ANSWER_CACHE_ENTRY_BYTES,
       /** Bytes Apollo's parsed documents, and its automatic persisted queries, may hold (graphql/bounded-cache.ts). */

@@ -1,6 +1,12 @@
 /**
  * Builds the TypeORM DataSource for SQLite (the embedded default) or PostgreSQL. Schema changes are
  * migrations, run at start; `synchronize` stays off.
+ *
+ * On a SQLite file the DataSource owns a second connection, read-only, for reads (`readSourceOf`):
+ * the write connection runs group commits (Database.write), and a read on it would see a group's
+ * rows before its COMMIT. In WAL mode the read connection sees every committed transaction and
+ * never waits for the writer. An in-memory database cannot be opened twice: there, reads and
+ * writes share the one connection (tests and tools only; a running BFF uses a file).
  */
 import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';
@@ -42,6 +48,51 @@ const MIN_STATEMENT_TIMEOUT_MS = 5000;
 export function postgresTimeouts(lockWaitMs: number): { lock_timeout: number; statement_timeout: number } {
   const lock = Math.max(1, lockWaitMs);
   return { lock_timeout: lock, statement_timeout: Math.max(MIN_STATEMENT_TIMEOUT_MS, 10 * lock) };
+}
+
+/**
+ * The DataSource `openDatabase` returns. On a SQLite file it holds the read connection too, and
+ * closes it with itself (first, so the write connection, closing last, checkpoints the WAL).
+ */
+class PrimaryDataSource extends DataSource {
+  readSource: DataSource | null = null;
+
+  override async destroy(): Promise<void> {
+    const reads = this.readSource;
+    this.readSource = null;
+    if (reads?.isInitialized) await reads.destroy();
+    await super.destroy();
+  }
+}
+
+/**
+ * Where reads go: the read-only connection of a SQLite file opened by `openDatabase`; otherwise (a
+ * PostgreSQL pool, an in-memory database, a DataSource made elsewhere) `dataSource` itself.
+ */
+export function readSourceOf(dataSource: DataSource): DataSource {
+  return dataSource instanceof PrimaryDataSource && dataSource.readSource?.isInitialized ? dataSource.readSource : dataSource;
+}
+
+/**
+ * The read connection of a SQLite file: read-only (a statement that writes fails), the entities'
+ * metadata for TypeORM's finders, and the write connection's logger (so whoever watches the SQL sees
+ * both). It never changes the file's journal mode: the write connection set WAL before it opens.
+ */
+function readOptions(file: string, models: StoredModels, busyTimeoutMs: number, writes: DataSource): DataSourceOptions {
+  return {
+    type: 'better-sqlite3',
+    database: file,
+    readonly: true,
+    fileMustExist: true,
+    entities: models.entities,
+    synchronize: false,
+    migrationsRun: false,
+    logger: writes.logger,
+    timeout: busyTimeoutMs,
+    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    },
+  };
 }
 
 export function dataSourceOptions(database: DatabaseConfig, models: StoredModels, timing: number | DatabaseTiming = {}): DataSourceOptions {
@@ -86,11 +137,18 @@ export async function openDatabase(
   if (database.kind === 'sqlite' && database.file !== ':memory:') {
     fs.mkdirSync(path.dirname(path.resolve(database.file)), { recursive: true });
   }
-  const dataSource = new DataSource(dataSourceOptions(database, models, timing));
+  const dataSource = new PrimaryDataSource(dataSourceOptions(database, models, timing));
   await dataSource.initialize();
   if (database.kind === 'postgres') guardPoolClients(dataSource);
   try {
+    // Migrations run on the write connection, before the read connection opens on their schema.
     await migrate(dataSource);
+    if (database.kind === 'sqlite' && database.file !== ':memory:') {
+      const { busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS } = typeof timing === 'number' ? { busyTimeoutMs: timing } : timing;
+      const reads = new DataSource(readOptions(database.file, models, busyTimeoutMs, dataSource));
+      await reads.initialize();
+      dataSource.readSource = reads;
+    }
   } catch (error) {
     await dataSource.destroy();
     throw error;

@@ -1,6 +1,15 @@
 /**
  * Write access to the database, owning each transaction's BEGIN, COMMIT and ROLLBACK.
  *
+ * A write callback receives `WriteStatements` (write-statements.ts), not an EntityManager: INSERT,
+ * conditional UPDATE, a row read or claimed inside the transaction, the repository's own SQL. It
+ * cannot begin, commit or roll back (TypeORM's `save()` would open a transaction of its own, which
+ * inside a group's BEGIN IMMEDIATE failed the whole group as a storage fault).
+ *
+ * Reads (`reader`) run on their own connection on a SQLite file (a second, read-only connection in
+ * WAL mode, opened by `openDatabase`): they see what is committed, never a group's rows before its
+ * COMMIT. On PostgreSQL they use the pool; an in-memory SQLite database has one connection for both.
+ *
  * TypeORM's transaction bookkeeping cannot be trusted once a COMMIT has failed (TypeORM 1.1.1 keeps
  * its depth and swallows the ROLLBACK error, so every later write becomes a SAVEPOINT inside a
  * transaction that never commits). So on SQLite this class issues BEGIN/COMMIT/ROLLBACK itself on
@@ -23,11 +32,16 @@
  * failing, one warning once they have committed for `EPISODE_QUIET_MS` without a failure (writes
  * that fail and succeed by turns, as on a nearly full disk, stay one episode).
  */
+import { noteUntrackedRead } from '../observability/request-scope';
 import { sleep } from '../common/clock';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { Logger } from '../logger';
+import { readSourceOf } from './data-source';
 import { StorageUnavailableError, isStorageFault, storageFaultCode } from './storage-fault';
+import { type Row, type WriteStatements, openStatements } from './write-statements';
+
+export type { WriteStatements } from './write-statements';
 
 export interface DatabaseOptions {
   /** A write waits this long in all for a lock held elsewhere, then fails. */
@@ -80,7 +94,7 @@ const LOCK_RETRY_MAX_MS = 50;
 const MAX_GROUP = 128;
 
 interface QueuedWrite {
-  work: (manager: EntityManager) => Promise<unknown>;
+  work: (statements: WriteStatements) => Promise<unknown>;
   deadline: number;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -107,9 +121,23 @@ export class Database {
     return this.serial ? 'sqlite' : 'postgres';
   }
 
-  /** The manager for reads (never for writes: use `write`). */
+  /**
+   * The manager for reads (never for writes: use `write`). On a SQLite file it is the read-only
+   * connection's: it sees only committed rows, never those of a group still open.
+   */
   get reader(): EntityManager {
-    return this.dataSource.manager;
+    // What is read through here is not versioned for the request: its answer cannot be kept.
+    noteUntrackedRead();
+    return readSourceOf(this.dataSource).manager;
+  }
+
+  /**
+   * The same manager, for a store that records each record it reads for the request itself
+   * (`noteRead`, src/observability/request-scope.ts): answers built from such reads may be kept
+   * while those versions hold.
+   */
+  get trackedReader(): EntityManager {
+    return readSourceOf(this.dataSource).manager;
   }
 
   /**
@@ -117,7 +145,9 @@ export class Database {
    * BEGIN, inside `work` or on COMMIT) rejects with StorageUnavailableError; any other error of
    * `work` rolls back and is rethrown as it is. On SQLite, writes run one after another.
    */
-  write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  write<T>(work: (statements: WriteStatements) => Promise<T>): Promise<T> {
+    // A request that writes shows what it wrote: its answer is never kept.
+    noteUntrackedRead();
     if (!this.serial) return this.writePostgres(work);
     return new Promise<T>((resolve, reject) => {
       const deadline = Date.now() + this.state.options.lockWaitMs;
@@ -135,21 +165,27 @@ export class Database {
    * PostgreSQL it runs on a pooled connection without BEGIN/COMMIT, one round trip instead of
    * three. A storage fault leaves its outcome unknown, as a failed COMMIT does (StorageUnavailableError).
    */
-  writeStatement(sql: string, params: unknown[]): Promise<unknown> {
-    return this.writeOne((m) => m.query(sql, params));
+  writeStatement(sql: string, params: readonly unknown[]): Promise<Row[]> {
+    return this.writeOne((w) => w.query(sql, params));
   }
 
   /**
    * Like `write`, for work that issues exactly one statement (atomic by itself): on PostgreSQL it
    * runs without BEGIN/COMMIT, one round trip instead of three.
    */
-  async writeOne<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async writeOne<T>(work: (statements: WriteStatements) => Promise<T>): Promise<T> {
     if (this.serial) return this.write(work);
+    noteUntrackedRead();
     const runner = this.dataSource.createQueryRunner();
+    const { statements, end } = openStatements(runner, 'postgres');
     let result: T;
     try {
       await runner.connect();
-      result = await work(runner.manager);
+      try {
+        result = await work(statements);
+      } finally {
+        end();
+      }
     } catch (error) {
       await releasePostgres(runner, isStorageFault(error) ? error : undefined);
       // A constraint (a duplicate key) reaches the caller as it is; a storage fault as STORAGE_UNAVAILABLE.
@@ -210,8 +246,8 @@ export class Database {
   /** A one-row write through the normal path: clears the failing state when it commits. */
   probe(): Promise<void> {
     const now = Date.now();
-    return this.write(async (m) => {
-      await m.query(
+    return this.write(async (w) => {
+      await w.execute(
         `INSERT INTO storage_probe (id, "checkedAt") VALUES (1, ${now}) ON CONFLICT (id) DO UPDATE SET "checkedAt" = excluded."checkedAt"`,
       );
     });
@@ -248,6 +284,8 @@ export class Database {
     }
     // Every write timed out waiting for a lock held elsewhere (each was rejected): nothing began.
     if (members.length === 0) return;
+    // better-sqlite3's one connection: the runner is the same object for every write.
+    const runner = this.dataSource.createQueryRunner();
     const done: Array<{ write: QueuedWrite; value: unknown }> = [];
     // Writes that failed on their own are told only once the group's transaction has ended: a caller
     // that reads at once must not see the other members' rows before they are committed.
@@ -255,9 +293,15 @@ export class Database {
     const tellRefused = () => refused.forEach(({ write, error }) => write.reject(error));
     for (let i = 0; i < members.length; i++) {
       const write = members[i];
+      const { statements, end } = openStatements(runner, 'sqlite');
       try {
         handle.exec('SAVEPOINT write');
-        const value = await write.work(this.dataSource.manager);
+        let value: unknown;
+        try {
+          value = await write.work(statements);
+        } finally {
+          end();
+        }
         handle.exec('RELEASE write');
         done.push({ write, value });
       } catch (error) {
@@ -347,14 +391,19 @@ export class Database {
     if (handle.inTransaction) this.markFailing('ROLLBACK_FAILED');
   }
 
-  private async writePostgres<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  private async writePostgres<T>(work: (statements: WriteStatements) => Promise<T>): Promise<T> {
     const runner: QueryRunner = this.dataSource.createQueryRunner();
+    const { statements, end } = openStatements(runner, 'postgres');
     let committing = false;
     let result: T;
     try {
       await runner.connect();
       await runner.startTransaction();
-      result = await work(runner.manager);
+      try {
+        result = await work(statements);
+      } finally {
+        end();
+      }
       committing = true;
       await runner.commitTransaction();
     } catch (error) {

@@ -4,18 +4,22 @@ import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disa
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
 import type { Config } from '../config';
+import { type AnswerCache, answerCachePlugin } from './answer-cache';
 import { boundedDocumentStore, boundedStringCache } from './bounded-cache';
 import type { GraphQLContext } from './context';
 import { exampleHeaders, ideLandingPage, ideOf } from './ide';
 import { operationParseOptions } from './limits';
 import { OperationNames } from './operation-names';
 import { operationRecordPlugin } from './operation-record';
+import { subscriptionsOverHttpRefused } from './http-subscriptions';
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
   config: Config;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   validationRules: ValidationRule[];
+  /** Kept answers of repeated queries (./answer-cache.ts); null: every query executes. */
+  answers?: AnswerCache | null;
 }
 
 /** Apollo Server with the names of the known operations, which the HTTP edge labels its metrics with. */
@@ -28,7 +32,7 @@ export class BffApolloServer extends ApolloServer<GraphQLContext> {
   }
 }
 
-export function createApollo({ schema, config, formatError, validationRules }: ApolloOptions): BffApolloServer {
+export function createApollo({ schema, config, formatError, validationRules, answers }: ApolloOptions): BffApolloServer {
   const operationNames = OperationNames.fromManifests(config.graphql.trustedDocumentsFile);
   const options: ApolloServerOptions<GraphQLContext> = {
     schema,
@@ -51,6 +55,10 @@ export function createApollo({ schema, config, formatError, validationRules }: A
       ideLandingPage(ideOf(config), exampleHeaders(config.auth.mode)),
       // Which operation ran and how it ended, for log lines and the per-operation metrics (bounded to the manifest's names).
       operationRecordPlugin(operationNames),
+      // Subscriptions are graphql-ws's: one sent over HTTP is refused with 400 once Apollo resolved the operation.
+      subscriptionsOverHttpRefused(),
+      // Repeated queries answered from what they read while it is unchanged (after the operation is known, before execution).
+      ...(answers ? [answerCachePlugin(answers)] : []),
       // Cache hints wrap every resolver; nothing here uses them.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

@@ -3,7 +3,6 @@ import type { Viewer } from '../auth/viewer';
 import type { BackOfficeService } from '../payments/core/back-office-service';
 import type { PaymentReadBatch, PaymentService } from '../payments/core/payment-service';
 import type { ConfirmReturnLimits, CreatePaymentLimits } from '../rate-limit/rate-limiter';
-import type { AnswerNote } from './answer-cache';
 
 export type { Viewer };
 
@@ -19,6 +18,4 @@ export interface GraphQLContext {
   readonly loaders: PaymentReadBatch;
   readonly createLimits: CreatePaymentLimits;
   readonly confirmLimits: ConfirmReturnLimits;
-  /** The records this request's answer shows, with their versions (./answer-cache.ts). */
-  readonly answer: AnswerNote;
 }

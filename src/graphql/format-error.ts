@@ -5,12 +5,13 @@
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { ErrorCode } from '../common/error-codes';
 import { AppError } from '../common/errors';
 import { StorageUnavailableError, storageFaultCode } from '../db/storage-fault';
 import type { Logger } from '../logger';
 
 /** Codes of errors that GraphQL/Apollo raise about the request itself (no internals in them). */
-const REQUEST_ERROR_CODES = new Set([
+const REQUEST_ERROR_CODES = new Set<ErrorCode>([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
@@ -52,7 +53,7 @@ export function createErrorFormatter(log: Logger) {
     // graphql-js's own errors (syntax, validation) carry no code when they come through graphql-ws.
     const bare = error instanceof GraphQLError && !error.originalError && formatted.extensions?.code === undefined;
     const code = bare ? 'GRAPHQL_VALIDATION_FAILED' : formatted.extensions?.code;
-    if (formatted.path === undefined && typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
+    if (formatted.path === undefined && typeof code === 'string' && REQUEST_ERROR_CODES.has(code as ErrorCode)) {
       if (COERCION_MESSAGE.test(formatted.message)) {
         return { ...base, extensions: { code: 'BAD_USER_INPUT', field: coercionField(formatted.message, error) } };
       }

@@ -18,6 +18,7 @@
  * `__typename` where codegen's manifest has its own.
  * Without the switch, automatic persisted queries register and run any document as usual.
  */
+import type { ErrorCode } from '../common/error-codes';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { LRUCache } from 'lru-cache';
@@ -38,7 +39,7 @@ import {
 export interface PersistedRefusal {
   ok: false;
   status: number;
-  code: 'TRUSTED_DOCUMENT_REQUIRED' | 'PERSISTED_QUERY_HASH_MISMATCH' | 'PERSISTED_QUERY_NOT_FOUND' | 'BAD_REQUEST';
+  code: Extract<ErrorCode, 'TRUSTED_DOCUMENT_REQUIRED' | 'PERSISTED_QUERY_HASH_MISMATCH' | 'PERSISTED_QUERY_NOT_FOUND' | 'BAD_REQUEST'>;
   message: string;
 }
 

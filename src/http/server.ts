@@ -1,15 +1,17 @@
 /**
  * The HTTP edge: a plain node:http server (no framework cost per request) that serves Apollo at
- * `/graphql` and a health check at `/healthz`, with a request body limit. `/graphql` answers CORS
+ * `/graphql` and health checks (`/livez`, `/readyz`), with a request body limit. `/graphql` answers CORS
  * preflights, resolves persisted documents, and answers everything it refuses itself as a coded
- * GraphQL response in the media type the client accepted (./error-response.ts).
+ * GraphQL response in the media type the client accepted (./error-response.ts). It never parses a
+ * document: parsing, validation, CSRF prevention and the operation's rules are Apollo's and its
+ * plugins' (docs/architecture.md says why the body is read here).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
-import { GraphQLError, OperationTypeNode, type ParseOptions, getOperationAST, parse } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { bearerChallenge } from '../auth/challenge';
-import type { AnswerCache, CachedAnswer } from '../graphql/answer-cache';
+import type { ErrorCode } from '../common/error-codes';
 import type { BffApolloServer } from '../graphql/apollo';
 import { codeOf } from '../graphql/operation-record';
 import type { GraphQLContext } from '../graphql/context';
@@ -25,8 +27,6 @@ export interface HttpServerOptions {
   /** Who is asking; rejects (with Apollo's UNAUTHENTICATED answer as its error) when the credentials are refused. */
   viewerOf: (req: IncomingMessage) => Promise<GraphQLContext['viewer']>;
   context: (viewer: GraphQLContext['viewer'], req: IncomingMessage) => GraphQLContext;
-  /** Kept answers of repeated reads (checked against the database on each use); null: always execute. */
-  answers: AnswerCache | null;
   /** Whether this instance should get traffic: writes commit, migrations applied, not draining. */
   ready: () => Promise<Readiness>;
   metrics: Metrics;
@@ -35,8 +35,6 @@ export interface HttpServerOptions {
   /** Bearer token that /metrics requires, if any. */
   metricsToken: string | null;
   bodyLimitBytes: number;
-  /** How client documents are parsed (the token limit), also here where the HTTP layer looks into one. */
-  parseOptions: ParseOptions;
   log: Logger;
 }
 
@@ -68,7 +66,7 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly code?: string,
+    readonly code?: ErrorCode,
   ) {
     super(message);
   }
@@ -164,9 +162,6 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     if (!persisted.ok) return sendError(res, persisted.status, persisted.message, persisted.code);
     body = persisted.body;
     noteRequestedOperation(body);
-    if (isSubscription(body, options.parseOptions)) {
-      return sendError(res, 400, 'Subscriptions are served over a WebSocket (graphql-ws) at /graphql, not over HTTP POST');
-    }
   } else if (['query', 'extensions', 'documentId'].some((name) => url.searchParams.has(name))) {
     const request = searchAsBody(url.searchParams);
     const persisted = options.trusted.resolve(request);
@@ -179,46 +174,22 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     (found) => ({ found }),
     (error: Error) => ({ error }),
   );
-  const answerKey =
-    method === 'POST' && 'found' in viewer ? (options.answers?.keyFor(viewer.found, req.headers.accept, body) ?? null) : null;
-  const answers = answerKey === null ? null : options.answers!;
-  if (answers !== null && answerKey !== null) {
-    const kept = (await answers.lookup(answerKey)) ?? (await answers.join(answerKey));
-    if (kept) {
-      // Only error-free answers are kept; Apollo's plugin never sees this request, so it is recorded here.
-      const scope = currentRequest();
-      if (scope) scope.operation = { operation: options.apollo.operationNames.label(scope.operationName), outcome: 'success', codes: [] };
-      return sendAnswer(res, kept.status, kept.headers, kept.body);
-    }
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
-  // This request executes; identical ones arriving meanwhile wait for its answer (AnswerCache.join).
-  const leads = answers !== null && answerKey !== null && answers.begin(answerKey);
-  let context: GraphQLContext | undefined;
-  let answer: CachedAnswer | null = null;
-  try {
-    // Apollo's copy of the headers is made only for a request that is executed (not for a kept answer).
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body };
-    const result = await options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: () =>
-        'found' in viewer ? Promise.resolve((context = options.context(viewer.found, req))) : Promise.reject(challenged(viewer.error, req)),
-    });
-    if (result.status !== undefined && result.status >= 400) noteApolloRefusal(result.body);
-    if (result.body.kind === 'complete') {
-      answer = { status: result.status ?? 200, headers: [...result.headers], body: result.body.string };
-      return sendAnswer(res, answer.status, answer.headers, answer.body);
-    }
-    res.statusCode = result.status ?? 200;
-    for (const [key, value] of result.headers) res.setHeader(key, key === 'vary' ? mergeVary(res.getHeader('vary'), value) : value);
-    for await (const chunk of result.body.asyncIterator) res.write(chunk);
-    res.end();
-  } finally {
-    if (leads) answers.finish(answerKey, (body as { query: string }).query, context?.answer, answer);
-  }
+  const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body };
+  const result = await options.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest,
+    context: () =>
+      'found' in viewer ? Promise.resolve(options.context(viewer.found, req)) : Promise.reject(challenged(viewer.error, req)),
+  });
+  if (result.status !== undefined && result.status >= 400) noteApolloRefusal(result.body);
+  if (result.body.kind === 'complete') return sendAnswer(res, result.status ?? 200, result.headers, result.body.string);
+  res.statusCode = result.status ?? 200;
+  for (const [key, value] of result.headers) res.setHeader(key, key === 'vary' ? mergeVary(res.getHeader('vary'), value) : value);
+  for await (const chunk of result.body.asyncIterator) res.write(chunk);
+  res.end();
 }
 
 /**
@@ -254,7 +225,7 @@ function noteApolloRefusal(body: { kind: string; string?: string }): void {
 }
 
 /** A complete answer; a known length spares chunked encoding, so headers and body leave in one write. */
-function sendAnswer(res: ServerResponse, status: number, headers: ReadonlyArray<readonly [string, string]>, body: string): void {
+function sendAnswer(res: ServerResponse, status: number, headers: Iterable<[string, string]>, body: string): void {
   res.statusCode = status;
   for (const [key, value] of headers) res.setHeader(key, key === 'vary' ? mergeVary(res.getHeader('vary'), value) : value);
   res.setHeader('content-length', Buffer.byteLength(body));
@@ -328,25 +299,6 @@ function readText(req: IncomingMessage, limit: number): Promise<string> {
 }
 
 /**
- * Whether the operation a POST body selects is a subscription. Those run over graphql-ws only:
- * Apollo would execute one as a query, without its event stream, and fail with an internal error.
- * Only documents that mention the keyword are parsed here, so other requests pay nothing extra.
- */
-function isSubscription(body: unknown, parseOptions: ParseOptions): boolean {
-  const { query, operationName } = (body ?? {}) as { query?: unknown; operationName?: unknown };
-  if (typeof query !== 'string' || !query.includes('subscription')) return false;
-  try {
-    const operation = getOperationAST(
-      parse(query, { ...parseOptions, noLocation: true }),
-      typeof operationName === 'string' ? operationName : undefined,
-    );
-    return operation?.operation === OperationTypeNode.SUBSCRIPTION;
-  } catch {
-    return false; // not a valid document: Apollo answers with the parse error
-  }
-}
-
-/**
  * The operation a request asks for, for its log lines (and its metrics when Apollo refuses it before
  * resolving one): its `operationName`, else the name its document starts with, read without parsing.
  * Apollo's plugin replaces it with the operation it resolves (src/graphql/operation-record.ts).
@@ -396,7 +348,7 @@ interface ErrorOptions {
   batchOf?: number;
 }
 
-function sendError(res: ServerResponse, status: number, message: string, errorCode?: string, options: ErrorOptions = {}): void {
+function sendError(res: ServerResponse, status: number, message: string, errorCode?: ErrorCode, options: ErrorOptions = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;

@@ -16,7 +16,7 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { type Scheduled, runAt } from '../common/run-at';
+import { type Clock, systemClock } from '../common/clock';
 import type { GraphQLContext, Viewer } from '../graphql/context';
 import type { TrustedDocuments } from '../graphql/trusted-documents';
 
@@ -32,6 +32,8 @@ export interface SubscriptionServerOptions {
   /** The Origin check: browsers apply no CORS to WebSockets, so a page on a refused origin is turned away here (403). */
   allowUpgrade: (request: IncomingMessage) => boolean;
   maxPerConnection: number;
+  /** Time for the token expiry timers (tests move a manual one); the machine's by default. */
+  clock?: Clock;
 }
 
 type ConnectionExtra = {
@@ -40,7 +42,7 @@ type ConnectionExtra = {
   viewer?: Viewer;
   /** Ids of this connection's running subscriptions. */
   active?: Set<string>;
-  expiry?: Scheduled;
+  expiry?: { cancel(): void };
 };
 
 export function attachSubscriptions(server: Server, options: SubscriptionServerOptions): { close(): Promise<void> } {
@@ -52,6 +54,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
   });
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
   const rules = [...specifiedRules, ...options.validationRules];
+  const clock = options.clock ?? systemClock;
 
   const disposable = useServer<Record<string, unknown>, ConnectionExtra>(
     {
@@ -71,9 +74,9 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
         ctx.extra.active = new Set();
         const expiresAt = ctx.extra.viewer.expiresAt;
         if (expiresAt !== undefined) {
-          // A token is only good until it expires: the connection is too. runAt, not setTimeout: a token
-          // valid for more than ~24.8 days would overflow one timer and close the connection at once.
-          ctx.extra.expiry = runAt(expiresAt, () => ctx.extra.socket.close(4403, 'Token expired'));
+          // A token is only good until it expires: the connection is too. The Clock's timer waits however
+          // long that is (one Node timer would overflow past ~24.8 days and close the connection at once).
+          ctx.extra.expiry = clock.setTimeout(() => ctx.extra.socket.close(4403, 'Token expired'), expiresAt - clock.now());
         }
         return true;
       },

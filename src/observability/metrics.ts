@@ -37,9 +37,10 @@ export class Metrics {
     labelNames: ['operation', 'code'] as const,
     registers: [this.registry],
   });
+
   readonly answerCache = new Counter({
     name: 'bff_answer_cache_total',
-    help: 'Repeated reads by what the answer cache did: hit (a kept answer, still current), stale (kept, but a record changed or its time came), miss, shared (the answer of an identical request executing at the same time)',
+    help: 'Repeated queries by what the answer cache did: hit (a kept answer, still current), stale (kept, but something it read changed or its time came), miss',
     labelNames: ['result'] as const,
     registers: [this.registry],
   });

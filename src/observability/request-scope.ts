@@ -25,6 +25,40 @@ export interface RequestScope {
   operationName?: string;
   /** Set once per request by whoever answered it (Apollo's plugin, or the HTTP edge's own refusal). */
   operation?: OperationRecord;
+  /** What the request read, when something (the answer cache) asked for it to be recorded. */
+  reads?: ReadSet;
+}
+
+/**
+ * What one request read from storage, recorded where it is read (the stores): each record or list
+ * by a key, with its version then and the time until which it stays as read without a write
+ * (Infinity, or sooner when a read after that time would confirm it elsewhere, e.g. with Cashii).
+ * A read that records nothing (any read the stores do not describe, or any write) makes the set
+ * `untracked`: nothing can say when its answer changes.
+ */
+export class ReadSet {
+  readonly versions = new Map<string, string>();
+  until = Infinity;
+  untracked = false;
+
+  note(key: string, version: string, until = Infinity): void {
+    const known = this.versions.get(key);
+    // The same record read twice in one request, changed in between: no single version describes the answer.
+    if (known !== undefined && known !== version) this.untracked = true;
+    this.versions.set(key, version);
+    if (until < this.until) this.until = until;
+  }
+}
+
+/** Records a read of `key` at `version` for the current request, if its reads are being recorded. */
+export function noteRead(key: string, version: string, until?: number): void {
+  storage.getStore()?.reads?.note(key, version, until);
+}
+
+/** Marks the current request's reads as not describable (a read nobody versions, or a write). */
+export function noteUntrackedRead(): void {
+  const reads = storage.getStore()?.reads;
+  if (reads) reads.untracked = true;
 }
 
 /** An `x-request-id` we adopt: what proxies and tracing tools generate (UUIDs, hex, ULIDs, `host:counter`). */

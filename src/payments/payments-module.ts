@@ -55,6 +55,8 @@ export interface PaymentsModule {
   /** The operators' door (the back office). */
   readonly backOffice: BackOfficeService;
   readonly reconciler: Reconciler;
+  /** The stored version of each key a request recorded reading (store/read-notes.ts): what a keeper of answers compares. */
+  readVersions(keys: readonly string[]): Promise<Map<string, string>>;
   /** Cashii ids waiting in the create journal. */
   journalPending(): number;
   /** Why the create journal cannot be written (creates are refused meanwhile), or null; for readiness. */
@@ -65,8 +67,6 @@ export interface PaymentsModule {
 
 export async function createPaymentsModule(options: PaymentsModuleOptions): Promise<PaymentsModule> {
   const { config, database, cashii, bus, log, hooks = {}, clock = systemClock } = options;
-  const repository = new PaymentRepository(database);
-  const orders = new OrderRepository(database);
   const freshness = new FreshnessPolicy(
     {
       ...config.payments,
@@ -74,6 +74,9 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
     },
     clock,
   );
+  // What a request reads is recorded with the time a read would confirm it with Cashii again (store/read-notes.ts).
+  const repository = new PaymentRepository(database, (record) => freshness.staleAt(record));
+  const orders = new OrderRepository(database);
   const journal = new CreateJournal(config.storage.journalFile, log);
   journal.load();
   await journal.open();
@@ -154,6 +157,7 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
     service,
     backOffice: backOfficeService,
     reconciler,
+    readVersions: (keys) => repository.versions.of(keys),
     journalPending: () => journal.size,
     journalProblem: () => journal.problem(),
     close: async () => {

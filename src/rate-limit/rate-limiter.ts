@@ -6,6 +6,7 @@
  * a rate limiter must neither take payments down nor slow them.
  */
 import Redis from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../common/errors';
 import type { Logger } from '../logger';
@@ -78,15 +79,31 @@ class ReportingMemoryLimiter extends RateLimiterMemory {
   }
 }
 
-/** At most this many windows are kept; past it the oldest is dropped (its key simply starts a new window). */
-const MEMORY_STORE_CAP = 100_000;
+/**
+ * What one window holds in memory, besides its key: its record and timer in rate-limiter-flexible
+ * and its entry in the store's LRU (measured with Node 20 and rate-limiter-flexible 11: about 700
+ * bytes for a 45-character key). Its key is counted at 2 bytes per character, twice (the limiter
+ * prefixes its own copy).
+ */
+const WINDOW_OVERHEAD_BYTES = 640;
+
+/** The bytes the in-memory windows may hold together (about 50,000 windows of short keys); past it the oldest window is dropped. */
+export const MEMORY_STORE_BYTES = 32 * 1024 * 1024;
 
 export class MemoryRateLimitStore extends FlexibleStore {
   /**
-   * Which windows rate-limiter-flexible holds (it drops each when its window ends, but has no cap):
-   * insertion order is expiry order (one window length per rule), so expired ones sit at the front.
+   * Which windows rate-limiter-flexible holds (it drops each when its window ends, but has no cap),
+   * bounded in bytes. A window is set when it starts, so the least recently set is the oldest, and
+   * (one window length per rule) the first to end: an ended one is dropped before any that still
+   * counts. A dropped window is deleted from its limiter too (its key simply starts a new window).
    */
-  private readonly windows = new Map<string, { resetAt: number; windowMs: number }>();
+  private readonly windows = new LRUCache<string, number>({
+    maxSize: MEMORY_STORE_BYTES,
+    sizeCalculation: (_windowMs, key) => WINDOW_OVERHEAD_BYTES + 4 * key.length,
+    dispose: (windowMs, key, reason) => {
+      if (reason !== 'set') void this.limiter(windowMs).delete(key);
+    },
+  });
 
   /** `onCount` hears every count (the Redis store's fallback uses it to know a hit was counted here). */
   constructor(private readonly onCount?: (res: RateLimiterRes) => void) {
@@ -98,9 +115,13 @@ export class MemoryRateLimitStore extends FlexibleStore {
   }
 
   close(): Promise<void> {
-    for (const [key, window] of this.windows) void this.limiter(window.windowMs).delete(key);
     this.windows.clear();
     return Promise.resolve();
+  }
+
+  /** What the windows hold now: their number and counted bytes (ended windows included until they are dropped). */
+  held(): { entries: number; bytes: number } {
+    return { entries: this.windows.size, bytes: this.windows.calculatedSize };
   }
 
   /** The limiter for one window length, e.g. as another limiter's insuranceLimiter. */
@@ -110,30 +131,9 @@ export class MemoryRateLimitStore extends FlexibleStore {
 
   protected create(windowMs: number): RateLimiterAbstract {
     return new ReportingMemoryLimiter(windowMs, (key, res) => {
-      this.counted(key, windowMs, res.isFirstInDuration);
+      if (res.isFirstInDuration) this.windows.set(key, windowMs);
       this.onCount?.(res);
     });
-  }
-
-  private counted(key: string, windowMs: number, newWindow: boolean): void {
-    if (!newWindow) return;
-    const now = Date.now();
-    this.dropExpired(now);
-    this.windows.delete(key);
-    if (this.windows.size >= MEMORY_STORE_CAP) {
-      const [oldest, window] = this.windows.entries().next().value as [string, { windowMs: number }];
-      this.windows.delete(oldest);
-      void this.limiter(window.windowMs).delete(oldest);
-    }
-    this.windows.set(key, { resetAt: now + windowMs, windowMs });
-  }
-
-  /** Amortised O(1): stops at the first window still running. */
-  private dropExpired(now: number): void {
-    for (const [key, window] of this.windows) {
-      if (window.resetAt > now) return;
-      this.windows.delete(key);
-    }
   }
 }
 

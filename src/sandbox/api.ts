@@ -66,19 +66,7 @@ function createPayment(state: SimulatorState, options: ApiOptions, raw: string):
   }
   const problem = invalidField(body);
   if (problem) return { status: 422, error: `Invalid field: ${problem}` };
-  const payment: SimPayment = {
-    id: state.newId(),
-    amount: body.amount as number,
-    currency: body.currency as string,
-    note: (body.note as string | undefined) ?? null,
-    metadata: (body.metadata as Record<string, unknown> | undefined) ?? null,
-    payable_to: (body.payable_to as string | undefined) ?? null,
-    status: 'pending',
-    from: null,
-    to: options.merchantAccount,
-    created_at: new Date().toISOString(),
-  };
-  state.payments.set(payment.id, payment);
+  const payment = state.create(body, options.merchantAccount);
   return { payment };
 }
 

@@ -74,6 +74,27 @@ export class SimulatorState {
     this.stats = { create: 0, get: 0, page: 0, unauthorized: 0 };
   }
 
+  /**
+   * Stores a new pending payment from a validated create body (api.ts checks it first): the one place
+   * that says what the simulator keeps of a payment, so a new Cashii field is added here (and to SimPayment).
+   */
+  create(body: Record<string, unknown>, merchantAccount: string): SimPayment {
+    const payment: SimPayment = {
+      id: this.newId(),
+      amount: body.amount as number,
+      currency: body.currency as string,
+      note: (body.note as string | undefined) ?? null,
+      metadata: (body.metadata as Record<string, unknown> | undefined) ?? null,
+      payable_to: (body.payable_to as string | undefined) ?? null,
+      status: 'pending',
+      from: null,
+      to: merchantAccount,
+      created_at: new Date().toISOString(),
+    };
+    this.payments.set(payment.id, payment);
+    return payment;
+  }
+
   /** A random 16-digit id that is not taken yet. */
   newId(): string {
     for (;;) {

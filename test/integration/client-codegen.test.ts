@@ -109,7 +109,7 @@ describe('generated client', () => {
   });
 
   it("lists the server's ErrorCode, the HTTP layer's refusals and Apollo's own codes", () => {
-    // Type-level: every code of src/common/errors.ts is a client ErrorCode (else this file does not compile).
+    // Type-level: every code of src/common/error-codes.ts is a client ErrorCode (else this file does not compile).
     const asClientCode = (code: ServerErrorCode): ErrorCode => code;
     expect(asClientCode('ORDER_ALREADY_PAID')).toBe('ORDER_ALREADY_PAID');
     expect(ERROR_CODES).toEqual(

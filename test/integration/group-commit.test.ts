@@ -106,21 +106,35 @@ it('fails the whole group on a storage fault: nothing of it is stored, and the n
 });
 
 it('waits for a lock held by another process until each write’s own deadline, then fails it; later writes commit', async () => {
+  // Time moves only when the test moves it (timers and Date; the group still starts on the next turn).
+  jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
   const outside = new Sqlite(file);
-  outside.exec('BEGIN IMMEDIATE');
-  const started = Date.now();
-  const first = insert(1).catch((error: unknown) => ({ error, at: Date.now() - started }));
-  await new Promise((resolve) => setTimeout(resolve, 150));
-  const second = insert(2).catch((error: unknown) => ({ error, at: Date.now() - started }));
-  const [a, b] = await Promise.all([first, second]);
-  outside.exec('ROLLBACK');
-  outside.close();
-
-  expect((a as { error: unknown }).error).toBeInstanceOf(StorageUnavailableError);
-  expect((b as { error: unknown }).error).toBeInstanceOf(StorageUnavailableError);
-  // Each waited about its own 300 ms: the later write was not failed with the earlier one.
-  expect((a as { at: number }).at).toBeGreaterThanOrEqual(280);
-  expect((b as { at: number }).at).toBeGreaterThanOrEqual((a as { at: number }).at + 100);
+  try {
+    outside.exec('BEGIN IMMEDIATE');
+    const settled = new Map<number, unknown>();
+    const track = (id: number) =>
+      insert(id).then(
+        () => settled.set(id, 'stored'),
+        (error: unknown) => settled.set(id, error),
+      );
+    void track(1);
+    await new Promise((resolve) => setImmediate(resolve)); // its group began and found the lock taken
+    await jest.advanceTimersByTimeAsync(150);
+    void track(2); // the next group: its own deadline, 150 ms after the first's
+    await jest.advanceTimersByTimeAsync(149);
+    expect(settled).toEqual(new Map());
+    await jest.advanceTimersByTimeAsync(1);
+    expect(settled.get(1)).toBeInstanceOf(StorageUnavailableError);
+    expect(settled.has(2)).toBe(false); // not failed with the earlier one
+    await jest.advanceTimersByTimeAsync(149);
+    expect(settled.has(2)).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(settled.get(2)).toBeInstanceOf(StorageUnavailableError);
+    outside.exec('ROLLBACK');
+  } finally {
+    outside.close();
+    jest.useRealTimers();
+  }
   await insert(3);
   expect(await storedAfterRestart()).toEqual([3]);
 });

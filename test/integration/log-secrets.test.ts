@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { type TestDatabase, createTestDatabase } from '../support/database';
 import { type ServerProcess, spawnServer } from '../support/server-process';
 import { CREATE, TEST_AUDIENCE, TEST_ISSUER, mintToken, validInput } from '../support/stack';
+import { waitFor } from '../support/wait-for';
 
 // Shaped so the body redaction's patterns (sk_..., "key": "...", Bearer ...) would not catch them.
 const API_KEY = 'ck-live"Zq8\\v3Rk9Tn0wP';
@@ -78,6 +79,7 @@ afterAll(async () => {
 describe('log lines of a failed create', () => {
   it('carry no configured secret when Cashii echoes them in 4xx and 5xx error bodies', async () => {
     const token = await mintToken('user-a', {}, JWT_SECRET);
+    let lastRequestId = '';
     for (let attempt = 0; attempt < ANSWERS.length; attempt++) {
       const response = await fetch(graphqlUrl, {
         method: 'POST',
@@ -86,10 +88,12 @@ describe('log lines of a failed create', () => {
       });
       const body = (await response.json()) as { errors?: unknown[] };
       expect(body.errors).toBeDefined();
+      lastRequestId = response.headers.get('x-request-id')!;
     }
     expect(answered).toBe(ANSWERS.length);
-    // Let the last lines reach the pipe.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The last request's closing line is the last of its lines: once it has come through the pipe, all have.
+    const closing = (line: string) => line.includes('graphql request answered') && line.includes(lastRequestId);
+    await waitFor(() => Promise.resolve(server.output().split('\n').some(closing) || undefined));
 
     const lines = server.output().split('\n').filter(Boolean);
     const failures = lines.filter((line) => line.includes('Cashii create failed'));

@@ -41,19 +41,18 @@ describe('a flood of directives', () => {
   afterAll(() => stack.close());
 
   const post = async (body: string) => {
-    const started = performance.now();
     const response = await fetch(`${stack.app.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body,
     });
     const text = await response.text();
-    return { ms: performance.now() - started, status: response.status, text };
+    return { status: response.status, text };
   };
   const query = (source: string) => post(JSON.stringify({ query: source }));
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-  it('of 100 KB is refused while parsing, with a coded 400, about as fast as a harmless body of that size', async () => {
+  // How long the refusal takes is the bench's to measure (before the token limit, 120-350 ms here: every directive parsed, then validated).
+  it('of 100 KB is refused while parsing, at the token limit, with a coded 400; a harmless body of that size passes', async () => {
     // Just under the 100 KB body limit: about 34,000 directives.
     const flood = JSON.stringify({ query: `{ __typename ${'@a '.repeat(Math.floor((100 * 1024 - 40) / 3))}}` });
     // The same bytes to upload and JSON-parse, but a tiny document.
@@ -65,18 +64,6 @@ describe('a flood of directives', () => {
     expect(body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
     expect(body.errors[0].message).toMatch(/more that 2000 tokens/);
     expect((await post(padded)).status).toBe(200);
-
-    const floods: number[] = [];
-    const harmless: number[] = [];
-    for (let i = 0; i < 9; i++) {
-      floods.push((await post(flood)).ms);
-      harmless.push((await post(padded)).ms);
-    }
-    console.log(
-      `directive flood (100 KB): median ${median(floods).toFixed(1)} ms; harmless 100 KB body: ${median(harmless).toFixed(1)} ms`,
-    );
-    // Before the token limit the flood took 120-350 ms here (every directive parsed, then validated).
-    expect(median(floods)).toBeLessThan(2 * median(harmless) + 15);
   });
 
   it('of more than 50 directives under the token limit is a coded validation error', async () => {

@@ -69,14 +69,12 @@ describe('metrics per operation and error code', () => {
     });
   });
 
-  it('counts a read answered from the answer cache like an executed one', async () => {
-    const created = await post({ query: CREATE, variables: { input: validInput() } });
-    const id = created.body.data.createRemotePayment.id as string;
-    const before = (await series('bff_graphql_operations_total'))['operation="Payment",outcome="success"'];
-    const hitsBefore = (await series('bff_answer_cache_total'))['result="hit"'] ?? 0;
-    for (let n = 0; n < 3; n++) await post({ query: PAYMENT, variables: { id } });
-    expect((await series('bff_answer_cache_total'))['result="hit"']).toBeGreaterThan(hitsBefore);
-    expect((await series('bff_graphql_operations_total'))['operation="Payment",outcome="success"']).toBe(before + 3);
+  it('counts a subscription sent over HTTP, which Apollo resolves and a plugin refuses, with its name and BAD_REQUEST', async () => {
+    const before = (await series('bff_graphql_errors_total'))['operation="other",code="BAD_REQUEST"'] ?? 0;
+    const refused = await post({ query: 'subscription Watch { paymentStatusChanged(id: "1234567890123456") { id } }' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    expect((await series('bff_graphql_errors_total'))['operation="other",code="BAD_REQUEST"']).toBe(before + 1);
   });
 
   it('counts refusals of the HTTP layer with their code', async () => {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { CREATE, type TestStack, startStack, validInput } from '../support/stack';
 import { type TcpProxy, startTcpProxy } from '../support/tcp-proxy';
+import { waitFor } from '../support/wait-for';
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
 
@@ -123,9 +124,7 @@ describe('rate limits in one process', () => {
     expect(await redis.exists(`bff:rl:create:viewer:${user}`)).toBe(0);
 
     await proxy.accept();
-    const deadline = Date.now() + 8000;
-    while ((await storeUp()) !== '1' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await storeUp()).toBe('1');
+    await waitFor(async () => ((await storeUp()) === '1' ? true : undefined), 8000, 50);
     expect(backLines()).toHaveLength(1);
     const after = `after-${randomUUID()}`;
     expect((await stack.gql(CREATE, { input: validInput() }, { user: after })).body.errors).toBeUndefined();

@@ -29,15 +29,19 @@ describeEachDatabase('paymentStatusChanged', (target) => {
 
   it('pushes the confirmed change to the owner and nothing to a stranger', async () => {
     const payment = (await stack.gql(CREATE, { input: validInput() }, { user: 'owner' })).body.data!.createRemotePayment;
+    const own = (await stack.gql(CREATE, { input: validInput() }, { user: 'stranger' })).body.data!.createRemotePayment;
     const owner = await watchPayment(`${stack.app.url}/graphql`, payment.id, await bearer('owner'));
-    const stranger = await watchPayment(`${stack.app.url}/graphql`, payment.id, await bearer('stranger'));
+    const stranger = await watchPayment(`${stack.app.url}/graphql`, payment.id, await bearer('stranger'), { visible: false });
     try {
+      expect(owner.received).toEqual([expect.objectContaining({ id: payment.id, status: 'PENDING' })]);
       const back = await actOnPaymentPage(payment.paymentUrl, 'pay');
       const input = returnInput(back);
       await stack.gql(CONFIRM, { input }, { user: 'owner' });
       const seen = await owner.until((p) => p.status === 'PAID');
       expect(seen).toMatchObject({ id: payment.id, status: 'PAID' });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The change was pushed to every watcher of the payment at once. The stranger's own payment,
+      // watched on the same connection after it, is the sentinel: once it arrived, a leak would have too.
+      expect(await stranger.sentinel(own.id)).toMatchObject({ id: own.id, status: 'PENDING' });
       expect(stranger.received).toEqual([]);
       expect(stranger.errors).toEqual([]);
     } finally {
@@ -69,13 +73,13 @@ describeEachDatabase('paymentStatusChanged', (target) => {
       connectionParams: await bearer('user-a'),
       retryAttempts: 0,
     });
+    // A running watch first yields the payment as it is now; a refused one ends with its errors.
     const outcome = (query: string) =>
       new Promise<unknown>((resolve) => {
         client.subscribe(
           { query, variables: { id: payment.id } },
-          { next: () => undefined, error: resolve, complete: () => resolve('complete') },
+          { next: () => resolve('running'), error: resolve, complete: () => resolve('complete') },
         );
-        setTimeout(() => resolve('running'), 400);
       });
     try {
       // A refused operation does not hold a slot.

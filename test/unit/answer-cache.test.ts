@@ -1,92 +1,119 @@
 /**
- * The answer cache is bounded in bytes: any client fills it (distinct aliases make distinct keys),
- * so the kept answers together never hold more than the budget, the least recently used go first,
- * and an answer over the per-entry cap is shared with the requests waiting for it but never kept.
+ * The answer cache's own rules, without a server: bounded in bytes (in all, and per answer), kept
+ * only from fully recorded clean reads, retired by a changed version or by time, and the versions
+ * of the lookups of one event-loop turn read in one call.
  */
-import { AnswerCache, type AnswerStamp, type CachedAnswer, entryBytes } from '../../src/graphql/answer-cache';
+import { AnswerCache } from '../../src/graphql/answer-cache';
+import { ReadSet } from '../../src/observability/request-scope';
+import { ManualClock } from '../fixtures/manual-clock';
 
-const SHAPE = { rootFields: new Set(['payment']), leafFields: new Set(['id', 'status', 'metadata']) };
-const VIEWER = { id: 'guest-1' };
-const VERSION = 'v1';
-
-function cacheWith(maxBytes: number, maxEntryBytes: number, maxEntries = 10_000): AnswerCache {
-  return new AnswerCache({
-    shape: SHAPE,
-    versionsOf: (keys) => Promise.resolve(new Map(keys.map((key) => [key, VERSION]))),
-    maxEntries,
-    maxBytes,
-    maxEntryBytes,
+function setup(stored: Map<string, string>, options: { maxBytes?: number; maxEntryBytes?: number } = {}) {
+  const clock = new ManualClock();
+  const calls: string[][] = [];
+  const cache = new AnswerCache({
+    versionsOf: (keys) => {
+      calls.push(keys);
+      return Promise.resolve(new Map([...stored].filter(([key]) => keys.includes(key))));
+    },
+    maxBytes: options.maxBytes ?? 1024 * 1024,
+    maxEntryBytes: options.maxEntryBytes ?? 64 * 1024,
     maxAgeMs: 60_000,
-    parseOptions: { maxTokens: 2000 },
+    clock,
   });
+  return { cache, clock, calls };
 }
 
-/** A distinct cacheable read (its own alias), executed and finished with an answer of `bodyLength` characters. */
-function execute(cache: AnswerCache, n: number, bodyLength: number): { key: string; answer: CachedAnswer; stamps: AnswerStamp[] } {
-  const query = `query($id:ID!){r${n}:payment(id:$id){id status metadata}}`;
-  const key = cache.keyFor(VIEWER, 'application/json', { query, variables: { id: '1234567890123456' } });
-  if (key === null) throw new Error('the read should be cacheable');
-  const prefix = `{"data":{"r${n}":{"id":"1234567890123456","status":"PAID","metadata":{"blob":"`;
-  const suffix = '"}}}}';
-  const body = prefix + 'x'.repeat(Math.max(0, bodyLength - prefix.length - suffix.length)) + suffix;
-  const answer: CachedAnswer = { status: 200, headers: [['content-type', 'application/json']], body };
-  const stamps: AnswerStamp[] = [{ key: '1234567890123456', version: VERSION, until: Date.now() + 60_000 }];
-  expect(cache.begin(key)).toBe(true);
-  cache.finish(key, query, { stamps }, answer);
-  return { key, answer, stamps };
+function readOf(versions: Record<string, string>, until = Infinity): ReadSet {
+  const reads = new ReadSet();
+  for (const [key, version] of Object.entries(versions)) reads.note(key, version, until);
+  return reads;
 }
 
-describe('answer cache bounds', () => {
-  it('does not keep an answer over the per-entry cap, and keeps one under it', async () => {
-    const cache = cacheWith(1024 * 1024, 16 * 1024);
-    const big = execute(cache, 1, 12_000); // 24,000 counted bytes: over 16 KiB
-    const small = execute(cache, 2, 2_000);
-    expect(entryBytes(big.key, big.answer, big.stamps)).toBeGreaterThan(16 * 1024);
-    expect(await cache.lookup(big.key)).toBeNull();
-    expect(await cache.lookup(small.key)).toMatchObject({ body: small.answer.body });
-    expect(cache.held()).toEqual({ entries: 1, bytes: entryBytes(small.key, small.answer, small.stamps) });
-  });
+const answer = (id: string, padding = '') => ({ data: { payment: { id, padding } } });
+const viewer = { id: 'user-a' };
 
-  it('never holds more than its byte budget, however many distinct answers arrive; the least recently used go first', async () => {
-    const budget = 256 * 1024;
-    const cache = cacheWith(budget, 64 * 1024);
-    const first = execute(cache, 0, 20_000);
-    let heldMost = 0;
-    for (let n = 1; n < 500; n++) {
-      execute(cache, n, 20_000);
-      // The first answer is read now and then: it stays while older ones go.
-      if (n % 5 === 0) expect(await cache.lookup(first.key)).not.toBeNull();
-      heldMost = Math.max(heldMost, cache.held().bytes);
-    }
-    expect(heldMost).toBeLessThanOrEqual(budget);
-    const held = cache.held();
-    expect(held.entries).toBeGreaterThan(3);
-    expect(held.entries).toBeLessThan(10); // about 40 KB each: 6 fit in 256 KiB
-    expect(await cache.lookup(first.key)).not.toBeNull();
-    // Only the newest answers are still there.
-    let kept = 0;
-    for (let n = 1; n < 500; n++) {
-      const query = `query($id:ID!){r${n}:payment(id:$id){id status metadata}}`;
-      const key = cache.keyFor(VIEWER, 'application/json', { query, variables: { id: '1234567890123456' } })!;
-      if ((await cache.lookup(key)) !== null) {
-        kept++;
-        expect(n).toBeGreaterThan(490);
-      }
-    }
-    expect(kept).toBe(held.entries - 1);
-  });
-
-  it('shares an answer over the cap with the identical request that waited for it, without keeping it', async () => {
-    const cache = cacheWith(1024 * 1024, 16 * 1024);
-    const query = 'query($id:ID!){big:payment(id:$id){id status metadata}}';
-    const key = cache.keyFor(VIEWER, 'application/json', { query, variables: { id: '1234567890123456' } })!;
-    expect(cache.begin(key)).toBe(true);
-    const waiting = cache.join(key);
-    const body = `{"data":{"big":{"id":"1234567890123456","status":"PAID","metadata":{"blob":"${'y'.repeat(20_000)}"}}}}`;
-    const answer: CachedAnswer = { status: 200, headers: [], body };
-    cache.finish(key, query, { stamps: [{ key: '1234567890123456', version: VERSION, until: Date.now() + 60_000 }] }, answer);
-    expect((await waiting)?.body).toBe(body);
+describe('AnswerCache', () => {
+  it('serves a kept answer while every version holds, and retires it when one changes', async () => {
+    const stored = new Map([['payment:1', 'v1']]);
+    const { cache } = setup(stored);
+    const key = cache.keyFor(viewer, 'hash', 'Payment', { id: '1' })!;
+    cache.keep(key, answer('1'), readOf({ 'payment:1': 'v1' }));
+    expect(await cache.lookup(key)).toEqual(answer('1'));
+    stored.set('payment:1', 'v2');
     expect(await cache.lookup(key)).toBeNull();
-    expect(cache.held().bytes).toBe(0);
+    expect(cache.held().entries).toBe(0);
+  });
+
+  it('keeps nothing from untracked reads, reads that recorded nothing, errors or null root fields', () => {
+    const { cache } = setup(new Map([['payment:1', 'v1']]));
+    const key = cache.keyFor(viewer, 'hash', 'Payment', { id: '1' })!;
+    const untracked = readOf({ 'payment:1': 'v1' });
+    untracked.untracked = true;
+    cache.keep(key, answer('1'), untracked);
+    cache.keep(key, answer('1'), new ReadSet());
+    cache.keep(key, { data: { payment: null } }, readOf({ 'payment:1': 'v1' }));
+    cache.keep(key, { data: { payment: { id: '1' } }, errors: [{ message: 'no' }] }, readOf({ 'payment:1': 'v1' }));
+    expect(cache.held().entries).toBe(0);
+  });
+
+  it('marks a record read at two versions in one request untracked', () => {
+    const reads = readOf({ 'payment:1': 'v1' });
+    reads.note('payment:1', 'v2');
+    expect(reads.untracked).toBe(true);
+  });
+
+  it('drops an answer once the time its reads stay as read has come', async () => {
+    const { cache, clock } = setup(new Map([['payment:1', 'v1']]));
+    const key = cache.keyFor(viewer, 'hash', 'Payment', { id: '1' })!;
+    cache.keep(key, answer('1'), readOf({ 'payment:1': 'v1' }, clock.now() + 1000));
+    await clock.advance(999);
+    expect(await cache.lookup(key)).not.toBeNull();
+    await clock.advance(1);
+    expect(await cache.lookup(key)).toBeNull();
+  });
+
+  it('keys by viewer, role, document, operation and variables', () => {
+    const { cache } = setup(new Map());
+    const keys = new Set([
+      cache.keyFor({ id: 'user-a' }, 'hash', 'Payment', { id: '1' }),
+      cache.keyFor({ id: 'user-b' }, 'hash', 'Payment', { id: '1' }),
+      cache.keyFor({ id: 'user-a', operator: true }, 'hash', 'Payment', { id: '1' }),
+      cache.keyFor({ id: 'user-a' }, 'other', 'Payment', { id: '1' }),
+      cache.keyFor({ id: 'user-a' }, 'hash', 'Other', { id: '1' }),
+      cache.keyFor({ id: 'user-a' }, 'hash', 'Payment', { id: '2' }),
+    ]);
+    expect(keys.size).toBe(6);
+    expect(cache.keyFor(viewer, 'hash', 'Payment', { id: 'x'.repeat(5000) })).toBeNull();
+  });
+
+  it('holds at most maxBytes in all and never an answer over maxEntryBytes', () => {
+    const stored = new Map<string, string>();
+    const { cache } = setup(stored, { maxBytes: 64 * 1024, maxEntryBytes: 8 * 1024 });
+    for (let i = 0; i < 200; i++) {
+      const key = cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
+      cache.keep(key, answer(String(i), 'p'.repeat(1000)), readOf({ [`payment:${i}`]: 'v' }));
+    }
+    expect(cache.held().bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(cache.held().entries).toBeGreaterThan(10);
+    const big = cache.keyFor(viewer, 'hash', 'Payment', { id: 'big' })!;
+    cache.keep(big, answer('big', 'b'.repeat(5000)), readOf({ 'payment:big': 'v' }));
+    expect(cache.held().entries).toBeLessThan(200);
+    // 5,000 characters count 10,000 bytes: over the per-answer cap, not kept.
+    return expect(cache.lookup(big)).resolves.toBeNull();
+  });
+
+  it('reads the versions of the lookups of one event-loop turn in one call', async () => {
+    const stored = new Map([
+      ['payment:1', 'v1'],
+      ['payment:2', 'v2'],
+    ]);
+    const { cache, calls } = setup(stored);
+    const one = cache.keyFor(viewer, 'hash', 'Payment', { id: '1' })!;
+    const two = cache.keyFor(viewer, 'hash', 'Payment', { id: '2' })!;
+    cache.keep(one, answer('1'), readOf({ 'payment:1': 'v1' }));
+    cache.keep(two, answer('2'), readOf({ 'payment:2': 'v2' }));
+    const found = await Promise.all([cache.lookup(one), cache.lookup(two)]);
+    expect(found).toEqual([answer('1'), answer('2')]);
+    expect(calls).toEqual([['payment:1', 'payment:2']]);
   });
 });

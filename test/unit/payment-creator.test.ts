@@ -3,22 +3,27 @@ import { CashiiInvalidRequestError, CashiiUnavailableError } from '../../src/cas
 import { normalisedCreate } from '../../src/payments/core/payment-commands';
 import { PaymentCreator, requestHash } from '../../src/payments/core/payment-creator';
 import { CreateState } from '../../src/payments/store/payment-values';
+import { ManualClock } from '../fixtures/manual-clock';
 import { FakeCashii, FakeRecorder, FakeStore, record, silentLog } from '../fixtures/payment-fakes';
 
 const INPUT = normalisedCreate({ amount: 1000, currency: 'USD', redirectUrl: 'http://localhost:3000/back', idempotencyKey: 'key-1' });
 const HASH = requestHash(INPUT);
 
+/** Time stands still unless a test moves it. */
+let clock: ManualClock;
+beforeEach(() => (clock = new ManualClock()));
+
 function setup(outcomes: Array<'ok' | Error> = [], cashiiTimeoutMs = 50) {
   const store = new FakeStore();
   const cashii = new FakeCashii(outcomes);
   const recorder = new FakeRecorder(store);
-  const creator = new PaymentCreator(store, cashii, recorder, { cashiiTimeoutMs, firstCheckDelayMs: 1000 }, silentLog);
+  const creator = new PaymentCreator(store, cashii, recorder, { cashiiTimeoutMs, firstCheckDelayMs: 1000, clock }, silentLog);
   return { store, cashii, recorder, creator };
 }
 
 /** A record for INPUT's key left in `createState`, last touched `ageMs` ago. */
 function earlier(store: FakeStore, createState: CreateState, ageMs = 0) {
-  const at = new Date(Date.now() - ageMs);
+  const at = new Date(clock.now() - ageMs);
   return store.put(
     record({
       idempotencyKey: 'key-1',
@@ -77,20 +82,29 @@ describe('PaymentCreator', () => {
     expect(cashii.calls).toBe(1);
   });
 
-  it('waits for a young SENDING create of another process, then answers retryable', async () => {
+  it('waits for a young SENDING create of another process up to its deadline, then answers retryable', async () => {
+    // Cashii's deadline 10 ms: the wait ends once 2 x 10 + 1000 ms have passed.
     const { store, cashii, creator } = setup([], 10);
-    earlier(store, CreateState.SENDING, 0);
-    // Kept young: another replica's live call keeps touching it.
-    const keepYoung = setInterval(() => Object.assign(store.rows.values().next().value!, { updatedAt: new Date() }), 5);
-    try {
-      await expect(creator.create(INPUT, 'user-a')).rejects.toMatchObject({
-        code: 'UPSTREAM_UNAVAILABLE',
-        extensions: { retryable: true },
-      });
-    } finally {
-      clearInterval(keepYoung);
-    }
+    const other = earlier(store, CreateState.SENDING, 0);
+    // Kept young: another replica's live call touches it every 5 ms (of the same clock).
+    const touch = (): void => {
+      Object.assign(store.get(other.id), { updatedAt: new Date(clock.now()) });
+      clock.setTimeout(touch, 5);
+    };
+    touch();
+    let outcome: unknown = 'waiting';
+    void creator.create(INPUT, 'user-a').then(
+      (created) => (outcome = created),
+      (error: unknown) => (outcome = error),
+    );
+    await clock.advance(1000);
+    // Every due step ran (the clock lets each finish before it moves on): still waiting, nothing sent.
+    expect(outcome).toBe('waiting');
     expect(cashii.calls).toBe(0);
+    await clock.advance(100);
+    expect(outcome).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', extensions: { retryable: true } });
+    expect(cashii.calls).toBe(0);
+    expect(store.get(other.id).createState).toBe(CreateState.SENDING);
   });
 
   it('lets a concurrent duplicate share the first attempt, and its failure', async () => {

@@ -11,6 +11,7 @@ import { AppError } from '../../src/common/errors';
 import { createLogger } from '../../src/logger';
 import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from '../../src/rate-limit/rate-limiter';
 import { startTcpProxy } from '../support/tcp-proxy';
+import { waitFor } from '../support/wait-for';
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
 
@@ -28,13 +29,9 @@ function capturedLog() {
 const UNREACHABLE = 'rate limit store (Redis) is unreachable';
 const BACK = 'rate limit store (Redis) is reachable again';
 
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Until `condition` holds (the shared poll of test/support/wait-for.ts). */
+const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<true> =>
+  waitFor(async () => ((await condition()) ? true : undefined), timeoutMs, 20);
 
 const perViewer = { name: 'create:viewer', limit: 2, windowMs: 60_000 };
 const perAddress = { name: 'create:address', limit: 3, windowMs: 60_000 };
@@ -92,7 +89,7 @@ describe('RateLimiter', () => {
       'RATE_LIMITED',
       'RATE_LIMITED',
     ]);
-    await waitFor(() => lines.some((line) => line.includes(UNREACHABLE)));
+    await until(() => lines.some((line) => line.includes(UNREACHABLE)));
     expect(lines.filter((line) => /"level":50/.test(line))).toHaveLength(1);
     await limiter.close();
   });
@@ -201,7 +198,7 @@ async function startStallingProxy(targetPort: number) {
       expect(lines.filter((line) => /"level":50/.test(line))).toHaveLength(1);
 
       await proxy.accept();
-      await waitFor(() => store.available());
+      await until(() => store.available());
       const back = `back-${randomUUID()}`;
       expect(await outcomesOf(limiter, back, 1)).toEqual(['ok']);
       expect(fallbackHits).toBe(8);
@@ -230,7 +227,7 @@ async function startStallingProxy(targetPort: number) {
       expect(lines.filter((line) => line.includes(UNREACHABLE))).toHaveLength(1);
 
       proxy.resume();
-      await waitFor(() => store.available());
+      await until(() => store.available());
       expect(lines.filter((line) => line.includes(BACK))).toHaveLength(1);
     } finally {
       await limiter.close();

@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/common/clock';
 import { MAX_TIMER_DELAY_MS, runAt } from '../../src/common/run-at';
 
 const DAY_MS = 86_400_000;
@@ -47,6 +48,28 @@ describe('runAt', () => {
     const scheduled = runAt(Date.now() + 60 * DAY_MS, fired);
     jest.advanceTimersByTime(30 * DAY_MS);
     scheduled.cancel();
+    jest.advanceTimersByTime(60 * DAY_MS);
+    expect(fired).not.toHaveBeenCalled();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+});
+
+describe("the machine's Clock", () => {
+  beforeEach(() => jest.useFakeTimers({ now: new Date('2030-01-01T00:00:00Z') }));
+  afterEach(() => jest.useRealTimers());
+
+  it('calls back after a delay longer than one timer can wait (60 days, a token expiry), not before', () => {
+    const fired = jest.fn();
+    systemClock.setTimeout(fired, 60 * DAY_MS);
+    jest.advanceTimersByTime(60 * DAY_MS - 1);
+    expect(fired).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(1);
+    expect(fired).toHaveBeenCalledTimes(1);
+  });
+
+  it('never calls back once cancelled', () => {
+    const fired = jest.fn();
+    systemClock.setTimeout(fired, 1000).cancel();
     jest.advanceTimersByTime(60 * DAY_MS);
     expect(fired).not.toHaveBeenCalled();
     expect(jest.getTimerCount()).toBe(0);

@@ -138,11 +138,14 @@ describe('TrustedDocuments.resolve', () => {
     expect(gate.resolve({ query: AS_APOLLO_SENDS })).toEqual({ ok: true, body: { query: AS_APOLLO_SENDS } });
   });
 
-  it('does not parse a directive flood when enforcing: it has more tokens than any manifest document', () => {
+  it('does not parse a flood when enforcing: it has more tokens than any manifest document', () => {
     const flood = `{ __typename ${'@a '.repeat(30_000)}}`;
-    const started = performance.now();
     expect(enforcing.resolve({ query: flood })).toMatchObject({ ok: false, code: 'TRUSTED_DOCUMENT_REQUIRED' });
-    expect(performance.now() - started).toBeLessThan(50);
+    // A manifest document with extra __typename selections has the manifest's shape once parsed: a few
+    // extra pass, but a flood of them is refused, so it was not parsed (how long that takes is the bench's).
+    const padded = (extra: number) => QUERY.replace('{ __typename payment', `{ ${'__typename '.repeat(extra)}payment`);
+    expect(enforcing.resolve({ query: padded(10) })).toEqual({ ok: true, body: { query: padded(10) } });
+    expect(enforcing.resolve({ query: padded(30_000) })).toMatchObject({ ok: false, code: 'TRUSTED_DOCUMENT_REQUIRED' });
   });
 });
 

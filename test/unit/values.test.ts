@@ -1,7 +1,8 @@
+import { sleep } from '../../src/common/clock';
 import { toSafeInteger } from '../../src/db/transformers';
 import { coercionField } from '../../src/graphql/format-error';
 import { redactBody } from '../../src/payments/core/describe-error';
-import { MemoryRateLimitStore } from '../../src/rate-limit/rate-limiter';
+import { MEMORY_STORE_BYTES, MemoryRateLimitStore } from '../../src/rate-limit/rate-limiter';
 import { clientAddress } from '../../src/http/client-address';
 import { PaymentPolicy } from '../../src/payments/core/payment-policy';
 import { paymentPageUrl, returnUrlFor } from '../../src/payments/core/payment-view';
@@ -82,18 +83,26 @@ describe('client address for rate limits', () => {
 describe('in-memory rate limit windows', () => {
   it('count per key within a window and start over after it', async () => {
     const store = new MemoryRateLimitStore();
-    expect((await store.hit('a', 50)).count).toBe(1);
-    expect((await store.hit('a', 50)).count).toBe(2);
-    expect((await store.hit('b', 50)).count).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect((await store.hit('a', 50)).count).toBe(1);
+    const first = await store.hit('a', 40);
+    expect(first.count).toBe(1);
+    expect((await store.hit('a', 40)).count).toBe(2);
+    expect((await store.hit('b', 40)).count).toBe(1);
+    await sleep(first.resetMs + 5);
+    expect((await store.hit('a', 40)).count).toBe(1);
+    await store.close();
   });
 
-  it('stay bounded however many keys arrive', async () => {
+  it('stay within their byte budget however many keys arrive, the oldest dropped first', async () => {
     const store = new MemoryRateLimitStore();
-    for (let i = 0; i < 150_000; i++) await store.hit(`k${i}`, 60_000);
-    expect((store as unknown as { windows: Map<string, unknown> }).windows.size).toBe(100_000);
-    // The oldest windows went first; the newest key still counts from its own window.
-    expect((await store.hit('k149999', 60_000)).count).toBe(2);
+    for (let i = 0; i < 60_000; i++) await store.hit(`k${i}`, 60_000);
+    const held = store.held();
+    expect(held.bytes).toBeLessThanOrEqual(MEMORY_STORE_BYTES);
+    expect(held.entries).toBeGreaterThan(40_000);
+    expect(held.entries).toBeLessThan(60_000);
+    // The newest key still counts from its own window; the oldest was dropped (from its limiter too), so it starts over.
+    expect((await store.hit('k59999', 60_000)).count).toBe(2);
+    expect((await store.hit('k0', 60_000)).count).toBe(1);
+    await store.close();
+    expect(store.held()).toEqual({ entries: 0, bytes: 0 });
   });
 });

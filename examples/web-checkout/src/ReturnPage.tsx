@@ -2,21 +2,12 @@ import { useApolloClient } from '@apollo/client/react';
 import { useEffect, useRef, useState } from 'react';
 import {
   type OrderQuery,
-  type PaymentStatus,
   OrderDocument,
   confirmPaymentReturnInput,
   useConfirmPaymentReturnMutation,
   usePaymentStatusChangedSubscription,
 } from '../../../client/src';
 import { ORDER_STATUS_WORDS, PAYMENT_STATUS_WORDS, endCheckoutAttempt, shopperError } from './checkout';
-
-const HEADLINE: Record<PaymentStatus, string> = {
-  PENDING: 'Waiting for your payment',
-  PAID: 'Thank you, your payment is confirmed',
-  REJECTED: 'Your payment was rejected',
-  CANCELED: 'You canceled the payment',
-  REFUNDED: 'This payment was refunded',
-};
 
 type Order = NonNullable<OrderQuery['order']>;
 type OrderPayment = Order['payments'][number];
@@ -138,12 +129,12 @@ export function ReturnPage() {
     ? 'This payment will be refunded'
     : payment.needsReview
       ? 'The shop is checking your payment'
-      : HEADLINE[payment.status];
+      : PAYMENT_STATUS_WORDS[payment.status].headline;
   return (
     <main>
       <h1>{headline}</h1>
       <p className="status" data-testid="payment-status" data-status={payment.status}>
-        {PAYMENT_STATUS_WORDS[payment.status]}
+        {PAYMENT_STATUS_WORDS[payment.status].label}
       </p>
       <dl>
         <dt>Amount</dt>

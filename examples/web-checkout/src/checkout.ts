@@ -84,12 +84,13 @@ export function endCheckoutAttempt(): void {
   sessionStorage.removeItem(ATTEMPT);
 }
 
-export const PAYMENT_STATUS_WORDS: Record<PaymentStatus, string> = {
-  PENDING: 'Waiting for Cashii',
-  PAID: 'Paid',
-  REJECTED: 'Rejected by Cashii',
-  CANCELED: 'Canceled',
-  REFUNDED: 'Refunded',
+/** What the shop says of each payment status: a label, and the return page's headline (one map, so a new status is one entry). */
+export const PAYMENT_STATUS_WORDS: Record<PaymentStatus, { label: string; headline: string }> = {
+  PENDING: { label: 'Waiting for Cashii', headline: 'Waiting for your payment' },
+  PAID: { label: 'Paid', headline: 'Thank you, your payment is confirmed' },
+  REJECTED: { label: 'Rejected by Cashii', headline: 'Your payment was rejected' },
+  CANCELED: { label: 'Canceled', headline: 'You canceled the payment' },
+  REFUNDED: { label: 'Refunded', headline: 'This payment was refunded' },
 };
 
 export const ORDER_STATUS_WORDS: Record<OrderStatus, string> = {

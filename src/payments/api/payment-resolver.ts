@@ -10,37 +10,6 @@ import { PaymentConnection, PaymentsArgs } from './payment-connection';
 import { ConfirmPaymentReturnInput, CreateRemotePaymentInput, PaymentArgs } from './payment-inputs';
 import { PaymentEvent, RemotePayment } from './payment-types';
 
-/**
- * The reads whose whole answer may be kept (graphql/answer-cache.ts): `payment(id)` selecting only
- * stored columns of the record, each of which changes only with its `updatedAt` (no history, no
- * order, no arguments). Anything else is always executed.
- */
-export const PAYMENT_ANSWER_SHAPE = {
-  rootFields: new Set(['payment']),
-  leafFields: new Set<keyof RemotePayment | '__typename'>([
-    '__typename',
-    'id',
-    'amount',
-    'currency',
-    'currencyExponent',
-    'amountDecimal',
-    'note',
-    'metadata',
-    'status',
-    'from',
-    'to',
-    'payableTo',
-    'orderId',
-    'paymentUrl',
-    'transactionId',
-    'createdAt',
-    'updatedAt',
-    'verifiedAt',
-    'needsReview',
-    'reviewReason',
-  ]) as ReadonlySet<string>,
-};
-
 @Resolver(() => RemotePayment)
 export class PaymentResolver {
   @Extensions({ lookupCost: 1 }) // each may cost a Cashii call: GRAPHQL_MAX_PAYMENT_LOOKUPS caps their sum (graphql/limits.ts)
@@ -49,7 +18,7 @@ export class PaymentResolver {
     description: "One of the viewer's payments by Cashii id, with a status confirmed with Cashii. Null when unknown or not the viewer's.",
   })
   payment(@Args() { id }: PaymentArgs, @Ctx() ctx: GraphQLContext): Promise<RemotePayment | null> {
-    return ctx.payments.findForViewer(id, ctx.viewer.id, ctx.loaders, ctx.answer);
+    return ctx.payments.findForViewer(id, ctx.viewer.id, ctx.loaders);
   }
 
   @Query(() => PaymentConnection, { description: "The viewer's own payments, newest first, with cursor pagination." })

@@ -61,7 +61,7 @@ export class FreshnessPolicy {
     return this.canChange(record) && !this.isFresh(record, now);
   }
 
-  /** When a read would confirm this record with Cashii again (epoch ms; Infinity when it cannot change any more). */
+  /** When a read would confirm this record with Cashii again (epoch ms; Infinity when nothing but a write can change it). */
   staleAt(record: Checked): number {
     if (!this.canChange(record)) return Infinity;
     return record.verifiedAt === null ? 0 : record.verifiedAt.getTime() + this.ttlOf(record);

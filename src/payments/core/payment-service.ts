@@ -9,7 +9,6 @@ import type { Viewer } from '../../auth/viewer';
 import { badInput } from '../../common/errors';
 import type { OrderRepository } from '../store/order-repository';
 import { type PaymentLoaders, createPaymentLoaders } from '../store/payment-loaders';
-import type { PaymentOrder } from '../store/payment-entity';
 import type { PaymentRepository } from '../store/payment-repository';
 import { CUSTOMER_EVENT_SOURCES } from '../store/payment-values';
 import type { OrderView } from './order-view';
@@ -39,21 +38,6 @@ export interface PaymentStores {
 
 /** Per-request batching of reads (one SQL query for several `payment` fields of one operation). */
 export type PaymentReadBatch = PaymentLoaders;
-
-/** What a read leaves for a whole-answer cache: the record shown, its version, and until when it stays as shown. */
-export interface ShownRecord {
-  readonly key: string;
-  readonly version: string;
-  readonly until: number;
-}
-
-/**
- * A record's version for answer caches: every stored column, so that any write shows, even two
- * in the same millisecond (an `updatedAt` alone would not tell them apart).
- */
-function versionOf(record: PaymentOrder): string {
-  return JSON.stringify(Object.values(record), (_key, value: unknown) => (value instanceof Date ? value.getTime() : value));
-}
 
 export class PaymentService {
   constructor(
@@ -86,12 +70,7 @@ export class PaymentService {
    * so. Someone else's payment and an unknown id are both null. When Cashii cannot be reached,
    * the stored status is served.
    */
-  async findForViewer(
-    cashiiId: string,
-    ownerId: string,
-    batch: PaymentReadBatch = this.readBatch(),
-    shown?: { stamps: ShownRecord[] },
-  ): Promise<PaymentView | null> {
+  async findForViewer(cashiiId: string, ownerId: string, batch: PaymentReadBatch = this.readBatch()): Promise<PaymentView | null> {
     checkPaymentId(cashiiId);
     let record = await batch.records.load(cashiiId);
     if (record === null || record.ownerId !== ownerId) return null;
@@ -99,15 +78,7 @@ export class PaymentService {
       record = (await this.sync.refresh(record, PaymentEventSource.READ, { ifStale: true })).record;
       batch.records.clear(cashiiId).prime(cashiiId, record);
     }
-    // Served as stored until the freshness policy would ask Cashii again: an answer cache may keep it that long.
-    shown?.stamps.push({ key: cashiiId, version: versionOf(record), until: this.sync.staleAt(record) });
     return this.presenter.payment(record);
-  }
-
-  /** The stored version of each shown record by Cashii id (one SELECT; unknown ids are absent): what an answer cache compares before reusing an answer. */
-  async versionsOf(cashiiIds: readonly string[]): Promise<Map<string, string>> {
-    const stored = await this.stores.payments.findByCashiiIds(cashiiIds);
-    return new Map(stored.map((record) => [record.cashiiId!, versionOf(record)]));
   }
 
   /** Every status change of a payment (by its record id), oldest first. */

@@ -6,7 +6,7 @@ import type { CashiiClient, RemotePaymentSnapshot } from '../../cashii';
 import { SingleFlight } from '../../common/singleflight';
 import { type Clock, systemClock } from '../../common/clock';
 import type { Logger } from '../../logger';
-import { type PaymentOrder, hasOpenReview } from '../store/payment-entity';
+import { CASHII_COLUMNS, type CashiiColumn, type PaymentOrder, hasOpenReview } from '../store/payment-entity';
 import { ReviewReason, ReviewResolution } from '../store/payment-values';
 import type { PaymentRepository, VerificationPatch } from '../store/payment-repository';
 import type { FreshnessPolicy } from './freshness';
@@ -66,11 +66,6 @@ export class PaymentSync {
   /** Whether a read must confirm this record with Cashii before answering (the freshness policy). */
   isStale(record: PaymentOrder): boolean {
     return this.freshness.isStale(record);
-  }
-
-  /** When a read would confirm this record with Cashii again (epoch ms; Infinity when it cannot change any more). */
-  staleAt(record: PaymentOrder): number {
-    return this.freshness.staleAt(record);
   }
 
   /**
@@ -151,12 +146,7 @@ export class PaymentSync {
       await this.repository.recordVerification(record.id, record.status, said, now);
       return;
     }
-    const patch: VerificationPatch = {
-      verifiedAt: now,
-      upstreamStatus: snapshot.rawStatus,
-      from: snapshot.from ?? record.from,
-      to: snapshot.to ?? record.to,
-    };
+    const patch: VerificationPatch = { verifiedAt: now, upstreamStatus: snapshot.rawStatus, ...storedFromCashii(snapshot, record) };
     const target = fromCashiiStatus(snapshot.status);
     const path = pathBetween(record.status, target);
     if (path === null) {
@@ -231,4 +221,13 @@ export class PaymentSync {
     }
     return null;
   }
+}
+
+/** Cashii's fields as the record stores them (store/payment-entity.ts's CASHII_COLUMNS): what Cashii said, else what we had. */
+function storedFromCashii(snapshot: RemotePaymentSnapshot, record: PaymentOrder): Pick<PaymentOrder, CashiiColumn> {
+  const stored: Partial<Record<CashiiColumn, unknown>> = {};
+  // Each such column is a field of the snapshot too, with a type the column can hold (a compile error otherwise).
+  const fields: { readonly [column in CashiiColumn]: PaymentOrder[column] } = snapshot;
+  for (const column of CASHII_COLUMNS) stored[column] = fields[column] ?? record[column];
+  return stored as Pick<PaymentOrder, CashiiColumn>;
 }

@@ -4,12 +4,13 @@
  */
 import { currencyExponent, toDecimalString } from './money';
 import type { PaymentEventRecord } from '../store/payment-event-entity';
-import { type PaymentOrder, hasOpenReview } from '../store/payment-entity';
+import { CASHII_COLUMNS, type CashiiColumn, type PaymentOrder, hasOpenReview } from '../store/payment-entity';
 import type { CreateState, PaymentEventSource, PaymentStatus, ReviewReason, ReviewResolution } from '../store/payment-values';
 
 export { CreateState, PaymentEventSource, ReviewReason, ReviewResolution } from '../store/payment-values';
 
-export interface PaymentView {
+/** A payment as clients may see it: Cashii's fields as stored (store/payment-entity.ts's CASHII_COLUMNS) and ours. */
+export interface PaymentView extends Pick<PaymentOrder, CashiiColumn> {
   /** Cashii's 16-digit id. */
   id: string;
   amount: number;
@@ -19,8 +20,6 @@ export interface PaymentView {
   note: string | null;
   metadata: Record<string, unknown> | null;
   status: PaymentStatus;
-  from: string | null;
-  to: string | null;
   payableTo: string | null;
   orderId: string | null;
   paymentUrl: string;
@@ -95,7 +94,9 @@ export function returnUrlFor(redirectUrl: string, reference: string): string {
 
 export function toPaymentView(record: PaymentOrder, pageUrl: string): PaymentView {
   if (record.cashiiId === null) throw new Error(`payment order ${record.id} has no Cashii id`);
+  const fromCashii = Object.fromEntries(CASHII_COLUMNS.map((column) => [column, record[column]])) as Pick<PaymentOrder, CashiiColumn>;
   return {
+    ...fromCashii,
     id: record.cashiiId,
     amount: record.amount,
     currency: record.currency,
@@ -104,8 +105,6 @@ export function toPaymentView(record: PaymentOrder, pageUrl: string): PaymentVie
     note: record.note,
     metadata: record.metadata === null ? null : (JSON.parse(record.metadata) as Record<string, unknown>),
     status: record.status,
-    from: record.from,
-    to: record.to,
     payableTo: record.payableTo,
     orderId: record.orderId,
     paymentUrl: paymentPageUrl(pageUrl, record.cashiiId, record.returnUrl),

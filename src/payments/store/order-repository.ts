@@ -3,6 +3,8 @@
  * out per order" are decided here by conditional UPDATEs whose affected-row count is checked, in
  * the same transaction as the payment record they concern.
  */
+import { noteUntrackedRead } from '../../observability/request-scope';
+import { noteOrders } from './read-notes';
 import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import type { Database } from '../../db/database';
@@ -18,15 +20,19 @@ export class OrderRepository {
   constructor(private readonly db: Database) {}
 
   /** The owner's order with this reference, in any spelling of it (compared by its key). */
-  find(ownerId: string, orderId: string): Promise<MerchantOrder | null> {
-    return this.db.reader.findOne(MerchantOrder, { where: { ownerId, orderKey: orderKeyOf(orderId) } });
+  async find(ownerId: string, orderId: string): Promise<MerchantOrder | null> {
+    return (await this.findMany([{ ownerId, orderId }]))[0];
   }
 
   /** Several owners' orders by reference in one SELECT: each answer (or null) in the order asked. */
   async findMany(wanted: ReadonlyArray<{ ownerId: string; orderId: string }>): Promise<Array<MerchantOrder | null>> {
     const keys = wanted.map(({ ownerId, orderId }) => ({ ownerId, orderKey: orderKeyOf(orderId) }));
-    const rows = await this.db.reader.find(MerchantOrder, { where: keys });
-    return keys.map(({ ownerId, orderKey }) => rows.find((row) => row.ownerId === ownerId && row.orderKey === orderKey) ?? null);
+    const rows = await this.db.trackedReader.find(MerchantOrder, { where: keys });
+    const found = keys.map(({ ownerId, orderKey }) => rows.find((row) => row.ownerId === ownerId && row.orderKey === orderKey) ?? null);
+    // An order not found: nothing versions its absence (./read-notes.ts).
+    if (found.includes(null)) noteUntrackedRead();
+    noteOrders(found);
+    return found;
   }
 
   /** The owner's order with this reference (any spelling), created when it is new (a race creates it once). */
@@ -34,8 +40,8 @@ export class OrderRepository {
     const found = await this.find(ownerId, orderId);
     if (found) return found;
     try {
-      await this.db.write((m) =>
-        m.insert(MerchantOrder, {
+      await this.db.write((w) =>
+        w.insert(MerchantOrder, {
           id: randomUUID(),
           ownerId,
           orderId,
@@ -63,23 +69,23 @@ export class OrderRepository {
    */
   startAttempt(order: MerchantOrder, record: PaymentOrder, expected: string | null, supersede: boolean): Promise<boolean> {
     return this.db
-      .write(async (m) => {
-        const claimed = await m.update(
+      .write(async (w) => {
+        const claimed = await w.update(
           MerchantOrder,
           { id: order.id, activePaymentId: expected ?? IsNull(), paidPaymentId: IsNull() },
           { activePaymentId: record.id, updatedAt: record.createdAt },
         );
-        if (claimed.affected !== 1) return false;
-        await m.insert(PaymentOrder, record);
+        if (claimed !== 1) return false;
+        await w.insert(PaymentOrder, record);
         if (supersede && expected !== null) {
-          const superseded = await m.update(
+          const superseded = await w.update(
             PaymentOrder,
             { id: expected, supersededAt: IsNull(), status: PaymentStatus.PENDING },
             // Its schedule stays: it can still be paid on Cashii's page, and the reconciler must see it if it is.
             { supersededAt: record.createdAt },
           );
           // It was paid (or ended) meanwhile: undo everything, the caller looks at the order again.
-          if (superseded.affected !== 1) throw new AttemptOvertaken();
+          if (superseded !== 1) throw new AttemptOvertaken();
         }
         return true;
       })
@@ -91,10 +97,10 @@ export class OrderRepository {
 
   /** Marks the order paid by `paymentId` unless something paid it already; answers the id of the payment that did. */
   async settlePaid(orderId: string, paymentId: string, at: Date): Promise<string> {
-    return this.db.write(async (m) => {
-      const result = await m.update(MerchantOrder, { id: orderId, paidPaymentId: IsNull() }, { paidPaymentId: paymentId, updatedAt: at });
-      if (result.affected === 1) return paymentId;
-      const order = await m.findOne(MerchantOrder, { where: { id: orderId } });
+    return this.db.write(async (w) => {
+      const changed = await w.update(MerchantOrder, { id: orderId, paidPaymentId: IsNull() }, { paidPaymentId: paymentId, updatedAt: at });
+      if (changed === 1) return paymentId;
+      const order = await w.findOne(MerchantOrder, { id: orderId }, { id: true, paidPaymentId: true });
       return order?.paidPaymentId ?? paymentId;
     });
   }

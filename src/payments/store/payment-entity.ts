@@ -132,4 +132,12 @@ export class PaymentOrder {
   verifiedAt: Date | null = null;
 }
 
+/**
+ * Columns that mirror a field of Cashii's payment (the wire snapshot's field of the same name): every
+ * confirmation stores what Cashii said (core/payment-sync.ts) and every view shows it
+ * (core/payment-view.ts). A new field from Cashii is a column above and its name here.
+ */
+export const CASHII_COLUMNS = ['from', 'to'] as const satisfies ReadonlyArray<keyof PaymentOrder>;
+export type CashiiColumn = (typeof CASHII_COLUMNS)[number];
+
 export { hasOpenReview } from './review-lifecycle';

@@ -4,18 +4,19 @@
  * event row, in one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { type EntityManager, type FindOptionsWhere, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
+import { type FindOptionsWhere, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
 import { createStepsInto } from './create-lifecycle';
 import { QUEUE_CONDITIONS, ReviewState, assertReviewStep, queueParameters, reviewStateOf } from './review-lifecycle';
-import type { Database } from '../../db/database';
+import type { Database, WriteStatements } from '../../db/database';
 import { PaymentEventRecord } from './payment-event-entity';
-import { CreateState, PaymentOrder, hasOpenReview } from './payment-entity';
+import { type CashiiColumn, CreateState, PaymentOrder, hasOpenReview } from './payment-entity';
 import { PaymentEventSource, PaymentStatus, ReviewReason, type ReviewResolution } from './payment-values';
 import { CreatedIdUpdate, PaymentRowReader, RowInserter } from './payment-row';
+import { type FreshUntil, ReadVersions, noteEvents, noteOrderPayments, notePayments } from './read-notes';
 
-/** Columns a confirmation with Cashii may update besides the status. */
+/** Columns a confirmation with Cashii may update besides the status: Cashii's own (CASHII_COLUMNS) and our bookkeeping. */
 export type VerificationPatch = Partial<
-  Pick<PaymentOrder, 'verifiedAt' | 'upstreamStatus' | 'from' | 'to' | 'nextCheckAt' | 'checkAttempts'>
+  Pick<PaymentOrder, 'verifiedAt' | 'upstreamStatus' | CashiiColumn | 'nextCheckAt' | 'checkAttempts'>
 >;
 
 export class PaymentRepository {
@@ -24,8 +25,15 @@ export class PaymentRepository {
   private readonly events: RowInserter<PaymentEventRecord>;
   private readonly createdId: CreatedIdUpdate;
 
-  constructor(private readonly db: Database) {
-    this.rows = new PaymentRowReader(db.dataSource);
+  /** What this store reads for a request is recorded with its version (./read-notes.ts); `freshUntil` says until when a record stays as read. */
+  readonly versions: ReadVersions;
+
+  constructor(
+    private readonly db: Database,
+    private readonly freshUntil?: FreshUntil,
+  ) {
+    this.rows = new PaymentRowReader(db.dataSource, db.trackedReader, freshUntil);
+    this.versions = new ReadVersions(db, this.rows);
     this.records = new RowInserter(db.dataSource, PaymentOrder);
     this.events = new RowInserter(db.dataSource, PaymentEventRecord);
     this.createdId = new CreatedIdUpdate(db.dataSource);
@@ -69,34 +77,33 @@ export class PaymentRepository {
       const current = await this.findById(id);
       return current?.cashiiId === cashiiId ? 'already' : 'conflict';
     }
-    return this.db.write(async (m) => {
-      if (await this.createdId.run(m, id, values)) {
-        await this.insertEvent(m, id, null, PaymentStatus.PENDING, PaymentEventSource.CREATE, at);
+    return this.db.write(async (w) => {
+      if (await this.createdId.run(w, id, values)) {
+        await this.insertEvent(w, id, null, PaymentStatus.PENDING, PaymentEventSource.CREATE, at);
         return 'recorded';
       }
-      const current = await m.findOne(PaymentOrder, { where: { id } });
+      const current = await w.findOne(PaymentOrder, { id }, { id: true, cashiiId: true });
       return current?.cashiiId === cashiiId ? 'already' : 'conflict';
     });
   }
 
   /** Records that a create failed (`FAILED`) or that its outcome is unknown (`UNKNOWN`). */
   async markCreateOutcome(id: string, state: CreateState.FAILED | CreateState.UNKNOWN, at: Date): Promise<void> {
-    await this.db.writeOne((m) => this.stepCreate(m, { id }, [CreateState.SENDING], state, { updatedAt: at }));
+    await this.db.writeOne((w) => this.stepCreate(w, { id }, [CreateState.SENDING], state, { updatedAt: at }));
   }
 
   /** Takes a FAILED or UNKNOWN create back to SENDING for a retry; false when another caller took it first. */
   claimCreateRetry(id: string, from: CreateState.FAILED | CreateState.UNKNOWN, at: Date): Promise<boolean> {
-    return this.affectedOne((m) => this.stepCreate(m, { id }, [from], CreateState.SENDING, { updatedAt: at }));
+    return this.affectedOne((w) => this.stepCreate(w, { id }, [from], CreateState.SENDING, { updatedAt: at }));
   }
 
   /** Marks creates that have been SENDING since before `cutoff` (the process died mid-call) as UNKNOWN. */
   async expireSending(cutoff: Date, at: Date, id?: string): Promise<number> {
-    const result = await this.db.writeOne((m) =>
-      this.stepCreate(m, { ...(id ? { id } : {}), updatedAt: LessThan(cutoff) }, [CreateState.SENDING], CreateState.UNKNOWN, {
+    return this.db.writeOne((w) =>
+      this.stepCreate(w, { ...(id ? { id } : {}), updatedAt: LessThan(cutoff) }, [CreateState.SENDING], CreateState.UNKNOWN, {
         updatedAt: at,
       }),
     );
-    return result.affected ?? 0;
   }
 
   /**
@@ -111,17 +118,17 @@ export class PaymentRepository {
     patch: VerificationPatch,
     at: Date,
   ): Promise<boolean> {
-    return this.db.write(async (m) => {
-      const result = await m.update(PaymentOrder, { id, status: from }, { ...patch, status: to, updatedAt: at });
-      if (result.affected !== 1) return false;
-      await this.insertEvent(m, id, from, to, source, at);
+    return this.db.write(async (w) => {
+      const changed = await w.update(PaymentOrder, { id, status: from }, { ...patch, status: to, updatedAt: at });
+      if (changed !== 1) return false;
+      await this.insertEvent(w, id, from, to, source, at);
       return true;
     });
   }
 
   /** Updates verification columns while the status stays `status`; false when it has moved meanwhile. */
   recordVerification(id: string, status: PaymentStatus, patch: VerificationPatch, at: Date): Promise<boolean> {
-    return this.affectedOne((m) => m.update(PaymentOrder, { id, status }, { ...patch, updatedAt: at }));
+    return this.affectedOne((w) => w.update(PaymentOrder, { id, status }, { ...patch, updatedAt: at }));
   }
 
   /**
@@ -130,14 +137,11 @@ export class PaymentRepository {
    * first reason.
    */
   async flagForReview(id: string, code: ReviewReason, reason: string, at: Date): Promise<void> {
-    await this.db.write(async (m) => {
-      const open = await m.findOne(PaymentOrder, {
-        where: { id },
-        select: { id: true, status: true, reviewCode: true, reviewResolvedAt: true },
-      });
+    await this.db.write(async (w) => {
+      const open = await w.findOne(PaymentOrder, { id }, { id: true, status: true, reviewCode: true, reviewResolvedAt: true });
       if (!open || hasOpenReview(open)) return;
       assertReviewStep(reviewStateOf(open), ReviewState.OPEN);
-      await m.update(
+      await w.update(
         PaymentOrder,
         { id },
         {
@@ -151,25 +155,25 @@ export class PaymentRepository {
           updatedAt: at,
         },
       );
-      await this.insertEvent(m, id, open.status, open.status, PaymentEventSource.REVIEW, at, { note: reason });
+      await this.insertEvent(w, id, open.status, open.status, PaymentEventSource.REVIEW, at, { note: reason });
     });
   }
 
   /** Closes the open review of a payment (or its STALE / UNKNOWN_CREATE queue entry) with the operator's event; false when nothing was open. */
   resolveReview(id: string, resolution: ReviewResolution, operator: string, note: string, at: Date): Promise<boolean> {
-    return this.db.write(async (m) => {
-      const record = await m.findOne(PaymentOrder, { where: { id } });
+    return this.db.write(async (w) => {
+      const record = await w.findOne(PaymentOrder, { id });
       if (!record || record.reviewResolvedAt !== null) return false;
       // A queue entry read from other columns (stale, unknown create) closes like an open review.
       assertReviewStep(record.reviewCode === null ? ReviewState.OPEN : reviewStateOf(record), ReviewState.RESOLVED);
       // Two operators at once: one UPDATE wins, the other changes nothing and writes no event.
-      const resolved = await m.update(
+      const resolved = await w.update(
         PaymentOrder,
         { id, reviewResolvedAt: IsNull() },
         { reviewResolution: resolution, reviewResolvedAt: at, reviewResolvedBy: operator, updatedAt: at },
       );
-      if (resolved.affected !== 1) return false;
-      await this.insertEvent(m, id, record.status, record.status, PaymentEventSource.OPERATOR_RESOLVE, at, {
+      if (resolved !== 1) return false;
+      await this.insertEvent(w, id, record.status, record.status, PaymentEventSource.OPERATOR_RESOLVE, at, {
         actor: operator,
         note: `${resolution}: ${note}`,
       });
@@ -186,7 +190,7 @@ export class PaymentRepository {
     note: string,
     at: Date,
   ): Promise<void> {
-    await this.db.writeOne((m) => this.insertEvent(m, id, status, status, source, at, { actor: operator, note }));
+    await this.db.writeOne((w) => this.insertEvent(w, id, status, status, source, at, { actor: operator, note }));
   }
 
   /**
@@ -236,11 +240,16 @@ export class PaymentRepository {
 
   /** The same for several orders in one SELECT: one list per order, in the order asked. */
   async paymentsOfOrders(orders: ReadonlyArray<{ ownerId: string; orderId: string }>): Promise<PaymentOrder[][]> {
-    const rows = await this.db.reader.find(PaymentOrder, {
+    const rows = await this.db.trackedReader.find(PaymentOrder, {
       where: orders.map(({ ownerId, orderId }) => ({ ownerId, orderId, createState: CreateState.CREATED })),
       order: { createdAt: 'DESC', id: 'DESC' },
     });
-    return orders.map(({ ownerId, orderId }) => rows.filter((row) => row.ownerId === ownerId && row.orderId === orderId));
+    notePayments(rows, this.freshUntil);
+    return orders.map(({ ownerId, orderId }) => {
+      const payments = rows.filter((row) => row.ownerId === ownerId && row.orderId === orderId);
+      noteOrderPayments(ownerId, orderId, payments);
+      return payments;
+    });
   }
 
   /**
@@ -252,8 +261,8 @@ export class PaymentRepository {
     values: { transactionId: string | null; signature: string; claimedStatus: string },
     at: Date,
   ): Promise<void> {
-    await this.db.writeOne((m) =>
-      m.update(
+    await this.db.writeOne((w) =>
+      w.update(
         PaymentOrder,
         { id, transactionId: IsNull() },
         {
@@ -282,8 +291,13 @@ export class PaymentRepository {
     return query.getMany();
   }
 
-  eventsFor(paymentIds: readonly string[]): Promise<PaymentEventRecord[]> {
-    return this.db.reader.find(PaymentEventRecord, { where: { paymentId: In([...paymentIds]) }, order: { at: 'ASC' } });
+  async eventsFor(paymentIds: readonly string[]): Promise<PaymentEventRecord[]> {
+    const events = await this.db.trackedReader.find(PaymentEventRecord, {
+      where: { paymentId: In([...paymentIds]) },
+      order: { at: 'ASC' },
+    });
+    noteEvents(paymentIds, events);
+    return events;
   }
 
   /**
@@ -293,15 +307,14 @@ export class PaymentRepository {
    * claim the same row; on SQLite writes are serialised anyway.
    */
   claimDue(now: Date, limit: number, leaseUntil: Date): Promise<PaymentOrder[]> {
-    return this.db.write(async (m) => {
-      const query = m
-        .createQueryBuilder(PaymentOrder, 'p')
-        .where({ createState: CreateState.CREATED, staleAt: IsNull(), nextCheckAt: LessThanOrEqual(now) })
-        .orderBy('p.nextCheckAt', 'ASC')
-        .limit(limit);
-      if (this.db.kind === 'postgres') query.setLock('pessimistic_write').setOnLocked('skip_locked');
-      const due = await query.getMany();
-      if (due.length > 0) await m.update(PaymentOrder, { id: In(due.map((p) => p.id)) }, { nextCheckAt: leaseUntil });
+    return this.db.write(async (w) => {
+      const due = await w.claim(
+        PaymentOrder,
+        { createState: CreateState.CREATED, staleAt: IsNull(), nextCheckAt: LessThanOrEqual(now) },
+        { nextCheckAt: 'ASC' },
+        limit,
+      );
+      if (due.length > 0) await w.update(PaymentOrder, { id: In(due.map((p) => p.id)) }, { nextCheckAt: leaseUntil });
       return due;
     });
   }
@@ -318,33 +331,33 @@ export class PaymentRepository {
   }
 
   async scheduleCheck(id: string, nextCheckAt: Date | null, attempts: number): Promise<void> {
-    await this.db.writeOne((m) => m.update(PaymentOrder, { id }, { nextCheckAt, checkAttempts: attempts }));
+    await this.db.writeOne((w) => w.update(PaymentOrder, { id }, { nextCheckAt, checkAttempts: attempts }));
   }
 
   /** A pending payment past the horizon: no longer polled, status unchanged. */
   async markStale(id: string, at: Date): Promise<void> {
-    await this.db.writeOne((m) => m.update(PaymentOrder, { id, status: PaymentStatus.PENDING }, { staleAt: at, nextCheckAt: null }));
+    await this.db.writeOne((w) => w.update(PaymentOrder, { id, status: PaymentStatus.PENDING }, { staleAt: at, nextCheckAt: null }));
   }
 
   /** THE create-state write (but Cashii's id, which `recordCreatedId` writes from the same table): one conditional UPDATE. */
   private stepCreate(
-    m: EntityManager,
+    w: WriteStatements,
     where: FindOptionsWhere<PaymentOrder>,
     from: readonly CreateState[],
     to: CreateState,
-    values: Partial<PaymentOrder>,
-  ) {
-    return m.update(PaymentOrder, { ...where, createState: In(createStepsInto(to, from)) }, { ...values, createState: to });
+    values: Pick<Partial<PaymentOrder>, 'updatedAt'>,
+  ): Promise<number> {
+    return w.update(PaymentOrder, { ...where, createState: In(createStepsInto(to, from)) }, { ...values, createState: to });
   }
 
   /** One UPDATE (atomic by itself) and whether it changed exactly one row. */
-  private async affectedOne(work: (m: EntityManager) => Promise<{ affected?: number | null }>): Promise<boolean> {
-    return (await this.db.writeOne(work)).affected === 1;
+  private async affectedOne(work: (w: WriteStatements) => Promise<number>): Promise<boolean> {
+    return (await this.db.writeOne(work)) === 1;
   }
 
   /** Appends one event inside the write's transaction (or as the write's one statement). */
-  private async insertEvent(m: EntityManager, ...facts: Parameters<PaymentRepository['eventRecord']>) {
-    await this.events.insert(m, this.eventRecord(...facts));
+  private async insertEvent(w: WriteStatements, ...facts: Parameters<PaymentRepository['eventRecord']>) {
+    await this.events.insert(w, this.eventRecord(...facts));
   }
 
   /** A new event row of the append-only history. */

@@ -7,10 +7,13 @@
  * entity files) and these statements follow it; tests compare both ways on both databases.
  */
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { WriteStatements } from '../../db/database';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { PaymentEventRecord } from './payment-event-entity';
 import { PaymentOrder } from './payment-entity';
 import { CreateState, createStepsInto } from './create-lifecycle';
+import { type FreshUntil, notePayments } from './read-notes';
+import { noteUntrackedRead } from '../../observability/request-scope';
 
 type Row = Record<string, unknown>;
 
@@ -22,7 +25,13 @@ export class PaymentRowReader {
   private readonly cashiiId: ColumnMetadata;
   private readonly statements = new Map<string, string>();
 
-  constructor(private readonly dataSource: DataSource) {
+  /** `reads` is where the SELECTs run (Database.reader: on SQLite, the read connection). */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly reads: EntityManager,
+    /** Until when a record read now stays as read (recorded with each read, see ./read-notes.ts). */
+    private readonly freshUntil?: FreshUntil,
+  ) {
     const metadata = dataSource.getMetadata(PaymentOrder);
     this.columns = metadata.columns;
     this.selectList = this.columns.map((column) => `"${column.databaseName}"`).join(', ');
@@ -32,22 +41,41 @@ export class PaymentRowReader {
     this.cashiiId = column('cashiiId');
   }
 
-  /** The records whose `cashiiId` is one of `cashiiIds` (unknown ids are simply absent). */
+  /** The records whose `cashiiId` is one of `cashiiIds` (unknown ids are simply absent). Recorded as the request's reads. */
   async findByCashiiIds(cashiiIds: readonly string[]): Promise<PaymentOrder[]> {
-    const rows = await this.dataSource.manager.query<Row[]>(this.statement('cashiiId', cashiiIds.length), [...cashiiIds]);
-    return rows.map((row) => this.hydrate(row));
+    const rows = await this.reads.query<Row[]>(this.statement('cashiiId', cashiiIds.length), [...cashiiIds]);
+    // An id asked for and not found: nothing versions its absence.
+    if (rows.length < new Set(cashiiIds).size) noteUntrackedRead();
+    return this.recorded(rows.map((row) => this.hydrate(row)));
   }
 
-  /** The records whose own id is one of `ids` (unknown ids are simply absent). */
+  /** The records whose own id is one of `ids` (unknown ids are simply absent). Recorded as the request's reads. */
   async findByIds(ids: readonly string[]): Promise<PaymentOrder[]> {
-    const rows = await this.dataSource.manager.query<Row[]>(this.statement('id', ids.length), [...ids]);
+    const records = await this.unrecordedByIds(ids);
+    // An id asked for and not found: nothing versions its absence.
+    if (records.length < new Set(ids).size) noteUntrackedRead();
+    return this.recorded(records);
+  }
+
+  /** The same, not recorded as a read of the request (for comparing versions). */
+  async unrecordedByIds(ids: readonly string[]): Promise<PaymentOrder[]> {
+    const rows = await this.reads.query<Row[]>(this.statement('id', ids.length), [...ids]);
     return rows.map((row) => this.hydrate(row));
   }
 
-  /** One record by its own id (the primary key), or null. */
+  /** One record by its own id (the primary key), or null. Recorded as the request's read. */
   async findById(id: string): Promise<PaymentOrder | null> {
-    const rows = await this.dataSource.manager.query<Row[]>(this.statement('id', 1), [id]);
-    return rows.length === 0 ? null : this.hydrate(rows[0]);
+    const rows = await this.reads.query<Row[]>(this.statement('id', 1), [id]);
+    if (rows.length === 0) {
+      noteUntrackedRead();
+      return null;
+    }
+    return this.recorded([this.hydrate(rows[0])])[0];
+  }
+
+  private recorded(records: PaymentOrder[]): PaymentOrder[] {
+    notePayments(records, this.freshUntil);
+    return records;
   }
 
   /** A row as TypeORM would hydrate it: the driver's conversion and the column's transformer, per column. */
@@ -102,9 +130,9 @@ export class RowInserter<T extends ObjectLiteral> {
     });
   }
 
-  /** Inserts `row` through `manager` (the write's transaction). */
-  async insert(manager: EntityManager, row: T): Promise<void> {
-    await manager.query(this.sql, this.values(row));
+  /** Inserts `row` as one of the write's statements. */
+  async insert(statements: WriteStatements, row: T): Promise<void> {
+    await statements.execute(this.sql, this.values(row));
   }
 }
 
@@ -156,14 +184,11 @@ export class CreatedIdUpdate {
 
   /** Whether the row was updated (false: the record holds no open create, or is missing). */
   async run(
-    manager: EntityManager,
+    statements: WriteStatements,
     id: string,
     values: Pick<PaymentOrder, 'cashiiId' | 'createState' | 'updatedAt' | 'verifiedAt' | 'nextCheckAt'>,
   ): Promise<boolean> {
-    const params = this.params(id, values);
-    const runner = manager.queryRunner ?? this.dataSource.createQueryRunner();
-    const result = await runner.query(this.sql, params, true);
-    return result.affected === 1;
+    return (await statements.execute(this.sql, this.params(id, values))) === 1;
   }
 
   private params(

@@ -1,0 +1,115 @@
+/**
+ * What the payment stores read, recorded for the request (src/observability/request-scope.ts) where
+ * it is read, and the same versions read back later for a keeper of answers to compare. Four
+ * kinds, each with its own key and version:
+ *
+ *   payment:<record id>              every stored column of the record
+ *   events:<record id>               how many events it has (events are only ever appended)
+ *   order:<order id>                 every stored column of the order
+ *   order-payments:<owner>\0<ref>    the ids of the order's created payments, in order
+ *
+ * A payment also says until when it stays as read: the time a read would confirm it with Cashii
+ * again (the module's freshness policy, handed in as `freshUntil`).
+ */
+import { In } from 'typeorm';
+import { noteRead } from '../../observability/request-scope';
+import type { Database } from '../../db/database';
+import { MerchantOrder } from './order-entity';
+import { PaymentEventRecord } from './payment-event-entity';
+import { CreateState } from './create-lifecycle';
+import { PaymentOrder } from './payment-entity';
+import type { PaymentRowReader } from './payment-row';
+
+/** Until when a record read now stays as it was read (epoch ms; Infinity: until it is written). */
+export type FreshUntil = (record: PaymentOrder) => number;
+
+/**
+ * Every stored column, so that any write shows, even two in one millisecond (an `updatedAt` would
+ * not); by sorted names, so records hydrated by TypeORM and by the fast reader compare equal.
+ */
+export function versionOf(record: object): string {
+  return JSON.stringify(record, Object.keys(record).sort());
+}
+
+const orderPaymentsKey = (ownerId: string, orderId: string) => `order-payments:${ownerId}\u0000${orderId}`;
+
+export function notePayments(records: readonly PaymentOrder[], freshUntil: FreshUntil | undefined): void {
+  for (const record of records) noteRead(`payment:${record.id}`, versionOf(record), freshUntil?.(record));
+}
+
+export function noteEvents(paymentIds: readonly string[], events: readonly PaymentEventRecord[]): void {
+  for (const id of paymentIds) noteRead(`events:${id}`, String(events.filter((event) => event.paymentId === id).length));
+}
+
+export function noteOrders(orders: ReadonlyArray<MerchantOrder | null>): void {
+  for (const order of orders) if (order !== null) noteRead(`order:${order.id}`, versionOf(order));
+}
+
+export function noteOrderPayments(ownerId: string, orderId: string, payments: readonly PaymentOrder[]): void {
+  noteRead(orderPaymentsKey(ownerId, orderId), payments.map((payment) => payment.id).join(','));
+}
+
+/**
+ * The stored version of each key now (absent: no such record). One SELECT per kind asked for,
+ * none of them recorded as a read of the request that happens to run it.
+ */
+export class ReadVersions {
+  constructor(
+    private readonly db: Database,
+    private readonly rows: PaymentRowReader,
+  ) {}
+
+  async of(keys: readonly string[]): Promise<Map<string, string>> {
+    const wanted = { payment: [] as string[], events: [] as string[], order: [] as string[], orderPayments: [] as string[] };
+    for (const key of keys) {
+      const colon = key.indexOf(':');
+      const kind = key.slice(0, colon);
+      const id = key.slice(colon + 1);
+      if (kind === 'payment') wanted.payment.push(id);
+      else if (kind === 'events') wanted.events.push(id);
+      else if (kind === 'order') wanted.order.push(id);
+      else if (kind === 'order-payments') wanted.orderPayments.push(id);
+    }
+    const versions = new Map<string, string>();
+    const reads = this.db.trackedReader;
+    await Promise.all([
+      wanted.payment.length > 0 &&
+        this.rows.unrecordedByIds(wanted.payment).then((records) => {
+          for (const record of records) versions.set(`payment:${record.id}`, versionOf(record));
+        }),
+      wanted.events.length > 0 &&
+        reads
+          .createQueryBuilder(PaymentEventRecord, 'e')
+          .select('e.paymentId', 'paymentId')
+          .addSelect('COUNT(*)', 'count')
+          .where({ paymentId: In(wanted.events) })
+          .groupBy('e.paymentId')
+          .getRawMany<{ paymentId: string; count: string | number }>()
+          .then((counts) => {
+            for (const id of wanted.events) versions.set(`events:${id}`, '0');
+            for (const { paymentId, count } of counts) versions.set(`events:${paymentId}`, String(Number(count)));
+          }),
+      wanted.order.length > 0 &&
+        reads.find(MerchantOrder, { where: { id: In(wanted.order) } }).then((orders) => {
+          for (const order of orders) versions.set(`order:${order.id}`, versionOf(order));
+        }),
+      wanted.orderPayments.length > 0 &&
+        (async () => {
+          const pairs = wanted.orderPayments.map((name) => {
+            const cut = name.indexOf('\u0000');
+            return { ownerId: name.slice(0, cut), orderId: name.slice(cut + 1) };
+          });
+          const payments = await reads.find(PaymentOrder, {
+            select: { id: true, ownerId: true, orderId: true },
+            where: pairs.map(({ ownerId, orderId }) => ({ ownerId, orderId, createState: CreateState.CREATED })),
+            order: { createdAt: 'DESC', id: 'DESC' },
+          });
+          for (const { ownerId, orderId } of pairs) {
+            const ids = payments.filter((row) => row.ownerId === ownerId && row.orderId === orderId).map((row) => row.id);
+            versions.set(orderPaymentsKey(ownerId, orderId), ids.join(','));
+          }
+        })(),
+    ]);
+    return versions;
+  }
+}
