@@ -64,10 +64,10 @@ export async function measureOpenLoop(spec: OpenLoopSpec | PollingSpec, seconds:
   const cpuBefore = cpuSeconds(pid);
   const started = performance.now();
 
-  const send = (scheduledAt: number, which: number): Promise<void> =>
+  const send = (scheduledAt: number, which: number, retry = false): Promise<void> =>
     new Promise((resolve) => {
       const { body: payload, headers, check } = prepared[which % prepared.length];
-      maxSendLagMs = Math.max(maxSendLagMs, performance.now() - scheduledAt);
+      if (!retry) maxSendLagMs = Math.max(maxSendLagMs, performance.now() - scheduledAt);
       const req = request(
         { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers, timeout: TIMEOUT_MS },
         (res) => {
@@ -89,7 +89,11 @@ export async function measureOpenLoop(spec: OpenLoopSpec | PollingSpec, seconds:
         },
       );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
-      req.on('error', (error) => {
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed as this request left on it ("socket hang up"): the
+        // client's race, not the server's answer. Sent again once, as Node's documentation advises;
+        // its latency still counts from the first schedule. (LC lost one create of a run to it.)
+        if (!retry && req.reusedSocket && error.code === 'ECONNRESET') return void send(scheduledAt, which, true).then(resolve);
         failed(`request error: ${error.message}`);
         resolve();
       });

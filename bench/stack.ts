@@ -158,7 +158,6 @@ export async function startStack(
   const sqliteFile = path.join(workDir, 'bench.sqlite');
   const env = bffEnv(simulator.url, `sqlite:${sqliteFile}`, { STATUS_TTL_MS: '0' });
   const bff = await startSeededBff('BFF', build, env, control);
-  const population = await populate(bff, control, size, progress);
 
   // L reads the BFF's file read-only; Y and M open it through the app's own DataSource; LC writes
   // a file of its own with the BFF's table. Y and M write to a file another process writes too
@@ -180,6 +179,11 @@ export async function startStack(
     startBff('BFF (creates)', build, bffEnv(simulator.url, `sqlite:${path.join(workDir, 'creates.sqlite')}`, { STATUS_TTL_MS: '0' })),
   ]);
   await gql(bffCreates.url, CREATE_BODY, created);
+  // The population is seeded once Y and M are up: started right after a 1,600-payment seeding
+  // (the BFF's reconciler then busy with the settled checks), Y twice exited with code 0 before
+  // it was ready, nothing on its stderr (a start-up promise left pending with nothing keeping
+  // the event loop alive, in the app's database opening as far as can be told).
+  const population = await populate(bff, control, size, progress);
   await gql(createLimit.url, CREATE_BODY, created);
   const same: Check = exactly(bff.reference);
   for (const contender of [limit, yoga, mercurius]) await gql(contender.url, readBody(bff.paidId), same);
