@@ -7,7 +7,7 @@
  * another replica would) is seen at once, in the record, its history or the order's payments;
  * another viewer or role never gets the answer, nor another origin the first one's CORS headers;
  * a pending payment the freshness policy would confirm is never served from the cache; what the
- * stores do not version (a `Payments` page) is always executed; an answer over the cap is not kept.
+ * stores do not version (an unknown id) is always executed; an answer over the cap is not kept.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -199,14 +199,34 @@ describeEachDatabase('answer cache', (target) => {
     expect((await cacheCounts()).hit).toBe(before.hit);
   });
 
-  it("always executes the client's Payments page (a list the stores do not version) and unknown ids", async () => {
-    await paidPayment();
+  it("keeps the client's Payments page and retires it when the viewer gets another payment", async () => {
+    const user = `pager-${randomUUID().slice(0, 8)}`;
+    const pay = async () => {
+      const created = await stack.gql(CREATE, { input: validInput() }, { user });
+      const payment = created.body.data!.createRemotePayment;
+      await actOnPaymentPage(payment.paymentUrl, 'pay');
+      expect((await stack.gql(PAYMENT, { id: payment.id, locale: 'en-US' }, { user })).body.data!.payment.status).toBe('PAID');
+      return payment.id as string;
+    };
+    const ids = [await pay(), await pay()];
+    const page = () => stack.gql(PAYMENTS, { first: 20, locale: 'en-US' }, { user });
+    const first = await page();
+    expect(first.body.data!.payments.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([ids[1], ids[0]]);
     const before = await cacheCounts();
-    for (let i = 0; i < 2; i++) expect((await stack.gql(PAYMENTS, { first: 20, locale: 'en-US' })).body.errors).toBeUndefined();
+    expect((await page()).text).toBe(first.text);
+    expect((await cacheCounts()).hit - before.hit).toBe(1);
+
+    const third = await pay();
+    const after = await page();
+    expect(after.body.data!.payments.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([third, ids[1], ids[0]]);
+  });
+
+  it('always executes reads of unknown ids (nothing versions an absence)', async () => {
+    const before = await cacheCounts();
     for (let i = 0; i < 2; i++)
       expect((await stack.gql(PAYMENT, { id: '9999999999999999', locale: 'en-US' })).body.data!.payment).toBeNull();
     const after = await cacheCounts();
     expect(after.hit).toBe(before.hit);
-    expect(after.miss - before.miss).toBe(4);
+    expect(after.miss - before.miss).toBe(2);
   });
 });

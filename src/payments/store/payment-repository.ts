@@ -12,7 +12,16 @@ import { PaymentEventRecord } from './payment-event-entity';
 import { type CashiiColumn, CreateState, PaymentOrder, hasOpenReview } from './payment-entity';
 import { PaymentEventSource, PaymentStatus, ReviewReason, type ReviewResolution } from './payment-values';
 import { CreatedIdUpdate, PaymentRowReader, RowInserter } from './payment-row';
-import { type FreshUntil, ReadVersions, noteEvents, noteOrderPayments, notePayments } from './read-notes';
+import {
+  type FreshUntil,
+  type OwnerPage,
+  type PagePosition,
+  ReadVersions,
+  noteEvents,
+  noteOrderPayments,
+  noteOwnerPage,
+  notePayments,
+} from './read-notes';
 
 /** Columns a confirmation with Cashii may update besides the status: Cashii's own (CASHII_COLUMNS) and our bookkeeping. */
 export type VerificationPatch = Partial<
@@ -33,7 +42,7 @@ export class PaymentRepository {
     private readonly freshUntil?: FreshUntil,
   ) {
     this.rows = new PaymentRowReader(db.dataSource, db.trackedReader, freshUntil);
-    this.versions = new ReadVersions(db, this.rows);
+    this.versions = new ReadVersions(db, this.rows, (page) => this.ownerPageIds(page));
     this.records = new RowInserter(db.dataSource, PaymentOrder);
     this.events = new RowInserter(db.dataSource, PaymentEventRecord);
     this.createdId = new CreatedIdUpdate(db.dataSource);
@@ -275,9 +284,26 @@ export class PaymentRepository {
     );
   }
 
-  /** Created payments of one owner, newest first, strictly after `after`. */
-  listForOwner(ownerId: string, limit: number, after: { createdAtMs: number; id: string } | null, status: PaymentStatus | null) {
-    const query = this.db.reader
+  /**
+   * Created payments of one owner, newest first, strictly after `after`. Recorded for the request:
+   * each record, and the page itself (which records, in which order) by its parameters.
+   */
+  async listForOwner(ownerId: string, limit: number, after: PagePosition | null, status: PaymentStatus | null): Promise<PaymentOrder[]> {
+    const page: OwnerPage = { ownerId, limit, after, status };
+    const rows = await this.ownerPageQuery(page).getMany();
+    notePayments(rows, this.freshUntil);
+    noteOwnerPage(page, rows);
+    return rows;
+  }
+
+  /** The ids of such a page now, in order, not recorded as a read (./read-notes.ts compares them). */
+  async ownerPageIds(page: OwnerPage): Promise<string[]> {
+    const rows = await this.ownerPageQuery(page).select('p.id', 'id').getRawMany<{ id: string }>();
+    return rows.map((row) => row.id);
+  }
+
+  private ownerPageQuery({ ownerId, limit, after, status }: OwnerPage) {
+    const query = this.db.trackedReader
       .createQueryBuilder(PaymentOrder, 'p')
       .where('p.ownerId = :ownerId', { ownerId })
       .andWhere('p.createState = :created', { created: CreateState.CREATED })
@@ -288,7 +314,7 @@ export class PaymentRepository {
     if (after !== null) {
       query.andWhere('(p.createdAt < :at OR (p.createdAt = :at AND p.id < :id))', { at: after.createdAtMs, id: after.id });
     }
-    return query.getMany();
+    return query;
   }
 
   async eventsFor(paymentIds: readonly string[]): Promise<PaymentEventRecord[]> {

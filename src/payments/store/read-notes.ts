@@ -7,6 +7,7 @@
  *   events:<record id>               how many events it has (events are only ever appended)
  *   order:<order id>                 every stored column of the order
  *   order-payments:<owner>\0<ref>    the ids of the order's created payments, in order
+ *   owner-page:<page as JSON>        the ids of a page of an owner's payments, in order
  *
  * A payment also says until when it stays as read: the time a read would confirm it with Cashii
  * again (the module's freshness policy, handed in as `freshUntil`).
@@ -33,6 +34,28 @@ export function versionOf(record: object): string {
 
 const orderPaymentsKey = (ownerId: string, orderId: string) => `order-payments:${ownerId}\u0000${orderId}`;
 
+/** Where a page starts: after the payment created at `createdAtMs` with this id. */
+export interface PagePosition {
+  createdAtMs: number;
+  id: string;
+}
+
+/** One page of an owner's created payments, newest first (PaymentRepository.listForOwner). */
+export interface OwnerPage {
+  ownerId: string;
+  limit: number;
+  after: PagePosition | null;
+  status: string | null;
+}
+
+export function noteOwnerPage(page: OwnerPage, payments: readonly PaymentOrder[]): void {
+  const { ownerId, limit, after, status } = page;
+  noteRead(
+    `owner-page:${JSON.stringify([ownerId, limit, after?.createdAtMs ?? null, after?.id ?? null, status])}`,
+    payments.map((payment) => payment.id).join(','),
+  );
+}
+
 export function notePayments(records: readonly PaymentOrder[], freshUntil: FreshUntil | undefined): void {
   for (const record of records) noteRead(`payment:${record.id}`, versionOf(record), freshUntil?.(record));
 }
@@ -57,10 +80,18 @@ export class ReadVersions {
   constructor(
     private readonly db: Database,
     private readonly rows: PaymentRowReader,
+    /** The ids of an owner's page now, in order (PaymentRepository.ownerPageIds). */
+    private readonly pageIds: (page: OwnerPage) => Promise<string[]>,
   ) {}
 
   async of(keys: readonly string[]): Promise<Map<string, string>> {
-    const wanted = { payment: [] as string[], events: [] as string[], order: [] as string[], orderPayments: [] as string[] };
+    const wanted = {
+      payment: [] as string[],
+      events: [] as string[],
+      order: [] as string[],
+      orderPayments: [] as string[],
+      pages: [] as string[],
+    };
     for (const key of keys) {
       const colon = key.indexOf(':');
       const kind = key.slice(0, colon);
@@ -69,10 +100,17 @@ export class ReadVersions {
       else if (kind === 'events') wanted.events.push(id);
       else if (kind === 'order') wanted.order.push(id);
       else if (kind === 'order-payments') wanted.orderPayments.push(id);
+      else if (kind === 'owner-page') wanted.pages.push(id);
     }
     const versions = new Map<string, string>();
     const reads = this.db.trackedReader;
     await Promise.all([
+      // One SELECT of ids per page (pages differ in owner, cursor, size and filter).
+      ...wanted.pages.map(async (page) => {
+        const [ownerId, limit, createdAtMs, id, status] = JSON.parse(page) as [string, number, number | null, string | null, string | null];
+        const after = createdAtMs === null || id === null ? null : { createdAtMs, id };
+        versions.set(`owner-page:${page}`, (await this.pageIds({ ownerId, limit, after, status })).join(','));
+      }),
       wanted.payment.length > 0 &&
         this.rows.unrecordedByIds(wanted.payment).then((records) => {
           for (const record of records) versions.set(`payment:${record.id}`, versionOf(record));
