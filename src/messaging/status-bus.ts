@@ -3,6 +3,7 @@
  * PostgreSQL every change is also sent with NOTIFY and every replica LISTENs, so a change made by
  * one replica reaches the subscribers of another.
  */
+import { sleep } from '../common/clock';
 import { EventEmitter } from 'node:events';
 import { Client } from 'pg';
 import type { Logger } from '../logger';
@@ -93,7 +94,7 @@ export class PostgresStatusBus extends LocalStatusBus {
   /** Keeps trying (1 s, 2 s, ... up to 30 s apart) until LISTEN works again or the bus closes. */
   private async reconnect(): Promise<void> {
     for (let attempt = 0; !this.closing; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1000 * 2 ** attempt)).unref());
+      await sleep(Math.min(30_000, 1000 * 2 ** attempt));
       if (this.closing) return;
       try {
         await this.listen();
