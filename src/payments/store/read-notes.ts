@@ -29,7 +29,19 @@ export type FreshUntil = (record: PaymentOrder) => number;
  * not); by sorted names, so records hydrated by TypeORM and by the fast reader compare equal.
  */
 export function versionOf(record: object): string {
-  return JSON.stringify(record, Object.keys(record).sort());
+  return JSON.stringify(record, sortedKeysOf(record));
+}
+
+/** Per class, the property names of the last record seen and the same sorted: sorting is done again only when they differ. */
+const sortedKeys = new WeakMap<object, { names: string[]; sorted: string[] }>();
+function sortedKeysOf(record: object): string[] {
+  const names = Object.keys(record);
+  const prototype = Object.getPrototypeOf(record) as object;
+  const known = sortedKeys.get(prototype);
+  if (known !== undefined && known.names.length === names.length && known.names.every((name, i) => name === names[i])) return known.sorted;
+  const sorted = [...names].sort();
+  sortedKeys.set(prototype, { names, sorted });
+  return sorted;
 }
 
 const orderPaymentsKey = (ownerId: string, orderId: string) => `order-payments:${ownerId}\u0000${orderId}`;
