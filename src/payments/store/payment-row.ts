@@ -205,6 +205,6 @@ export class CreatedIdUpdate {
   }
 }
 
-function placeholder(dataSource: DataSource, index: number): string {
+export function placeholder(dataSource: DataSource, index: number): string {
   return dataSource.options.type === 'postgres' ? `$${index + 1}` : '?';
 }

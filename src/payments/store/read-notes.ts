@@ -19,7 +19,7 @@ import { MerchantOrder } from './order-entity';
 import { PaymentEventRecord } from './payment-event-entity';
 import { CreateState } from './create-lifecycle';
 import { PaymentOrder } from './payment-entity';
-import type { PaymentRowReader } from './payment-row';
+import { type PaymentRowReader, placeholder } from './payment-row';
 
 /** Until when a record read now stays as it was read (epoch ms; Infinity: until it is written). */
 export type FreshUntil = (record: PaymentOrder) => number;
@@ -142,12 +142,7 @@ export class ReadVersions {
         }),
       wanted.events.length > 0 &&
         reads
-          .createQueryBuilder(PaymentEventRecord, 'e')
-          .select('e.paymentId', 'paymentId')
-          .addSelect('COUNT(*)', 'count')
-          .where({ paymentId: In(wanted.events) })
-          .groupBy('e.paymentId')
-          .getRawMany<{ paymentId: string; count: string | number }>()
+          .query<Array<{ paymentId: string; count: string | number }>>(this.eventCounts(wanted.events.length), wanted.events)
           .then((counts) => {
             for (const id of wanted.events) versions.set(`events:${id}`, '0');
             for (const { paymentId, count } of counts) versions.set(`events:${paymentId}`, String(Number(count)));
@@ -174,5 +169,13 @@ export class ReadVersions {
         })(),
     ]);
     return versions;
+  }
+
+  /** Plain SQL (the query builder was a tenth of a kept answer's CPU): how many events each payment has. */
+  private eventCounts(count: number): string {
+    const metadata = this.db.dataSource.getMetadata(PaymentEventRecord);
+    const column = `"${metadata.findColumnWithPropertyName('paymentId')!.databaseName}"`;
+    const params = Array.from({ length: count }, (_, i) => placeholder(this.db.dataSource, i)).join(', ');
+    return `SELECT ${column} AS "paymentId", COUNT(*) AS "count" FROM "${metadata.tableName}" WHERE ${column} IN (${params}) GROUP BY ${column}`;
   }
 }
