@@ -16,8 +16,10 @@
  *
  * Memory is bounded in bytes: any client can fill this cache (distinct variables make distinct
  * keys), so the kept answers together never hold more than `maxBytes`, and an answer larger than
- * `maxEntryBytes` is not kept. Sizes count two bytes per character of the key, the answer's JSON
- * and the versions (the most V8 stores), plus a fixed overhead.
+ * `maxEntryBytes` is not kept. An answer is kept as its JSON text (parsed again when served: an
+ * object graph holds several times its JSON, which a soak showed filling the heap), and sizes
+ * count two bytes per character of the key, the JSON and the versions (the most V8 stores), plus
+ * a fixed overhead.
  */
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { type FormattedExecutionResult, OperationTypeNode } from 'graphql';
@@ -43,7 +45,8 @@ export interface AnswerCacheOptions {
 }
 
 interface Entry {
-  readonly result: FormattedExecutionResult;
+  /** The answer as JSON: a string's size is what it holds (an object graph would hold several times its JSON). */
+  readonly json: string;
   readonly versions: ReadonlyArray<readonly [string, string]>;
   readonly until: number;
   readonly bytes: number;
@@ -100,7 +103,7 @@ export class AnswerCache {
       return null;
     }
     this.options.onLookup?.('hit');
-    return entry.result;
+    return JSON.parse(entry.json) as FormattedExecutionResult;
   }
 
   /** Keeps an executed answer when everything it read was recorded and it is a clean one. */
@@ -112,11 +115,12 @@ export class AnswerCache {
     const versions = [...reads.versions];
     let bytes = ENTRY_OVERHEAD_BYTES + 2 * key.length;
     for (const [name, version] of versions) bytes += VERSION_OVERHEAD_BYTES + 2 * (name.length + version.length);
-    // Counted before the JSON is built: an answer already over the cap is not serialised twice.
+    // Counted before the JSON is built: an answer already over the cap is not serialised.
     if (bytes > this.options.maxEntryBytes) return;
-    bytes += 2 * JSON.stringify(result).length;
+    const json = JSON.stringify(result);
+    bytes += 2 * json.length;
     // Too large is not kept (`set` drops it); others may evict the least recently used.
-    this.entries.set(key, { result, versions, until, bytes });
+    this.entries.set(key, { json, versions, until, bytes });
   }
 
   /** Whether every recorded version is the stored one; a failed read counts as no (the request is executed). */
