@@ -7,31 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { envSchema, SETTING_KEYS } from '../../src/config';
 import { looksLikeSetting } from '../../src/config/unknown-settings';
+import { markdownTables as tables } from '../support/markdown';
 
 const ROOT = path.join(__dirname, '..', '..');
 const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const envExample = fs.readFileSync(path.join(ROOT, '.env.example'), 'utf8');
-
-/** The rows of every Markdown table in `text`, as cells; the header row first in each table. */
-function tables(text: string): string[][][] {
-  const found: string[][][] = [];
-  let current: string[][] | null = null;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('|')) {
-      current = null;
-      continue;
-    }
-    if (/^\|[\s:|-]+\|$/.test(line)) continue;
-    if (current === null) found.push((current = []));
-    current.push(
-      line
-        .slice(1, -1)
-        .split(' | ')
-        .map((cell) => cell.trim()),
-    );
-  }
-  return found;
-}
 
 const namesIn = (cell: string): string[] => [...cell.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((match) => match[1]);
 
