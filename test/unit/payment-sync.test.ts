@@ -30,7 +30,9 @@ describe('PaymentSync.apply', () => {
   it('keeps a committed change when a listener fails after it (the answer is not turned into an error)', async () => {
     const { store, sync, changes } = setup();
     sync.onTransition(() => Promise.reject(new Error('SQLITE_FULL while settling the order')));
-    await expect(sync.apply(store.get(record().id), snapshot({ status: 'paid' }), PaymentEventSource.READ)).resolves.toBeUndefined();
+    await expect(sync.apply(store.get(record().id), snapshot({ status: 'paid' }), PaymentEventSource.READ)).resolves.toEqual({
+      unchanged: false,
+    });
     expect(changes).toEqual(['PENDING->PAID (read)']);
     expect(store.get(record().id).status).toBe(PaymentStatus.PAID);
   });
@@ -95,5 +97,34 @@ describe('PaymentSync.refresh', () => {
     expect(cashii.gets).toBe(1);
     await sync.refresh(stale, PaymentEventSource.RETURN, { ifStale: false });
     expect(cashii.gets).toBe(2);
+  });
+
+  it("writes the caller's next check with a confirmation of the stored status, in that one write, and answers it without a read back", async () => {
+    const { store, cashii, sync } = setup(record({ verifiedAt: new Date(0), checkAttempts: 2 }));
+    const next = { nextCheckAt: new Date(1_000_000), checkAttempts: 3 };
+    let reads = 0;
+    const findById = store.findById.bind(store);
+    store.findById = (id) => (reads++, findById(id));
+    const result = await sync.refresh(store.get(record().id), PaymentEventSource.RECONCILE, { ifStale: false, whenUnchanged: next });
+    expect(cashii.gets).toBe(1);
+    expect(result).toMatchObject({ confirmed: true, scheduled: true, record: { status: PaymentStatus.PENDING, ...next } });
+    expect(store.get(record().id)).toMatchObject({ status: PaymentStatus.PENDING, ...next });
+    expect(result.record.verifiedAt!.getTime()).toBe(store.get(record().id).verifiedAt!.getTime());
+    expect(reads).toBe(0);
+  });
+
+  it('leaves the next check to the caller when the status moved (the move sets its own schedule) or Cashii was not reached', async () => {
+    const { store, sync, answer } = setup(record({ verifiedAt: new Date(0) }));
+    answer(snapshot({ status: 'paid' }));
+    const next = { nextCheckAt: new Date(1_000_000), checkAttempts: 1 };
+    const moved = await sync.refresh(store.get(record().id), PaymentEventSource.RECONCILE, { ifStale: false, whenUnchanged: next });
+    expect(moved).toMatchObject({ confirmed: true, scheduled: false, record: { status: PaymentStatus.PAID } });
+    expect(store.get(record().id).nextCheckAt?.getTime()).not.toBe(next.nextCheckAt.getTime());
+
+    const down = setup(record({ verifiedAt: new Date(0) }));
+    down.cashii.getRemotePayment = () => Promise.reject(new Error('ECONNRESET'));
+    const unreached = await down.sync.refresh(down.store.get(record().id), PaymentEventSource.RECONCILE, { ifStale: false, whenUnchanged: next });
+    expect(unreached.confirmed).toBe(false);
+    expect(unreached.scheduled).toBeUndefined();
   });
 });

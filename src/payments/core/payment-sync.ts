@@ -20,7 +20,22 @@ export interface SyncResult {
   /** Whether Cashii answered (false: the stored status is served as it was). */
   confirmed: boolean;
   snapshot?: RemotePaymentSnapshot;
+  /** The caller's `whenUnchanged` columns were written with the confirmation (false: a joined flight, a change, a review). */
+  scheduled?: boolean;
 }
+
+export interface RefreshOptions {
+  /** Ask Cashii only when the stored record is stale (a read); false asks it in any case. */
+  ifStale: boolean;
+  /**
+   * Columns to write with a confirmation that leaves the status as it was (the reconciler's next
+   * check), in that one UPDATE; `scheduled` in the result says whether they were.
+   */
+  whenUnchanged?: VerificationPatch;
+}
+
+/** What `apply` did: confirmed the stored status as it was (`patch` written), or anything else. */
+type Applied = { unchanged: true; patch: VerificationPatch; at: Date } | { unchanged: false };
 
 /**
  * Notified of every status change, whatever caused it (metrics, subscriptions, the order's
@@ -101,11 +116,16 @@ export class PaymentSync {
    * says someone (any replica) confirmed it recently, served as stored: however many clients poll,
    * Cashii is asked about once per TTL. Without it (a return from the payment page), Cashii is asked.
    */
-  refresh(record: PaymentOrder, source: PaymentEventSource, { ifStale }: { ifStale: boolean }): Promise<SyncResult> {
-    return this.flights.run(record.id, () => this.refreshNow(record, source, ifStale));
+  refresh(record: PaymentOrder, source: PaymentEventSource, { ifStale, whenUnchanged }: RefreshOptions): Promise<SyncResult> {
+    return this.flights.run(record.id, () => this.refreshNow(record, source, ifStale, whenUnchanged));
   }
 
-  private async refreshNow(stale: PaymentOrder, source: PaymentEventSource, ifStale: boolean): Promise<SyncResult> {
+  private async refreshNow(
+    stale: PaymentOrder,
+    source: PaymentEventSource,
+    ifStale: boolean,
+    whenUnchanged: VerificationPatch | undefined,
+  ): Promise<SyncResult> {
     let record = stale;
     if (ifStale) {
       record = (await this.repository.findById(stale.id)) ?? stale;
@@ -119,17 +139,27 @@ export class PaymentSync {
       this.log.warn({ cashiiId, source, err: describeError(error) }, 'Cashii read failed; serving the last confirmed status');
       return { record, confirmed: false };
     }
-    await this.apply(record, snapshot, source);
-    return { record: (await this.repository.findById(record.id)) ?? record, confirmed: true, snapshot };
+    const applied = await this.apply(record, snapshot, source, whenUnchanged);
+    if (applied.unchanged) {
+      // One conditional UPDATE wrote exactly these columns over the record as read: no need to read it back.
+      return { record: withColumns(record, { ...applied.patch, updatedAt: applied.at }), confirmed: true, snapshot, scheduled: true };
+    }
+    return { record: (await this.repository.findById(record.id)) ?? record, confirmed: true, snapshot, scheduled: false };
   }
 
   /**
    * Applies a snapshot through the state machine. What Cashii said is always kept
    * (`upstreamStatus`). Another amount or currency, or a status the stored one cannot move to (paid
    * after rejected, rejected after paid, ...), flags the payment for review instead of moving it:
-   * the customer's status never moves backwards on its own, a person decides.
+   * the customer's status never moves backwards on its own, a person decides. `whenUnchanged` is
+   * written with a confirmation of the stored status (nothing else moves), in the same UPDATE.
    */
-  async apply(record: PaymentOrder, snapshot: RemotePaymentSnapshot, source: PaymentEventSource): Promise<void> {
+  async apply(
+    record: PaymentOrder,
+    snapshot: RemotePaymentSnapshot,
+    source: PaymentEventSource,
+    whenUnchanged: VerificationPatch = {},
+  ): Promise<Applied> {
     const now = new Date(this.clock.now());
     const cashiiId = record.cashiiId as string;
     const said = { upstreamStatus: snapshot.rawStatus };
@@ -139,35 +169,36 @@ export class PaymentSync {
       if (!hasOpenReview(record)) this.log.error({ cashiiId, mismatch }, 'Cashii disagrees with our order record; flagged for review');
       await this.repository.recordVerification(record.id, record.status, said, now);
       await this.repository.flagForReview(record.id, ReviewReason.AMOUNT_MISMATCH, mismatch, now);
-      return;
+      return { unchanged: false };
     }
     if (snapshot.status === null) {
       this.log.warn({ cashiiId, upstreamStatus: snapshot.rawStatus }, 'Cashii sent an unknown status; keeping the last known one');
       await this.repository.recordVerification(record.id, record.status, said, now);
-      return;
+      return { unchanged: false };
     }
     const patch: VerificationPatch = { verifiedAt: now, upstreamStatus: snapshot.rawStatus, ...storedFromCashii(snapshot, record) };
     const target = fromCashiiStatus(snapshot.status);
     const path = pathBetween(record.status, target);
     if (path === null) {
       await this.conflict(record, snapshot.rawStatus ?? snapshot.status, now);
-      return;
+      return { unchanged: false };
     }
     if (path.length === 0) {
-      await this.repository.recordVerification(record.id, record.status, patch, now);
+      const written = { ...patch, ...whenUnchanged };
+      const kept = await this.repository.recordVerification(record.id, record.status, written, now);
       for (const listener of this.confirmations) {
         await listener(record).catch((error: unknown) =>
           this.log.error({ cashiiId, err: describeError(error) }, 'a listener failed after a confirmed status'),
         );
       }
-      return;
+      return kept ? { unchanged: true, patch: written, at: now } : { unchanged: false };
     }
     let from = record.status;
     for (const to of path) {
       assertTransition(from, to);
       if (!(await this.repository.transition(record.id, from, to, source, { ...patch, ...this.scheduleAfter(to, now) }, now))) {
         this.log.info({ cashiiId, from, to }, 'status changed concurrently; keeping the stored one');
-        return;
+        return { unchanged: false };
       }
       this.log.info({ cashiiId, from, to, source }, 'payment status changed');
       for (const listener of this.listeners) {
@@ -179,6 +210,7 @@ export class PaymentSync {
       }
       from = to;
     }
+    return { unchanged: false };
   }
 
   /**
@@ -221,6 +253,11 @@ export class PaymentSync {
     }
     return null;
   }
+}
+
+/** The record as one UPDATE of `columns` left it (same class, so it reads like a stored one). */
+function withColumns(record: PaymentOrder, columns: Partial<PaymentOrder>): PaymentOrder {
+  return Object.assign(Object.create(Object.getPrototypeOf(record) as object) as PaymentOrder, record, columns);
 }
 
 /** Cashii's fields as the record stores them (store/payment-entity.ts's CASHII_COLUMNS): what Cashii said, else what we had. */

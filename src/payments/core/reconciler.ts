@@ -15,12 +15,14 @@ import type { CreateRecorder } from './create-recorder';
 import type { FreshnessPolicy } from './freshness';
 import type { PaymentSync } from './payment-sync';
 import { PaymentEventSource } from './payment-view';
-import type { PaymentRepository } from '../store/payment-repository';
+import type { PaymentRepository, VerificationPatch } from '../store/payment-repository';
 import { PaymentStatus } from './payment-status';
-import { hasOpenReview } from '../store/payment-entity';
+import { type PaymentOrder, hasOpenReview } from '../store/payment-entity';
 
 /** The backlog gauge counts due payments up to this many (it says "at least" beyond). */
 const BACKLOG_COUNT_CAP = 1000;
+/** A full backlog is counted again at most this often. */
+const BACKLOG_COUNT_EVERY_MS = 5000;
 
 export interface ReconcileReport {
   claimed: number;
@@ -36,6 +38,7 @@ export class Reconciler {
   private timer: { cancel(): void } | null = null;
   private running: Promise<ReconcileReport> | null = null;
   private stopped = false;
+  private lastBacklog = { at: -Infinity, count: 0 };
 
   constructor(
     private readonly repository: PaymentRepository,
@@ -104,41 +107,68 @@ export class Reconciler {
     report.claimed = due.length;
     for (const record of due) {
       if (this.stopped) break;
+      const attempts = record.checkAttempts + 1;
+      const pastHorizon = now.getTime() - record.createdAt.getTime() > this.options.horizonMs;
+      // What comes next when Cashii confirms the stored status: written with that confirmation, in its one UPDATE.
+      const next = this.nextCheck(record, attempts, pastHorizon);
       // A due check asks Cashii whatever a read did meanwhile: the schedule, not the TTL, spaces them.
-      const { record: after, confirmed } = await this.sync.refresh(record, PaymentEventSource.RECONCILE, { ifStale: false });
+      const result = await this.sync.refresh(record, PaymentEventSource.RECONCILE, { ifStale: false, whenUnchanged: next });
+      const { record: after, confirmed } = result;
       if (!confirmed) report.unreachable++;
       if (after.status !== record.status) {
         // The status write set what comes next (the settled checks) in the same statement.
         report.changed++;
         continue;
       }
-      const attempts = record.checkAttempts + 1;
-      if (after.status !== PaymentStatus.PENDING) {
-        // A settled check: Cashii confirmed it (or flagged it for a person, which stops the checks).
-        if (confirmed) report.unchanged++;
-        const delay = hasOpenReview(after) ? null : this.freshness.settledCheckDelay(attempts);
-        await this.repository.scheduleCheck(record.id, delay === null ? null : new Date(this.clock.now() + delay), attempts);
-        continue;
-      }
-      // Past the horizon, one last look (above); still pending after it means stale.
-      if (now.getTime() - record.createdAt.getTime() > this.options.horizonMs) {
-        await this.repository.markStale(record.id, new Date(this.clock.now()));
+      const stale = after.status === PaymentStatus.PENDING && pastHorizon;
+      if (stale) {
+        // Past the horizon, one last look (above); still pending after it means stale.
         this.log.warn({ cashiiId: record.cashiiId }, 'payment still pending past the reconciler horizon: marked stale');
         report.stale++;
-        continue;
-      }
-      if (confirmed) report.unchanged++;
-      const keepChecking = this.freshness.awaitsPayer(after);
-      await this.repository.scheduleCheck(record.id, keepChecking ? new Date(this.clock.now() + this.backoff(attempts)) : null, attempts);
+      } else if (confirmed) report.unchanged++;
+      if (result.scheduled === true) continue;
+      // Not written with a confirmation (Cashii unreachable, a review opened, a read's check joined): written now.
+      if (stale) await this.repository.markStale(record.id, new Date(this.clock.now()));
+      else if (hasOpenReview(after)) await this.repository.scheduleCheck(record.id, null, attempts);
+      else await this.repository.scheduleCheck(record.id, next.nextCheckAt ?? null, attempts);
     }
 
-    // A batch that was not full took every payment due: nothing is left to count.
-    const backlog =
-      report.claimed < this.options.batchSize ? 0 : await this.repository.countDue(new Date(this.clock.now()), BACKLOG_COUNT_CAP);
+    const backlog = await this.backlog(report.claimed);
     if (report.claimed > 0 || report.expiredCreates > 0) this.log.info({ ...report, backlog }, 'reconciler pass');
     else this.log.debug({ backlog }, 'reconciler pass: nothing due');
     this.onRun?.(report, backlog);
     return report;
+  }
+
+  /**
+   * The columns of a payment's next check, as of check number `attempts`: a pending one backs off
+   * (or, past the horizon, is marked stale and left alone); a settled one gets its next settled check, if any.
+   */
+  private nextCheck(record: PaymentOrder, attempts: number, pastHorizon: boolean): VerificationPatch {
+    const at = this.clock.now();
+    if (record.status === PaymentStatus.PENDING) {
+      if (pastHorizon) return { staleAt: new Date(at), nextCheckAt: null, checkAttempts: attempts };
+      return { nextCheckAt: new Date(at + this.backoff(attempts)), checkAttempts: attempts };
+    }
+    const delay = this.freshness.settledCheckDelay(attempts);
+    return { nextCheckAt: delay === null ? null : new Date(at + delay), checkAttempts: attempts };
+  }
+
+  /**
+   * Payments due now (the gauge), counted up to a cap: none when the pass did not fill its batch;
+   * otherwise counted again at most every BACKLOG_COUNT_EVERY_MS (a full backlog means a pass every
+   * interval, and each count walks up to the cap).
+   */
+  private async backlog(claimed: number): Promise<number> {
+    if (claimed < this.options.batchSize) {
+      this.lastBacklog = { at: -Infinity, count: 0 };
+      return 0;
+    }
+    const now = this.clock.now();
+    if (now - this.lastBacklog.at >= BACKLOG_COUNT_EVERY_MS) {
+      this.lastBacklog = { at: now, count: await this.repository.countDue(new Date(now), BACKLOG_COUNT_CAP) };
+    }
+    return this.lastBacklog.count;
   }
 
   /** Delay before check number `attempts + 1`: doubling from the base, capped, with +-20% jitter. */

@@ -25,7 +25,7 @@ import {
 
 /** Columns a confirmation with Cashii may update besides the status: Cashii's own (CASHII_COLUMNS) and our bookkeeping. */
 export type VerificationPatch = Partial<
-  Pick<PaymentOrder, 'verifiedAt' | 'upstreamStatus' | CashiiColumn | 'nextCheckAt' | 'checkAttempts'>
+  Pick<PaymentOrder, 'verifiedAt' | 'upstreamStatus' | CashiiColumn | 'nextCheckAt' | 'checkAttempts' | 'staleAt'>
 >;
 
 export class PaymentRepository {
