@@ -7,9 +7,11 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 export { CreateState } from './payment-values';
 import { CreateState, PaymentStatus, type ReviewReason, type ReviewResolution } from './payment-values';
 import { epochMillis, safeBigint } from '../../db/transformers';
+import { QUEUE_INDEX_WHERE } from './review-lifecycle';
 
 @Entity({ name: 'payment_orders' })
-@Index('idx_payment_orders_owner_created', ['ownerId', 'createdAt'])
+@Index('idx_payment_orders_owner_page', ['ownerId', 'createState', 'createdAt', 'id'])
+@Index('idx_payment_orders_review_queue', ['createdAt', 'id'], { where: QUEUE_INDEX_WHERE })
 @Index('uq_payment_orders_owner_idempotency', ['ownerId', 'idempotencyKey'], { unique: true })
 @Index('idx_payment_orders_due', ['nextCheckAt'])
 @Index('idx_payment_orders_owner_order', ['ownerId', 'orderId'])

@@ -62,15 +62,20 @@ export function queueReasonOf(record: Pick<PaymentOrder, 'reviewCode' | 'staleAt
 }
 
 /**
- * `inReviewQueue` in SQL (alias `p`, parameters `pending`, `unknownState`, `unknownBefore` from
- * `queueParameters`), each reason on its own: every condition also requires no resolution.
+ * `inReviewQueue` in SQL (alias `p`, parameter `unknownBefore` from `queueParameters`), each reason
+ * on its own: every condition also requires no resolution. The states are literals, not
+ * parameters, so that the planner can prove each condition implies QUEUE_INDEX_WHERE (the partial
+ * index the queue is read through, instead of every payment).
  */
 export const QUEUE_CONDITIONS: Readonly<Record<'flagged' | 'stale' | 'unknown', string>> = {
   flagged: '(p.reviewResolvedAt IS NULL AND p.reviewCode IS NOT NULL)',
-  stale: '(p.reviewResolvedAt IS NULL AND p.reviewCode IS NULL AND p.staleAt IS NOT NULL AND p.status = :pending)',
-  unknown: '(p.reviewResolvedAt IS NULL AND p.reviewCode IS NULL AND p.createState = :unknownState AND p.updatedAt < :unknownBefore)',
+  stale: `(p.reviewResolvedAt IS NULL AND p.reviewCode IS NULL AND p.staleAt IS NOT NULL AND p.status = '${PaymentStatus.PENDING}')`,
+  unknown: `(p.reviewResolvedAt IS NULL AND p.reviewCode IS NULL AND p.createState = '${CreateState.UNKNOWN}' AND p.updatedAt < :unknownBefore)`,
 };
 
+/** The rows any of QUEUE_CONDITIONS can match: the predicate of the queue's partial index (few rows of many). */
+export const QUEUE_INDEX_WHERE = `"reviewResolvedAt" IS NULL AND ("reviewCode" IS NOT NULL OR "staleAt" IS NOT NULL OR "createState" = '${CreateState.UNKNOWN}')`;
+
 export function queueParameters(unknownBefore: Date) {
-  return { pending: PaymentStatus.PENDING, unknownState: CreateState.UNKNOWN, unknownBefore: unknownBefore.getTime() };
+  return { unknownBefore: unknownBefore.getTime() };
 }
