@@ -123,7 +123,10 @@ describe('PaymentSync.refresh', () => {
 
     const down = setup(record({ verifiedAt: new Date(0) }));
     down.cashii.getRemotePayment = () => Promise.reject(new Error('ECONNRESET'));
-    const unreached = await down.sync.refresh(down.store.get(record().id), PaymentEventSource.RECONCILE, { ifStale: false, whenUnchanged: next });
+    const unreached = await down.sync.refresh(down.store.get(record().id), PaymentEventSource.RECONCILE, {
+      ifStale: false,
+      whenUnchanged: next,
+    });
     expect(unreached.confirmed).toBe(false);
     expect(unreached.scheduled).toBeUndefined();
   });
