@@ -23,6 +23,8 @@ import { type PaymentOrder, hasOpenReview } from '../store/payment-entity';
 const BACKLOG_COUNT_CAP = 1000;
 /** A full backlog is counted again at most this often. */
 const BACKLOG_COUNT_EVERY_MS = 5000;
+/** Claimed payments one pass checks at the same time. */
+const CHECKS_AT_ONCE = 8;
 
 export interface ReconcileReport {
   claimed: number;
@@ -105,39 +107,54 @@ export class Reconciler {
     const lease = new Date(now.getTime() + this.options.cashiiTimeoutMs * 2 + this.options.intervalMs);
     const due = await this.repository.claimDue(now, this.options.batchSize, lease);
     report.claimed = due.length;
-    for (const record of due) {
-      if (this.stopped) break;
-      const attempts = record.checkAttempts + 1;
-      const pastHorizon = now.getTime() - record.createdAt.getTime() > this.options.horizonMs;
-      // What comes next when Cashii confirms the stored status: written with that confirmation, in its one UPDATE.
-      const next = this.nextCheck(record, attempts, pastHorizon);
-      // A due check asks Cashii whatever a read did meanwhile: the schedule, not the TTL, spaces them.
-      const result = await this.sync.refresh(record, PaymentEventSource.RECONCILE, { ifStale: false, whenUnchanged: next });
-      const { record: after, confirmed } = result;
-      if (!confirmed) report.unreachable++;
-      if (after.status !== record.status) {
-        // The status write set what comes next (the settled checks) in the same statement.
-        report.changed++;
-        continue;
+    // A few checks at once: each waits on Cashii and on a write (SQLite's group commit takes the
+    // writes of concurrent checks in one transaction), so one after another would leave the
+    // reconciler behind a growing backlog long before the CPU is busy.
+    // A failed check (the database is gone) ends the pass once the checks under way are done; the
+    // rows not reached keep their lease and are claimed again after it.
+    let next = 0;
+    let failure: { error: unknown } | null = null;
+    const worker = async () => {
+      while (!this.stopped && failure === null && next < due.length) {
+        await this.check(due[next++], now, report).catch((error: unknown) => void (failure ??= { error }));
       }
-      const stale = after.status === PaymentStatus.PENDING && pastHorizon;
-      if (stale) {
-        // Past the horizon, one last look (above); still pending after it means stale.
-        this.log.warn({ cashiiId: record.cashiiId }, 'payment still pending past the reconciler horizon: marked stale');
-        report.stale++;
-      } else if (confirmed) report.unchanged++;
-      if (result.scheduled === true) continue;
-      // Not written with a confirmation (Cashii unreachable, a review opened, a read's check joined): written now.
-      if (stale) await this.repository.markStale(record.id, new Date(this.clock.now()));
-      else if (hasOpenReview(after)) await this.repository.scheduleCheck(record.id, null, attempts);
-      else await this.repository.scheduleCheck(record.id, next.nextCheckAt ?? null, attempts);
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(CHECKS_AT_ONCE, due.length) }, worker));
+    if (failure !== null) throw (failure as { error: unknown }).error;
 
     const backlog = await this.backlog(report.claimed);
     if (report.claimed > 0 || report.expiredCreates > 0) this.log.info({ ...report, backlog }, 'reconciler pass');
     else this.log.debug({ backlog }, 'reconciler pass: nothing due');
     this.onRun?.(report, backlog);
     return report;
+  }
+
+  /** One claimed payment: asks Cashii, and writes what comes next (with the confirmation when it can). */
+  private async check(record: PaymentOrder, now: Date, report: ReconcileReport): Promise<void> {
+    const attempts = record.checkAttempts + 1;
+    const pastHorizon = now.getTime() - record.createdAt.getTime() > this.options.horizonMs;
+    // What comes next when Cashii confirms the stored status: written with that confirmation, in its one UPDATE.
+    const next = this.nextCheck(record, attempts, pastHorizon);
+    // A due check asks Cashii whatever a read did meanwhile: the schedule, not the TTL, spaces them.
+    const result = await this.sync.refresh(record, PaymentEventSource.RECONCILE, { ifStale: false, whenUnchanged: next });
+    const { record: after, confirmed } = result;
+    if (!confirmed) report.unreachable++;
+    if (after.status !== record.status) {
+      // The status write set what comes next (the settled checks) in the same statement.
+      report.changed++;
+      return;
+    }
+    const stale = after.status === PaymentStatus.PENDING && pastHorizon;
+    if (stale) {
+      // Past the horizon, one last look (above); still pending after it means stale.
+      this.log.warn({ cashiiId: record.cashiiId }, 'payment still pending past the reconciler horizon: marked stale');
+      report.stale++;
+    } else if (confirmed) report.unchanged++;
+    if (result.scheduled === true) return;
+    // Not written with a confirmation (Cashii unreachable, a review opened, a read's check joined): written now.
+    if (stale) await this.repository.markStale(record.id, new Date(this.clock.now()));
+    else if (hasOpenReview(after)) await this.repository.scheduleCheck(record.id, null, attempts);
+    else await this.repository.scheduleCheck(record.id, next.nextCheckAt ?? null, attempts);
   }
 
   /**
