@@ -7,7 +7,7 @@ import type { PaymentOrder } from '../../src/payments/store/payment-entity';
 import { ManualClock } from '../fixtures/manual-clock';
 import { record, silentLog } from '../fixtures/payment-fakes';
 
-function setup(claimed: number, refresh: (record: PaymentOrder) => Promise<SyncResult>) {
+function setup(claimed: number, refresh: (record: PaymentOrder) => Promise<SyncResult>, batches?: number[]) {
   const clock = new ManualClock(1_000_000);
   const due = Array.from({ length: claimed }, (_, i) =>
     record({ id: `p-${i}`, cashiiId: String(1000000000000000 + i), createdAt: new Date(clock.now()) }),
@@ -15,7 +15,7 @@ function setup(claimed: number, refresh: (record: PaymentOrder) => Promise<SyncR
   const scheduled: string[] = [];
   const repository = {
     expireSending: () => Promise.resolve(0),
-    claimDue: () => Promise.resolve(due),
+    claimDue: () => Promise.resolve(batches === undefined ? due : due.slice(0, batches.shift() ?? 0)),
     countDue: () => Promise.resolve(0),
     scheduleCheck: (id: string) => Promise.resolve(void scheduled.push(id)),
     markStale: () => Promise.resolve(),
@@ -38,7 +38,7 @@ function setup(claimed: number, refresh: (record: PaymentOrder) => Promise<SyncR
     },
     silentLog,
   );
-  return { reconciler, scheduled };
+  return { reconciler, scheduled, clock };
 }
 
 describe('Reconciler pass', () => {
@@ -79,5 +79,24 @@ describe('Reconciler pass', () => {
     });
     await expect(reconciler.runOnce()).rejects.toThrow('SQLITE_IOERR');
     expect(started).toBeLessThan(20);
+  });
+
+  it('runs the next pass right away after a full batch (more are due), and an interval after one that was not full', async () => {
+    const batches = [20, 20, 7, 0];
+    const sizes: number[] = [];
+    const { reconciler, clock } = setup(20, (payment) => Promise.resolve({ record: payment, confirmed: true, scheduled: true }), batches);
+    const runOnce = reconciler.runOnce.bind(reconciler);
+    reconciler.runOnce = () => runOnce().then((report) => (sizes.push(report.claimed), report));
+    reconciler.start();
+    await clock.advance(1000);
+    // The two full batches are followed at once (no time passes) by the one that drains the backlog.
+    for (let turn = 0; turn < 20 && sizes.length < 3; turn++) await clock.advance(0);
+    expect(sizes).toEqual([20, 20, 7]);
+    await clock.advance(999);
+    expect(sizes).toEqual([20, 20, 7]);
+    await clock.advance(1);
+    for (let turn = 0; turn < 20 && sizes.length < 4; turn++) await clock.advance(0);
+    expect(sizes).toEqual([20, 20, 7, 0]);
+    await reconciler.stop();
   });
 });

@@ -79,18 +79,25 @@ export class Reconciler {
     return this.running;
   }
 
-  private schedule(): void {
+  /**
+   * The next pass, one interval after the last; right away after a pass that filled its batch (more
+   * are due: waiting an interval per batch would cap the checks at batchSize per interval, behind a
+   * backlog that grows with every payment still open).
+   */
+  private schedule(delayMs = this.options.intervalMs): void {
     if (this.stopped) return;
     this.timer = this.clock.setTimeout(() => {
+      let full = false;
       this.runOnce()
+        .then((report) => void (full = report.claimed >= this.options.batchSize))
         .catch((error: unknown) => {
           // The database layer already reported the storage fault (once, at error level).
           if (isStorageFault(error))
             this.log.warn({ reason: storageFaultCode(error) }, 'reconciler run skipped: the database is unavailable');
           else this.log.error({ err: error }, 'reconciler run failed');
         })
-        .finally(() => this.schedule());
-    }, this.options.intervalMs);
+        .finally(() => this.schedule(full ? 0 : this.options.intervalMs));
+    }, delayMs);
   }
 
   private async pass(): Promise<ReconcileReport> {
