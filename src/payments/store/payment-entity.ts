@@ -7,13 +7,13 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 export { CreateState } from './payment-values';
 import { CreateState, PaymentStatus, type ReviewReason, type ReviewResolution } from './payment-values';
 import { epochMillis, safeBigint } from '../../db/transformers';
-import { QUEUE_INDEX_WHERE } from './review-lifecycle';
+import { DUE_INDEX_WHERE, QUEUE_INDEX_WHERE } from './review-lifecycle';
 
 @Entity({ name: 'payment_orders' })
 @Index('idx_payment_orders_owner_page', ['ownerId', 'createState', 'createdAt', 'id'])
 @Index('idx_payment_orders_review_queue', ['createdAt', 'id'], { where: QUEUE_INDEX_WHERE })
 @Index('uq_payment_orders_owner_idempotency', ['ownerId', 'idempotencyKey'], { unique: true })
-@Index('idx_payment_orders_due', ['nextCheckAt'])
+@Index('idx_payment_orders_due_open', ['createState', 'nextCheckAt'], { where: DUE_INDEX_WHERE })
 @Index('idx_payment_orders_owner_order', ['ownerId', 'orderId'])
 @Index('idx_payment_orders_create_state', ['createState', 'updatedAt'])
 /** Nullable columns start as null here, so a new record names only what it knows (declared once). */

@@ -4,9 +4,9 @@
  * event row, in one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { type FindOptionsWhere, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
+import { type FindOptionsWhere, In, IsNull, LessThan, LessThanOrEqual, Raw } from 'typeorm';
 import { createStepsInto } from './create-lifecycle';
-import { QUEUE_CONDITIONS, ReviewState, assertReviewStep, queueParameters, reviewStateOf } from './review-lifecycle';
+import { QUEUE_CONDITIONS, QUEUE_INDEX_TERMS, ReviewState, assertReviewStep, queueParameters, reviewStateOf } from './review-lifecycle';
 import type { Database, WriteStatements } from '../../db/database';
 import { PaymentEventRecord } from './payment-event-entity';
 import { type CashiiColumn, CreateState, PaymentOrder, hasOpenReview } from './payment-entity';
@@ -27,6 +27,16 @@ import {
 export type VerificationPatch = Partial<
   Pick<PaymentOrder, 'verifiedAt' | 'upstreamStatus' | CashiiColumn | 'nextCheckAt' | 'checkAttempts' | 'staleAt'>
 >;
+
+/**
+ * Payments due for a reconciler check by `now`: those of the due index (payment-entity.ts,
+ * DUE_INDEX_WHERE), its conditions written as literals so that both planners can prove the query
+ * reads that partial index, whatever their statistics say (a PostgreSQL without autovacuum has none:
+ * it sorted every created payment on each claim, 9 to 25 ms).
+ */
+function dueBy(now: Date): FindOptionsWhere<PaymentOrder> {
+  return { createState: Raw((column) => `${column} = '${CreateState.CREATED}'`), staleAt: IsNull(), nextCheckAt: LessThanOrEqual(now) };
+}
 
 export class PaymentRepository {
   private readonly rows: PaymentRowReader;
@@ -209,7 +219,7 @@ export class PaymentRepository {
   reviewQueue(reason: ReviewReason | null, limit: number, after: { createdAtMs: number; id: string } | null, unknownBefore: Date) {
     const query = this.db.reader
       .createQueryBuilder(PaymentOrder, 'p')
-      .where('p.reviewResolvedAt IS NULL')
+      .where(QUEUE_INDEX_TERMS)
       .orderBy('p.createdAt', 'ASC')
       .addOrderBy('p.id', 'ASC')
       .limit(limit);
@@ -334,12 +344,7 @@ export class PaymentRepository {
    */
   claimDue(now: Date, limit: number, leaseUntil: Date): Promise<PaymentOrder[]> {
     return this.db.write(async (w) => {
-      const due = await w.claim(
-        PaymentOrder,
-        { createState: CreateState.CREATED, staleAt: IsNull(), nextCheckAt: LessThanOrEqual(now) },
-        { nextCheckAt: 'ASC' },
-        limit,
-      );
+      const due = await w.claim(PaymentOrder, dueBy(now), { nextCheckAt: 'ASC' }, limit);
       if (due.length > 0) await w.update(PaymentOrder, { id: In(due.map((p) => p.id)) }, { nextCheckAt: leaseUntil });
       return due;
     });
@@ -347,12 +352,7 @@ export class PaymentRepository {
 
   /** Number of payments waiting for a reconciler check, counted up to `cap` (a big backlog is not walked whole every pass). */
   async countDue(now: Date, cap: number): Promise<number> {
-    const due = await this.db.reader
-      .createQueryBuilder(PaymentOrder, 'p')
-      .select('p.id')
-      .where({ createState: CreateState.CREATED, staleAt: IsNull(), nextCheckAt: LessThanOrEqual(now) })
-      .limit(cap)
-      .getRawMany();
+    const due = await this.db.reader.createQueryBuilder(PaymentOrder, 'p').select('p.id').where(dueBy(now)).limit(cap).getRawMany();
     return due.length;
   }
 

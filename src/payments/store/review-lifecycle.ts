@@ -76,6 +76,16 @@ export const QUEUE_CONDITIONS: Readonly<Record<'flagged' | 'stale' | 'unknown', 
 /** The rows any of QUEUE_CONDITIONS can match: the predicate of the queue's partial index (few rows of many). */
 export const QUEUE_INDEX_WHERE = `"reviewResolvedAt" IS NULL AND ("reviewCode" IS NOT NULL OR "staleAt" IS NOT NULL OR "createState" = '${CreateState.UNKNOWN}')`;
 
+/**
+ * QUEUE_INDEX_WHERE as a condition of a query on alias `p`, added to the queue's reads: implied by
+ * QUEUE_CONDITIONS, so it changes no answer, but SQLite uses a partial index only when the query
+ * states each term of its predicate (it does not prove an OR from its branches as PostgreSQL does).
+ */
+export const QUEUE_INDEX_TERMS = `(p.reviewResolvedAt IS NULL AND (p.reviewCode IS NOT NULL OR p.staleAt IS NOT NULL OR p.createState = '${CreateState.UNKNOWN}'))`;
+
+/** The payments the reconciler may still check (created, not stale, a check set): the predicate of its due index. */
+export const DUE_INDEX_WHERE = `"createState" = '${CreateState.CREATED}' AND "staleAt" IS NULL AND "nextCheckAt" IS NOT NULL`;
+
 export function queueParameters(unknownBefore: Date) {
   return { unknownBefore: unknownBefore.getTime() };
 }
