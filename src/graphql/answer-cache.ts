@@ -18,8 +18,8 @@
  * keys), so the kept answers together never hold more than `maxBytes`, and an answer larger than
  * `maxEntryBytes` is not kept. An answer is kept as its JSON text (parsed again when served: an
  * object graph holds several times its JSON, which a soak showed filling the heap), and sizes
- * count two bytes per character of the key, the JSON and the versions (the most V8 stores), plus
- * a fixed overhead.
+ * count what V8 holds for the key, the JSON and the versions (one byte per character of a string
+ * that is all Latin-1, two otherwise), plus a fixed overhead.
  */
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { type FormattedExecutionResult, OperationTypeNode } from 'graphql';
@@ -58,6 +58,13 @@ const MAX_KEY_VARIABLES = 2048;
 const ENTRY_OVERHEAD_BYTES = 256;
 /** What one recorded version costs besides its key and version strings. */
 const VERSION_OVERHEAD_BYTES = 64;
+/** A character V8 cannot keep in a one-byte string. */
+const TWO_BYTE = /[^\u0000-\u00ff]/;
+
+/** What V8 holds for a string's characters: one byte each when all are Latin-1, else two. */
+function stringBytes(text: string): number {
+  return (TWO_BYTE.test(text) ? 2 : 1) * text.length;
+}
 
 export class AnswerCache {
   private readonly entries: LRUCache<string, Entry>;
@@ -113,12 +120,12 @@ export class AnswerCache {
     const until = Math.min(now + this.options.maxAgeMs, reads.until);
     if (until <= now) return;
     const versions = [...reads.versions];
-    let bytes = ENTRY_OVERHEAD_BYTES + 2 * key.length;
-    for (const [name, version] of versions) bytes += VERSION_OVERHEAD_BYTES + 2 * (name.length + version.length);
+    let bytes = ENTRY_OVERHEAD_BYTES + stringBytes(key);
+    for (const [name, version] of versions) bytes += VERSION_OVERHEAD_BYTES + stringBytes(name) + stringBytes(version);
     // Counted before the JSON is built: an answer already over the cap is not serialised.
     if (bytes > this.options.maxEntryBytes) return;
     const json = JSON.stringify(result);
-    bytes += 2 * json.length;
+    bytes += stringBytes(json);
     // Too large is not kept (`set` drops it); others may evict the least recently used.
     this.entries.set(key, { json, versions, until, bytes });
   }

@@ -86,7 +86,7 @@ describe('AnswerCache', () => {
     expect(cache.keyFor(viewer, 'hash', 'Payment', { id: 'x'.repeat(5000) })).toBeNull();
   });
 
-  it('holds at most maxBytes in all and never an answer over maxEntryBytes', () => {
+  it('holds at most maxBytes in all and never an answer over maxEntryBytes, counting what V8 holds', async () => {
     const stored = new Map<string, string>();
     const { cache } = setup(stored, { maxBytes: 64 * 1024, maxEntryBytes: 8 * 1024 });
     for (let i = 0; i < 200; i++) {
@@ -96,10 +96,19 @@ describe('AnswerCache', () => {
     expect(cache.held().bytes).toBeLessThanOrEqual(64 * 1024);
     expect(cache.held().entries).toBeGreaterThan(10);
     const big = cache.keyFor(viewer, 'hash', 'Payment', { id: 'big' })!;
-    cache.keep(big, answer('big', 'b'.repeat(5000)), readOf({ 'payment:big': 'v' }));
+    cache.keep(big, answer('big', 'b'.repeat(9000)), readOf({ 'payment:big': 'v' }));
     expect(cache.held().entries).toBeLessThan(200);
-    // 5,000 characters count 10,000 bytes: over the per-answer cap, not kept.
-    return expect(cache.lookup(big)).resolves.toBeNull();
+    // 9,000 Latin-1 characters hold 9,000 bytes: over the per-answer cap, not kept.
+    await expect(cache.lookup(big)).resolves.toBeNull();
+    // 5,000 Arabic characters hold 10,000 bytes (V8 keeps them two bytes each): not kept either,
+    // where 5,000 Latin-1 ones (5,000 bytes) are.
+    const arabic = cache.keyFor(viewer, 'hash', 'Payment', { id: 'arabic' })!;
+    cache.keep(arabic, answer('arabic', '\u0628'.repeat(5000)), readOf({ 'payment:arabic': 'v' }));
+    await expect(cache.lookup(arabic)).resolves.toBeNull();
+    const latin = cache.keyFor(viewer, 'hash', 'Payment', { id: 'latin' })!;
+    cache.keep(latin, answer('latin', 'l'.repeat(5000)), readOf({ 'payment:latin': 'v' }));
+    stored.set('payment:latin', 'v');
+    await expect(cache.lookup(latin)).resolves.not.toBeNull();
   });
 
   it('reads the versions of the lookups of one event-loop turn in one call', async () => {
