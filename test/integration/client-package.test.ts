@@ -4,7 +4,7 @@
  * its entries type-checked there with tsc, its core entry run in plain Node (required and imported)
  * against a live BFF, Apollo's manifest read by @apollo/persisted-query-lists, and a bundle of
  * `isErrorCode` alone built with the repository's Vite and measured.
- * Everything is offline: the tarballs are local, graphql comes from npm's cache, and the optional
+ * Everything is offline: the tarballs are local (graphql's too, packed from this repository), and the optional
  * peers and tools the project would install itself (@apollo/client, react, vite, ...) are linked from
  * this repository.
  */
@@ -231,30 +231,31 @@ describe('the client package (npm pack, installed into a fresh project)', () => 
     ]);
     stack = started;
     packed = (JSON.parse(pack.stdout) as Array<typeof packed>)[0];
-    // The client's one dependency (types only), packed from the repository so the install needs no registry.
-    const dependency = await run(
+    // The client's one dependency (types only) and its peer graphql, packed from the repository so the
+    // install needs no registry and no metadata in npm's cache (a fresh machine's cache holds only
+    // what `npm ci` fetched: tarballs, no package documents to resolve a peer with).
+    const dependencies = await run(
       'npm',
-      ['pack', '--json', '--pack-destination', work, path.join(ROOT, 'node_modules', '@graphql-typed-document-node', 'core')],
+      [
+        'pack',
+        '--json',
+        '--pack-destination',
+        work,
+        path.join(ROOT, 'node_modules', '@graphql-typed-document-node', 'core'),
+        path.join(ROOT, 'node_modules', 'graphql'),
+      ],
       {
         cwd: work,
         timeout: 20_000,
       },
     );
-    const dependencyFile = (JSON.parse(dependency.stdout) as Array<{ filename: string }>)[0].filename;
+    const dependencyFiles = (JSON.parse(dependencies.stdout) as Array<{ filename: string }>).map((file) => path.join(work, file.filename));
 
     fs.mkdirSync(project);
     fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'shop-app', version: '1.0.0', private: true }));
     await run(
       'npm',
-      [
-        'install',
-        '--offline',
-        '--no-audit',
-        '--no-fund',
-        '--ignore-scripts',
-        path.join(work, packed.filename),
-        path.join(work, dependencyFile),
-      ],
+      ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', path.join(work, packed.filename), ...dependencyFiles],
       { cwd: project, timeout: 30_000 },
     );
     for (const peer of LINKED_PEERS) {
