@@ -46,11 +46,6 @@ export class FreshnessPolicy {
     return !isFinal(record.status) && !hasOpenReview(record);
   }
 
-  /** Still pending with nothing for a person to decide: the reconciler keeps checking it on its schedule. */
-  awaitsPayer(record: Reviewed): boolean {
-    return record.status === PaymentStatus.PENDING && !hasOpenReview(record);
-  }
-
   /** Confirmed with Cashii (by anyone, any replica) within the TTL. */
   isFresh(record: Checked, now = this.clock.now()): boolean {
     return record.verifiedAt !== null && now - record.verifiedAt.getTime() < this.ttlOf(record);
