@@ -103,6 +103,8 @@ function configFrom(s: Settings) {
       busyTimeoutMs: s.DATABASE_BUSY_TIMEOUT_MS,
       /** A write waits this long in all for the database lock (without blocking), then fails with STORAGE_UNAVAILABLE. */
       lockWaitMs: s.DATABASE_LOCK_WAIT_MS,
+      /** SQLite's page cache per connection, in bytes (two connections on a file: writes and reads). */
+      cacheBytes: s.DATABASE_CACHE_BYTES,
       /** A create waits this long for Cashii's id to be recorded before answering STORAGE_UNAVAILABLE (retryable). */
       recordWaitMs: s.CREATE_RECORD_WAIT_MS,
       /** Cashii's id is retried into the database this long before only the journal (and later passes) hold it. */

@@ -34,9 +34,21 @@ export interface DatabaseTiming {
    * with timers instead). Without it (the migration CLI) PostgreSQL's own defaults apply.
    */
   lockWaitMs?: number;
+  /**
+   * SQLite's page cache per connection, in bytes (DATABASE_CACHE_BYTES). better-sqlite3 builds SQLite
+   * with 16 MB: it fills as the file grows, so a process's memory climbs for as long as the file is
+   * under twice that. Set here, the bound is the operator's, and is reached sooner.
+   */
+  cacheBytes?: number;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 10;
+const DEFAULT_CACHE_BYTES = 8 * 1024 * 1024;
+
+/** `PRAGMA cache_size` in KiB (a negative size is KiB; a positive one would be pages). */
+function cacheSizePragma(cacheBytes: number): string {
+  return `cache_size = -${Math.max(64, Math.floor(cacheBytes / 1024))}`;
+}
 /** A statement that runs longer than this is cancelled (57014, a storage fault): nothing waits without bound. */
 const MIN_STATEMENT_TIMEOUT_MS = 5000;
 
@@ -78,7 +90,13 @@ export function readSourceOf(dataSource: DataSource): DataSource {
  * metadata for TypeORM's finders, and the write connection's logger (so whoever watches the SQL sees
  * both). It never changes the file's journal mode: the write connection set WAL before it opens.
  */
-function readOptions(file: string, models: StoredModels, busyTimeoutMs: number, writes: DataSource): DataSourceOptions {
+function readOptions(
+  file: string,
+  models: StoredModels,
+  timing: Required<Omit<DatabaseTiming, 'lockWaitMs'>>,
+  writes: DataSource,
+): DataSourceOptions {
+  const { busyTimeoutMs, cacheBytes } = timing;
   return {
     type: 'better-sqlite3',
     database: file,
@@ -91,12 +109,22 @@ function readOptions(file: string, models: StoredModels, busyTimeoutMs: number, 
     timeout: busyTimeoutMs,
     prepareDatabase: (db: { pragma(source: string): unknown }) => {
       db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      db.pragma(cacheSizePragma(cacheBytes));
     },
   };
 }
 
+function timingOf(timing: number | DatabaseTiming): DatabaseTiming & Required<Omit<DatabaseTiming, 'lockWaitMs'>> {
+  const given = typeof timing === 'number' ? { busyTimeoutMs: timing } : timing;
+  return {
+    busyTimeoutMs: given.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+    cacheBytes: given.cacheBytes ?? DEFAULT_CACHE_BYTES,
+    ...(given.lockWaitMs === undefined ? {} : { lockWaitMs: given.lockWaitMs }),
+  };
+}
+
 export function dataSourceOptions(database: DatabaseConfig, models: StoredModels, timing: number | DatabaseTiming = {}): DataSourceOptions {
-  const { busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, lockWaitMs } = typeof timing === 'number' ? { busyTimeoutMs: timing } : timing;
+  const { busyTimeoutMs, lockWaitMs, cacheBytes } = timingOf(timing);
   const common = {
     entities: models.entities,
     migrations: [...models.migrations, StorageProbe1764170000000],
@@ -124,6 +152,7 @@ export function dataSourceOptions(database: DatabaseConfig, models: StoredModels
     prepareDatabase: (db: { pragma(source: string): unknown }) => {
       db.pragma('synchronous = FULL');
       db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      db.pragma(cacheSizePragma(cacheBytes));
     },
   };
 }
@@ -144,8 +173,7 @@ export async function openDatabase(
     // Migrations run on the write connection, before the read connection opens on their schema.
     await migrate(dataSource);
     if (database.kind === 'sqlite' && database.file !== ':memory:') {
-      const { busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS } = typeof timing === 'number' ? { busyTimeoutMs: timing } : timing;
-      const reads = new DataSource(readOptions(database.file, models, busyTimeoutMs, dataSource));
+      const reads = new DataSource(readOptions(database.file, models, timingOf(timing), dataSource));
       await reads.initialize();
       dataSource.readSource = reads;
     }
