@@ -11,7 +11,7 @@ import type { Database, WriteStatements } from '../../db/database';
 import { PaymentEventRecord } from './payment-event-entity';
 import { type CashiiColumn, CreateState, PaymentOrder, hasOpenReview } from './payment-entity';
 import { PaymentEventSource, PaymentStatus, ReviewReason, type ReviewResolution } from './payment-values';
-import { CreatedIdUpdate, PaymentRowReader, RowInserter } from './payment-row';
+import { CreatedIdUpdate, EntityRows, PaymentRowReader, RowInserter } from './payment-row';
 import {
   type FreshUntil,
   type OwnerPage,
@@ -42,6 +42,7 @@ export class PaymentRepository {
   private readonly rows: PaymentRowReader;
   private readonly records: RowInserter<PaymentOrder>;
   private readonly events: RowInserter<PaymentEventRecord>;
+  private readonly eventRows: EntityRows<PaymentEventRecord>;
   private readonly createdId: CreatedIdUpdate;
 
   /** What this store reads for a request is recorded with its version (./read-notes.ts); `freshUntil` says until when a record stays as read. */
@@ -51,10 +52,11 @@ export class PaymentRepository {
     private readonly db: Database,
     private readonly freshUntil?: FreshUntil,
   ) {
-    this.rows = new PaymentRowReader(db.dataSource, db.trackedReader, freshUntil);
+    this.rows = new PaymentRowReader(db, freshUntil);
     this.versions = new ReadVersions(db, this.rows, (page) => this.ownerPageIds(page));
     this.records = new RowInserter(db.dataSource, PaymentOrder);
     this.events = new RowInserter(db.dataSource, PaymentEventRecord);
+    this.eventRows = new EntityRows(db.dataSource, PaymentEventRecord);
     this.createdId = new CreatedIdUpdate(db.dataSource);
   }
 
@@ -327,11 +329,11 @@ export class PaymentRepository {
     return query;
   }
 
+  /** The histories of these payments, oldest event first, in one SELECT of plain SQL (recorded as the request's reads). */
   async eventsFor(paymentIds: readonly string[]): Promise<PaymentEventRecord[]> {
-    const events = await this.db.trackedReader.find(PaymentEventRecord, {
-      where: { paymentId: In([...paymentIds]) },
-      order: { at: 'ASC' },
-    });
+    const rows = this.eventRows;
+    const sql = `SELECT ${rows.selectList} FROM ${rows.table} WHERE ${rows.column('paymentId')} IN (${rows.params(paymentIds.length)}) ORDER BY ${rows.column('at')} ASC`;
+    const events = (await this.db.select(sql, paymentIds)).map((row) => rows.hydrate(row));
     noteEvents(paymentIds, events);
     return events;
   }

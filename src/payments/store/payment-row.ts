@@ -6,8 +6,8 @@
  * conversion come from TypeORM's own metadata of the entities, so a column is declared once (the
  * entity files) and these statements follow it; tests compare both ways on both databases.
  */
-import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import type { WriteStatements } from '../../db/database';
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { Database, WriteStatements } from '../../db/database';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { PaymentEventRecord } from './payment-event-entity';
 import { PaymentOrder } from './payment-entity';
@@ -17,36 +17,65 @@ import { noteUntrackedRead } from '../../observability/request-scope';
 
 type Row = Record<string, unknown>;
 
-export class PaymentRowReader {
+/**
+ * An entity's rows as plain SQL: its select list, and a row hydrated as TypeORM would (the driver's
+ * conversion and the column's transformer, per column), both from TypeORM's metadata.
+ */
+export class EntityRows<T extends ObjectLiteral> {
+  readonly table: string;
+  readonly selectList: string;
   private readonly columns: readonly ColumnMetadata[];
-  private readonly selectList: string;
-  private readonly table: string;
-  private readonly id: ColumnMetadata;
-  private readonly cashiiId: ColumnMetadata;
-  private readonly statements = new Map<string, string>();
 
-  /** `reads` is where the SELECTs run (Database.reader: on SQLite, the read connection). */
   constructor(
     private readonly dataSource: DataSource,
-    private readonly reads: EntityManager,
+    private readonly entity: new () => T,
+  ) {
+    const metadata = dataSource.getMetadata(entity);
+    this.columns = metadata.columns;
+    this.selectList = this.columns.map((column) => `"${column.databaseName}"`).join(', ');
+    this.table = `"${metadata.tableName}"`;
+  }
+
+  /** A property's column, quoted. */
+  column(property: keyof T & string): string {
+    return `"${this.dataSource.getMetadata(this.entity).findColumnWithPropertyName(property)!.databaseName}"`;
+  }
+
+  /** `count` placeholders, comma-separated, from the `first` parameter on. */
+  params(count: number, first = 0): string {
+    return Array.from({ length: count }, (_, i) => placeholder(this.dataSource, first + i)).join(', ');
+  }
+
+  hydrate(row: Row): T {
+    const record = new this.entity();
+    const driver = this.dataSource.driver;
+    for (const column of this.columns) {
+      const value = row[column.databaseName];
+      (record as Row)[column.propertyName] = value === undefined ? null : driver.prepareHydratedValue(value, column);
+    }
+    return record;
+  }
+}
+
+export class PaymentRowReader {
+  private readonly rows: EntityRows<PaymentOrder>;
+  private readonly statements = new Map<string, string>();
+
+  /** Reads run through `db.select` (on SQLite, the read connection). */
+  constructor(
+    private readonly db: Database,
     /** Until when a record read now stays as read (recorded with each read, see ./read-notes.ts). */
     private readonly freshUntil?: FreshUntil,
   ) {
-    const metadata = dataSource.getMetadata(PaymentOrder);
-    this.columns = metadata.columns;
-    this.selectList = this.columns.map((column) => `"${column.databaseName}"`).join(', ');
-    this.table = metadata.tableName;
-    const column = (property: keyof PaymentOrder) => metadata.findColumnWithPropertyName(property)!;
-    this.id = column('id');
-    this.cashiiId = column('cashiiId');
+    this.rows = new EntityRows(db.dataSource, PaymentOrder);
   }
 
   /** The records whose `cashiiId` is one of `cashiiIds` (unknown ids are simply absent). Recorded as the request's reads. */
   async findByCashiiIds(cashiiIds: readonly string[]): Promise<PaymentOrder[]> {
-    const rows = await this.reads.query<Row[]>(this.statement('cashiiId', cashiiIds.length), [...cashiiIds]);
+    const rows = await this.db.select(this.statement('cashiiId', cashiiIds.length), cashiiIds);
     // An id asked for and not found: nothing versions its absence.
     if (rows.length < new Set(cashiiIds).size) noteUntrackedRead();
-    return this.recorded(rows.map((row) => this.hydrate(row)));
+    return this.recorded(rows.map((row) => this.rows.hydrate(row)));
   }
 
   /** The records whose own id is one of `ids` (unknown ids are simply absent). Recorded as the request's reads. */
@@ -59,18 +88,23 @@ export class PaymentRowReader {
 
   /** The same, not recorded as a read of the request (for comparing versions). */
   async unrecordedByIds(ids: readonly string[]): Promise<PaymentOrder[]> {
-    const rows = await this.reads.query<Row[]>(this.statement('id', ids.length), [...ids]);
-    return rows.map((row) => this.hydrate(row));
+    const rows = await this.db.select(this.statement('id', ids.length), ids);
+    return rows.map((row) => this.rows.hydrate(row));
   }
 
   /** One record by its own id (the primary key), or null. Recorded as the request's read. */
   async findById(id: string): Promise<PaymentOrder | null> {
-    const rows = await this.reads.query<Row[]>(this.statement('id', 1), [id]);
+    const rows = await this.db.select(this.statement('id', 1), [id]);
     if (rows.length === 0) {
       noteUntrackedRead();
       return null;
     }
-    return this.recorded([this.hydrate(rows[0])])[0];
+    return this.recorded([this.rows.hydrate(rows[0])])[0];
+  }
+
+  /** A row as TypeORM would hydrate it. */
+  hydrate(row: Row): PaymentOrder {
+    return this.rows.hydrate(row);
   }
 
   private recorded(records: PaymentOrder[]): PaymentOrder[] {
@@ -78,25 +112,12 @@ export class PaymentRowReader {
     return records;
   }
 
-  /** A row as TypeORM would hydrate it: the driver's conversion and the column's transformer, per column. */
-  hydrate(row: Row): PaymentOrder {
-    const record = new PaymentOrder();
-    const driver = this.dataSource.driver;
-    for (const column of this.columns) {
-      const value = row[column.databaseName];
-      (record as unknown as Row)[column.propertyName] = value === undefined ? null : driver.prepareHydratedValue(value, column);
-    }
-    return record;
-  }
-
   /** One statement text per kind and number of ids (DataLoader batches vary), built once. */
   private statement(kind: 'cashiiId' | 'id', count: number): string {
     const key = `${kind}/${count}`;
     let sql = this.statements.get(key);
     if (sql === undefined) {
-      const params = Array.from({ length: count }, (_, i) => placeholder(this.dataSource, i)).join(', ');
-      const by = kind === 'id' ? this.id : this.cashiiId;
-      sql = `SELECT ${this.selectList} FROM "${this.table}" WHERE "${by.databaseName}" IN (${params})`;
+      sql = `SELECT ${this.rows.selectList} FROM ${this.rows.table} WHERE ${this.rows.column(kind)} IN (${this.rows.params(count)})`;
       if (count <= 64) this.statements.set(key, sql);
     }
     return sql;

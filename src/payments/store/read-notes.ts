@@ -141,8 +141,8 @@ export class ReadVersions {
           for (const record of records) versions.set(`payment:${record.id}`, versionOf(record));
         }),
       wanted.events.length > 0 &&
-        reads
-          .query<Array<{ paymentId: string; count: string | number }>>(this.eventCounts(wanted.events.length), wanted.events)
+        this.db
+          .select<{ paymentId: string; count: string | number }>(this.eventCounts(wanted.events.length), wanted.events)
           .then((counts) => {
             for (const id of wanted.events) versions.set(`events:${id}`, '0');
             for (const { paymentId, count } of counts) versions.set(`events:${paymentId}`, String(Number(count)));
