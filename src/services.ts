@@ -22,6 +22,7 @@ import { Metrics } from './observability/metrics';
 import type { PaymentService } from './payments/core/payment-service';
 import type { Reconciler } from './payments/core/reconciler';
 import { createPaymentsModule } from './payments/payments-module';
+import { LoopPressure } from './common/loop-pressure';
 import {
   ConfirmReturnLimits,
   CreatePaymentLimits,
@@ -82,8 +83,10 @@ export async function createServices(
     onCommitFailure: (reason) => metrics.storageCommitFailures.inc({ reason }),
   });
   const bus = await createBus(config, dataSource, log);
+  const loop = new LoopPressure();
   const paymentsModule = await createPaymentsModule({
     config,
+    loopLagging: () => loop.sample().lagging,
     cashiiTimeoutMs: cashiiEndpoint.timeoutMs,
     paymentPageUrl: cashiiEndpoint.paymentPageUrl,
     database,
@@ -155,6 +158,7 @@ export async function createServices(
     }),
     close: async () => {
       await paymentsModule.close();
+      loop.close();
       await limiter.close();
       await bus.close();
       cashii.close();

@@ -41,6 +41,8 @@ export interface PaymentsModuleOptions {
   log: Logger;
   /** Time for every part of the module (tests move a manual one); the machine's by default. */
   clock?: Clock;
+  /** Whether this process's event loop lags (clients wait): the reconciler then takes one batch per interval. */
+  loopLagging?: () => boolean;
   /** Observers for metrics; the module works without them. */
   hooks?: {
     onTransition?: TransitionListener;
@@ -149,7 +151,7 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
     sync,
     recorder,
     freshness,
-    { ...config.reconciler, cashiiTimeoutMs: options.cashiiTimeoutMs, clock },
+    { ...config.reconciler, cashiiTimeoutMs: options.cashiiTimeoutMs, clock, lagging: options.loopLagging },
     log,
     hooks.onReconcile,
   );

@@ -7,7 +7,7 @@ import type { PaymentOrder } from '../../src/payments/store/payment-entity';
 import { ManualClock } from '../fixtures/manual-clock';
 import { record, silentLog } from '../fixtures/payment-fakes';
 
-function setup(claimed: number, refresh: (record: PaymentOrder) => Promise<SyncResult>, batches?: number[]) {
+function setup(claimed: number, refresh: (record: PaymentOrder) => Promise<SyncResult>, batches?: number[], lagging?: () => boolean) {
   const clock = new ManualClock(1_000_000);
   const due = Array.from({ length: claimed }, (_, i) =>
     record({ id: `p-${i}`, cashiiId: String(1000000000000000 + i), createdAt: new Date(clock.now()) }),
@@ -35,6 +35,7 @@ function setup(claimed: number, refresh: (record: PaymentOrder) => Promise<SyncR
       horizonMs: 86_400_000,
       cashiiTimeoutMs: 5000,
       clock,
+      lagging,
     },
     silentLog,
   );
@@ -97,6 +98,39 @@ describe('Reconciler pass', () => {
     await clock.advance(1);
     for (let turn = 0; turn < 20 && sizes.length < 4; turn++) await clock.advance(0);
     expect(sizes).toEqual([20, 20, 7, 0]);
+    await reconciler.stop();
+  });
+
+  it('while the event loop lags (clients wait), a full batch is followed by the next one an interval later, then at once again when it keeps up', async () => {
+    const batches = [20, 20, 20, 20, 3];
+    const sizes: number[] = [];
+    let lagging = true;
+    const { reconciler, clock } = setup(
+      20,
+      (payment) => Promise.resolve({ record: payment, confirmed: true, scheduled: true }),
+      batches,
+      () => lagging,
+    );
+    const runOnce = reconciler.runOnce.bind(reconciler);
+    reconciler.runOnce = () => runOnce().then((report) => (sizes.push(report.claimed), report));
+    reconciler.start();
+    const settle = async (count: number) => {
+      for (let turn = 0; turn < 20 && sizes.length < count; turn++) await clock.advance(0);
+    };
+    await clock.advance(1000);
+    await settle(2);
+    // Lagging: the full batch does not bring the next one at once.
+    expect(sizes).toEqual([20]);
+    await clock.advance(999);
+    expect(sizes).toEqual([20]);
+    await clock.advance(1);
+    await settle(2);
+    expect(sizes).toEqual([20, 20]);
+    // The loop keeps up again: the backlog is drained at once.
+    lagging = false;
+    await clock.advance(1000);
+    await settle(5);
+    expect(sizes).toEqual([20, 20, 20, 20, 3]);
     await reconciler.stop();
   });
 });

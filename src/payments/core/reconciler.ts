@@ -41,13 +41,23 @@ export class Reconciler {
   private running: Promise<ReconcileReport> | null = null;
   private stopped = false;
   private lastBacklog = { at: -Infinity, count: 0 };
+  private yielding = false;
 
   constructor(
     private readonly repository: PaymentRepository,
     private readonly sync: PaymentSync,
     private readonly recorder: Pick<CreateRecorder, 'replay'>,
     private readonly freshness: FreshnessPolicy,
-    private readonly options: Config['reconciler'] & { cashiiTimeoutMs: number; clock?: Clock },
+    private readonly options: Config['reconciler'] & {
+      cashiiTimeoutMs: number;
+      clock?: Clock;
+      /**
+       * Whether clients are waiting on this process (its event loop lags, ../../common/loop-pressure.ts).
+       * A full batch is then followed by the next one an interval later, not at once: under overload,
+       * checks back to back took the CPU the requests needed, and the backlog they fed grew with it.
+       */
+      lagging?: () => boolean;
+    },
     private readonly log: Logger,
     private readonly onRun?: (report: ReconcileReport, backlog: number) => void,
   ) {}
@@ -96,8 +106,19 @@ export class Reconciler {
             this.log.warn({ reason: storageFaultCode(error) }, 'reconciler run skipped: the database is unavailable');
           else this.log.error({ err: error }, 'reconciler run failed');
         })
-        .finally(() => this.schedule(full ? 0 : this.options.intervalMs));
+        .finally(() => this.schedule(full && !this.yieldToClients() ? 0 : this.options.intervalMs));
     }, delayMs);
+  }
+
+  /** Whether the next batch waits an interval because the loop lags (logged once per episode). */
+  private yieldToClients(): boolean {
+    const lagging = this.options.lagging?.() ?? false;
+    if (lagging !== this.yielding) {
+      this.yielding = lagging;
+      if (lagging) this.log.warn('the event loop lags: the reconciler checks one batch per interval until it keeps up');
+      else this.log.info('the event loop keeps up again: the reconciler drains its backlog at once');
+    }
+    return lagging;
   }
 
   private async pass(): Promise<ReconcileReport> {
