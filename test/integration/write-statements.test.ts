@@ -188,12 +188,12 @@ describe('reads on SQLite run on a connection of their own', () => {
     expect(reads.isInitialized).toBe(false);
   });
 
-  it("both connections' page caches are bounded by the setting (DATABASE_CACHE_BYTES), 8 MiB each by default", async () => {
+  it("both connections' page caches are bounded by the setting (DATABASE_CACHE_BYTES), 4 MiB each by default", async () => {
     const cacheOf = async (source: DataSource): Promise<number> =>
       Number((await source.query<Array<{ cache_size: number }>>('PRAGMA cache_size'))[0].cache_size);
     // Negative: KiB. better-sqlite3's own build default is -16000.
-    expect(await cacheOf(dataSource)).toBe(-8192);
-    expect(await cacheOf(readSourceOf(dataSource))).toBe(-8192);
+    expect(await cacheOf(dataSource)).toBe(-4096);
+    expect(await cacheOf(readSourceOf(dataSource))).toBe(-4096);
     const small = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'small.sqlite') }, MODELS, { cacheBytes: 2 * 1024 * 1024 });
     try {
       expect(await cacheOf(small)).toBe(-2048);
