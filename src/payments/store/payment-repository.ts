@@ -302,7 +302,8 @@ export class PaymentRepository {
    */
   async listForOwner(ownerId: string, limit: number, after: PagePosition | null, status: PaymentStatus | null): Promise<PaymentOrder[]> {
     const page: OwnerPage = { ownerId, limit, after, status };
-    const rows = await this.ownerPageQuery(page).getMany();
+    const [sql, params] = this.ownerPageQuery(page, this.rows.all.selectList);
+    const rows = (await this.db.select(sql, params)).map((row) => this.rows.hydrate(row));
     notePayments(rows, this.freshUntil);
     noteOwnerPage(page, rows);
     return rows;
@@ -310,23 +311,27 @@ export class PaymentRepository {
 
   /** The ids of such a page now, in order, not recorded as a read (./read-notes.ts compares them). */
   async ownerPageIds(page: OwnerPage): Promise<string[]> {
-    const rows = await this.ownerPageQuery(page).select('p.id', 'id').getRawMany<{ id: string }>();
+    const [sql, params] = this.ownerPageQuery(page, `${this.rows.all.column('id')} AS "id"`);
+    const rows = await this.db.select<{ id: string }>(sql, params);
     return rows.map((row) => row.id);
   }
 
-  private ownerPageQuery({ ownerId, limit, after, status }: OwnerPage) {
-    const query = this.db.trackedReader
-      .createQueryBuilder(PaymentOrder, 'p')
-      .where('p.ownerId = :ownerId', { ownerId })
-      .andWhere('p.createState = :created', { created: CreateState.CREATED })
-      .orderBy('p.createdAt', 'DESC')
-      .addOrderBy('p.id', 'DESC')
-      .limit(limit);
-    if (status !== null) query.andWhere('p.status = :status', { status });
+  /**
+   * An owner's created payments, newest first, strictly after `after`, as plain SQL (the query
+   * builder was a tenth of a page's CPU): it reads the index on (ownerId, createState, createdAt, id).
+   */
+  private ownerPageQuery({ ownerId, limit, after, status }: OwnerPage, columns: string): [string, unknown[]] {
+    const t = this.rows.all;
+    const params: unknown[] = [ownerId, CreateState.CREATED];
+    const next = (value: unknown) => (params.push(value), t.params(1, params.length - 1));
+    const where = [`${t.column('ownerId')} = ${t.params(1, 0)}`, `${t.column('createState')} = ${t.params(1, 1)}`];
+    if (status !== null) where.push(`${t.column('status')} = ${next(status)}`);
     if (after !== null) {
-      query.andWhere('(p.createdAt < :at OR (p.createdAt = :at AND p.id < :id))', { at: after.createdAtMs, id: after.id });
+      const at = t.column('createdAt');
+      where.push(`(${at} < ${next(after.createdAtMs)} OR (${at} = ${next(after.createdAtMs)} AND ${t.column('id')} < ${next(after.id)}))`);
     }
-    return query;
+    const order = `${t.column('createdAt')} DESC, ${t.column('id')} DESC`;
+    return [`SELECT ${columns} FROM ${t.table} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${next(limit)}`, params];
   }
 
   /** The histories of these payments, oldest event first, in one SELECT of plain SQL (recorded as the request's reads). */

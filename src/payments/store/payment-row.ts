@@ -58,7 +58,8 @@ export class EntityRows<T extends ObjectLiteral> {
 }
 
 export class PaymentRowReader {
-  private readonly rows: EntityRows<PaymentOrder>;
+  /** The payment table as plain SQL (select list, columns, hydration). */
+  readonly all: EntityRows<PaymentOrder>;
   private readonly statements = new Map<string, string>();
 
   /** Reads run through `db.select` (on SQLite, the read connection). */
@@ -67,7 +68,7 @@ export class PaymentRowReader {
     /** Until when a record read now stays as read (recorded with each read, see ./read-notes.ts). */
     private readonly freshUntil?: FreshUntil,
   ) {
-    this.rows = new EntityRows(db.dataSource, PaymentOrder);
+    this.all = new EntityRows(db.dataSource, PaymentOrder);
   }
 
   /** The records whose `cashiiId` is one of `cashiiIds` (unknown ids are simply absent). Recorded as the request's reads. */
@@ -75,7 +76,7 @@ export class PaymentRowReader {
     const rows = await this.db.select(this.statement('cashiiId', cashiiIds.length), cashiiIds);
     // An id asked for and not found: nothing versions its absence.
     if (rows.length < new Set(cashiiIds).size) noteUntrackedRead();
-    return this.recorded(rows.map((row) => this.rows.hydrate(row)));
+    return this.recorded(rows.map((row) => this.all.hydrate(row)));
   }
 
   /** The records whose own id is one of `ids` (unknown ids are simply absent). Recorded as the request's reads. */
@@ -89,7 +90,7 @@ export class PaymentRowReader {
   /** The same, not recorded as a read of the request (for comparing versions). */
   async unrecordedByIds(ids: readonly string[]): Promise<PaymentOrder[]> {
     const rows = await this.db.select(this.statement('id', ids.length), ids);
-    return rows.map((row) => this.rows.hydrate(row));
+    return rows.map((row) => this.all.hydrate(row));
   }
 
   /** One record by its own id (the primary key), or null. Recorded as the request's read. */
@@ -99,12 +100,12 @@ export class PaymentRowReader {
       noteUntrackedRead();
       return null;
     }
-    return this.recorded([this.rows.hydrate(rows[0])])[0];
+    return this.recorded([this.all.hydrate(rows[0])])[0];
   }
 
   /** A row as TypeORM would hydrate it. */
   hydrate(row: Row): PaymentOrder {
-    return this.rows.hydrate(row);
+    return this.all.hydrate(row);
   }
 
   private recorded(records: PaymentOrder[]): PaymentOrder[] {
@@ -117,7 +118,7 @@ export class PaymentRowReader {
     const key = `${kind}/${count}`;
     let sql = this.statements.get(key);
     if (sql === undefined) {
-      sql = `SELECT ${this.rows.selectList} FROM ${this.rows.table} WHERE ${this.rows.column(kind)} IN (${this.rows.params(count)})`;
+      sql = `SELECT ${this.all.selectList} FROM ${this.all.table} WHERE ${this.all.column(kind)} IN (${this.all.params(count)})`;
       if (count <= 64) this.statements.set(key, sql);
     }
     return sql;
