@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Sqlite from 'better-sqlite3';
-import type { DataSource } from 'typeorm';
+import { type DataSource, QueryFailedError } from 'typeorm';
 import { Database, type WriteStatements } from '../../src/db/database';
 import { openDatabase, readSourceOf } from '../../src/db/data-source';
 import { StorageUnavailableError } from '../../src/db/storage-fault';
@@ -186,6 +186,34 @@ describe('reads on SQLite run on a connection of their own', () => {
     await expect(db.reader.query(`DELETE FROM payment_orders`)).rejects.toMatchObject({ driverError: { code: 'SQLITE_READONLY' } });
     await dataSource.destroy();
     expect(reads.isInitialized).toBe(false);
+  });
+
+  it('select runs on the read connection, prepares a statement once, shows it to the logger, and wraps a driver error as TypeORM does', async () => {
+    const row = fresh();
+    await payments.insert(row);
+    const reads = readSourceOf(dataSource);
+    const seen: string[] = [];
+    const logQuery = reads.logger.logQuery.bind(reads.logger);
+    reads.logger.logQuery = (sql, params, runner) => {
+      seen.push(sql);
+      return logQuery(sql, params, runner);
+    };
+    const handle = (reads.driver as unknown as { databaseConnection: Sqlite.Database }).databaseConnection;
+    const prepare = jest.spyOn(handle, 'prepare');
+    try {
+      const sql = 'SELECT "id" FROM "payment_orders" WHERE "id" = ?';
+      expect(await db.select(sql, [row.id])).toEqual([{ id: row.id }]);
+      expect(await db.select(sql, ['no-such-id'])).toEqual([]);
+      expect(prepare).toHaveBeenCalledTimes(1);
+      expect(seen.filter((text) => text === sql)).toHaveLength(2);
+      // A driver error reaches the caller inside TypeORM's wrapper, with the driver's code (what storage faults are read from).
+      const failure = db.select('SELECT "id" FROM "no_such_table"');
+      await expect(failure).rejects.toBeInstanceOf(QueryFailedError);
+      await expect(failure).rejects.toMatchObject({ driverError: { code: 'SQLITE_ERROR' } });
+    } finally {
+      prepare.mockRestore();
+      reads.logger.logQuery = logQuery;
+    }
   });
 
   it("both connections' page caches are bounded by the setting (DATABASE_CACHE_BYTES), 4 MiB each by default", async () => {
