@@ -23,14 +23,12 @@ describe('LoopPressure', () => {
       const busy = pressure.sample();
       expect(busy.lagging).toBe(true);
       expect(busy.meanLagMs).toBeGreaterThan(20);
-      // A quiet window after it, judged against a threshold no shared machine reaches when idle.
-      const relaxed = new LoopPressure(1000);
-      try {
-        await wait(100);
-        expect(relaxed.sample()).toMatchObject({ lagging: false });
-      } finally {
-        relaxed.close();
-      }
+      // The next question covers only the quiet time since (without the reset, the busy turns would
+      // still weigh in: a mean of about 20 ms here).
+      await wait(100);
+      const quiet = pressure.sample();
+      expect(quiet.meanLagMs).toBeLessThan(15);
+      expect(quiet.lagging).toBe(false);
     } finally {
       pressure.close();
     }

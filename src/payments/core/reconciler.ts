@@ -106,11 +106,15 @@ export class Reconciler {
             this.log.warn({ reason: storageFaultCode(error) }, 'reconciler run skipped: the database is unavailable');
           else this.log.error({ err: error }, 'reconciler run failed');
         })
-        .finally(() => this.schedule(full && !this.yieldToClients() ? 0 : this.options.intervalMs));
+        .finally(() => {
+          // Asked after every pass, so that each answer covers the last pass alone.
+          const lagging = this.yieldToClients();
+          this.schedule(full && !lagging ? 0 : this.options.intervalMs);
+        });
     }, delayMs);
   }
 
-  /** Whether the next batch waits an interval because the loop lags (logged once per episode). */
+  /** Whether the loop lagged during the last pass, so that a full batch waits an interval (logged once per episode). */
   private yieldToClients(): boolean {
     const lagging = this.options.lagging?.() ?? false;
     if (lagging !== this.yielding) {

@@ -35,10 +35,13 @@ export class OrderRepository {
     if (wanted.length === 0) return [];
     const keys = wanted.map(({ ownerId, orderId }) => ({ ownerId, orderKey: orderKeyOf(orderId) }));
     const table = this.rows;
-    const pairs = keys.map(
-      (_, i) => `(${table.column('ownerId')} = ${table.params(1, 2 * i)} AND ${table.column('orderKey')} = ${table.params(1, 2 * i + 1)})`,
-    );
-    const sql = `SELECT ${table.selectList} FROM ${table.table} WHERE ${pairs.join(' OR ')}`;
+    const sql = table.statement('by-key', keys.length, () => {
+      const pairs = keys.map(
+        (_, i) =>
+          `(${table.column('ownerId')} = ${table.params(1, 2 * i)} AND ${table.column('orderKey')} = ${table.params(1, 2 * i + 1)})`,
+      );
+      return `SELECT ${table.selectList} FROM ${table.table} WHERE ${pairs.join(' OR ')}`;
+    });
     const rows = (
       await this.db.select(
         sql,

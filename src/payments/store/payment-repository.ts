@@ -303,7 +303,7 @@ export class PaymentRepository {
   async listForOwner(ownerId: string, limit: number, after: PagePosition | null, status: PaymentStatus | null): Promise<PaymentOrder[]> {
     const page: OwnerPage = { ownerId, limit, after, status };
     const [sql, params] = this.ownerPageQuery(page, this.rows.all.selectList);
-    const rows = (await this.db.select(sql, params)).map((row) => this.rows.hydrate(row));
+    const rows = (await this.db.select(sql, params)).map((row) => this.rows.all.hydrate(row));
     notePayments(rows, this.freshUntil);
     noteOwnerPage(page, rows);
     return rows;
@@ -337,7 +337,12 @@ export class PaymentRepository {
   /** The histories of these payments, oldest event first, in one SELECT of plain SQL (recorded as the request's reads). */
   async eventsFor(paymentIds: readonly string[]): Promise<PaymentEventRecord[]> {
     const rows = this.eventRows;
-    const sql = `SELECT ${rows.selectList} FROM ${rows.table} WHERE ${rows.column('paymentId')} IN (${rows.params(paymentIds.length)}) ORDER BY ${rows.column('at')} ASC`;
+    const sql = rows.statement(
+      'by-payment',
+      paymentIds.length,
+      () =>
+        `SELECT ${rows.selectList} FROM ${rows.table} WHERE ${rows.column('paymentId')} IN (${rows.params(paymentIds.length)}) ORDER BY ${rows.column('at')} ASC`,
+    );
     const events = (await this.db.select(sql, paymentIds)).map((row) => rows.hydrate(row));
     noteEvents(paymentIds, events);
     return events;

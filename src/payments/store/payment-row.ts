@@ -25,6 +25,8 @@ export class EntityRows<T extends ObjectLiteral> {
   readonly table: string;
   readonly selectList: string;
   private readonly columns: readonly ColumnMetadata[];
+  private readonly quoted: ReadonlyMap<string, string>;
+  private readonly statements = new Map<string, string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -32,13 +34,30 @@ export class EntityRows<T extends ObjectLiteral> {
   ) {
     const metadata = dataSource.getMetadata(entity);
     this.columns = metadata.columns;
-    this.selectList = this.columns.map((column) => `"${column.databaseName}"`).join(', ');
+    this.quoted = new Map(this.columns.map((column) => [column.propertyName, `"${column.databaseName}"`]));
+    this.selectList = [...this.quoted.values()].join(', ');
     this.table = `"${metadata.tableName}"`;
   }
 
   /** A property's column, quoted. */
   column(property: keyof T & string): string {
-    return `"${this.dataSource.getMetadata(this.entity).findColumnWithPropertyName(property)!.databaseName}"`;
+    const name = this.quoted.get(property);
+    if (name === undefined) throw new Error(`${this.table} has no column for ${property}`);
+    return name;
+  }
+
+  /**
+   * A statement text built once per `key` (a kind of read and its number of parameters: DataLoader
+   * batches vary). Only keys of up to 64 parameters are kept, so the texts kept are bounded.
+   */
+  statement(key: string, count: number, build: () => string): string {
+    const cacheKey = `${key}/${count}`;
+    let sql = this.statements.get(cacheKey);
+    if (sql === undefined) {
+      sql = build();
+      if (count <= 64) this.statements.set(cacheKey, sql);
+    }
+    return sql;
   }
 
   /** `count` placeholders, comma-separated, from the `first` parameter on. */
@@ -60,8 +79,6 @@ export class EntityRows<T extends ObjectLiteral> {
 export class PaymentRowReader {
   /** The payment table as plain SQL (select list, columns, hydration). */
   readonly all: EntityRows<PaymentOrder>;
-  private readonly statements = new Map<string, string>();
-
   /** Reads run through `db.select` (on SQLite, the read connection). */
   constructor(
     private readonly db: Database,
@@ -103,25 +120,15 @@ export class PaymentRowReader {
     return this.recorded([this.all.hydrate(rows[0])])[0];
   }
 
-  /** A row as TypeORM would hydrate it. */
-  hydrate(row: Row): PaymentOrder {
-    return this.all.hydrate(row);
-  }
-
   private recorded(records: PaymentOrder[]): PaymentOrder[] {
     notePayments(records, this.freshUntil);
     return records;
   }
 
-  /** One statement text per kind and number of ids (DataLoader batches vary), built once. */
+  /** One statement text per kind and number of ids, built once. */
   private statement(kind: 'cashiiId' | 'id', count: number): string {
-    const key = `${kind}/${count}`;
-    let sql = this.statements.get(key);
-    if (sql === undefined) {
-      sql = `SELECT ${this.all.selectList} FROM ${this.all.table} WHERE ${this.all.column(kind)} IN (${this.all.params(count)})`;
-      if (count <= 64) this.statements.set(key, sql);
-    }
-    return sql;
+    const t = this.all;
+    return t.statement(kind, count, () => `SELECT ${t.selectList} FROM ${t.table} WHERE ${t.column(kind)} IN (${t.params(count)})`);
   }
 }
 
