@@ -86,9 +86,11 @@ describeEachDatabase('process faults', (target) => {
     const restarted = await server.ready();
     await until(async () => (await createStates(database.url))[0].createState === 'UNKNOWN');
     // SQLite: one process owns the file, so start-up marks them; PostgreSQL: the reconciler's time rule.
-    expect(server.output()).toContain(
-      target === 'sqlite' ? 'creates interrupted by the last shutdown marked UNKNOWN' : 'creates interrupted mid-call marked UNKNOWN',
-    );
+    // The row is committed before the process writes its log line: wait for the line (it must come).
+    const marked =
+      target === 'sqlite' ? 'creates interrupted by the last shutdown marked UNKNOWN' : 'creates interrupted mid-call marked UNKNOWN';
+    await until(() => server.output().includes(marked), 5000).catch(() => undefined);
+    expect(server.output()).toContain(marked);
 
     const retried = await postGraphQL(restarted, CREATE, { input });
     expect(retried.body.errors).toBeUndefined();
