@@ -89,8 +89,10 @@ describeEachDatabase('process faults', (target) => {
     // The row is committed before the process writes its log line: wait for the line (it must come).
     const marked =
       target === 'sqlite' ? 'creates interrupted by the last shutdown marked UNKNOWN' : 'creates interrupted mid-call marked UNKNOWN';
-    await until(() => server.output().includes(marked), 5000).catch(() => undefined);
-    expect(server.output()).toContain(marked);
+    const restartedServer = server;
+    const output = () => restartedServer.output();
+    await until(() => output().includes(marked), 5000).catch(() => undefined);
+    expect(output()).toContain(marked);
 
     const retried = await postGraphQL(restarted, CREATE, { input });
     expect(retried.body.errors).toBeUndefined();
