@@ -3,7 +3,8 @@
 // server), on SQLite (one process) or on a fresh PostgreSQL database (N replicas, load spread over
 // them), under an open-loop mixed load at a fixed rate from ~30 viewers, with 40 live
 // subscriptions and shoppers on the hosted page (paying both tabs of a changed cart, and never
-// coming back for some). Meanwhile /livez is probed every 100 ms and RSS / heap sampled; at the end
+// coming back for some). Meanwhile /livez is probed every 100 ms and RSS / heap sampled (and every
+// 30 s the RSS by kind of mapping, from /proc/<pid>/smaps: bench/soak-smaps.ts); at the end
 // the reconciler gets a bounded time to catch up and the money invariant is checked against Cashii.
 //
 //   node -r @swc-node/register bench/soak.ts [--postgres [url]] [--replicas 2] [--minutes 5] [--rate 300]
@@ -24,6 +25,7 @@ import { type MoneyCheck, type DatabaseTarget, cashiiSide, checkMoney } from './
 import { type LoadReport, OPS, SoakLoad } from './soak-load';
 import { type LivezResult, type MemorySample, LivezProber, MemorySampler, type Probed } from './soak-probes';
 import { type CpuProfile, longestTurns } from './soak-profile';
+import { SmapsSampler, renderSmaps } from './soak-smaps';
 import { shippedDocuments } from './soak-http';
 import { percentile } from './load';
 import { bffEnv, startBff, startSimulator } from './stack';
@@ -168,6 +170,7 @@ async function main(): Promise<number> {
     { name: 'load generator', pid: process.pid, baseUrl: '' },
   ];
   const sampler = new MemorySampler(processes, t0, others);
+  const smaps = new SmapsSampler(processes, t0);
   const minuteTimer = setInterval(
     () => progress(`  ${((Date.now() - t0) / 60_000).toFixed(0)} min, load average ${loadAverage()}`),
     60_000,
@@ -179,6 +182,7 @@ async function main(): Promise<number> {
     clearInterval(minuteTimer);
   }
   await sampler.stop();
+  await smaps.stop();
   const livez = await prober.stop();
   await load.close();
   const loadAtEnd = loadAverage();
@@ -222,6 +226,8 @@ async function main(): Promise<number> {
     ...renderLivez(livez),
     '',
     ...renderMemory(processes, sampler, seconds),
+    '',
+    ...renderSmaps(processes, smaps, seconds),
     '',
     ...renderMoney(checks, cashii.missingHere, options.catchUpSeconds),
     ...profiles,
