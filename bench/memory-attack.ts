@@ -5,7 +5,8 @@
 //
 //   node -r @swc-node/register bench/memory-attack.ts [--requests 10000] [--concurrency 8] [--aliases 30] [--pending]
 //
-// --aliases 15 makes answers of about 120 KiB. --node-flag=<flag> adds a Node flag (e.g. --trace-gc).
+// --aliases 15 makes answers of about 120 KiB. --node-flag=<flag> adds a Node flag (e.g. --trace-gc);
+// --env KEY=VALUE (repeatable) adds to the BFF's environment, for an experiment.
 //
 // Exits non-zero when the server dies, any request fails, or RSS reaches 200 MiB.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -42,6 +43,10 @@ function startBff(entry: string, dataDir: string): Promise<{ child: ChildProcess
   // Extra flags for a diagnosis (e.g. --node-flag=--trace-gc), after the production ones.
   const extra = process.argv.filter((arg) => arg.startsWith('--node-flag=')).map((arg) => arg.slice('--node-flag='.length));
   const flags = [...productionNodeFlags(), ...extra];
+  const env = Object.fromEntries(
+    process.argv.flatMap((arg, i) => (process.argv[i - 1] === '--env' && arg.includes('=') ? [arg.split(/=(.*)/s, 2)] : [])),
+  ) as Record<string, string>;
+  if (Object.keys(env).length > 0) console.log(`extra environment: ${JSON.stringify(env)}`);
   const child = spawn(process.execPath, [...flags, entry], {
     cwd: ROOT,
     env: {
@@ -50,6 +55,7 @@ function startBff(entry: string, dataDir: string): Promise<{ child: ChildProcess
       PORT: '0',
       CASHII_SIMULATOR_PORT: '0',
       LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
