@@ -96,7 +96,7 @@ export const envSchema = z.object({
   ).describe("the persisted-document manifests (either format: codegen's or Apollo's), separated by commas"),
   GRAPHQL_TRUSTED_DOCUMENTS_ONLY: bool(false).describe("run only the manifest's documents"),
   GRAPHQL_ANSWER_CACHE_BYTES: int(0, 4096 * MiB, 8 * MiB).describe('bytes the kept answers of repeated queries may hold together; 0 = off'),
-  GRAPHQL_ANSWER_CACHE_ENTRY_BYTES: int(1024, 64 * MiB, 256 * 1024).describe('largest answer kept (a larger one is answered, never kept)'),
+  GRAPHQL_ANSWER_CACHE_ENTRY_BYTES: int(1024, 64 * MiB, 128 * 1024).describe('largest answer kept (a larger one is answered, never kept)'),
   GRAPHQL_DOCUMENT_CACHE_BYTES: int(64 * 1024, 1024 * MiB, 8 * MiB).describe('bytes of parsed, validated documents Apollo keeps'),
   GRAPHQL_APQ_CACHE_BYTES: int(64 * 1024, 1024 * MiB, 4 * MiB).describe('bytes of documents registered as automatic persisted queries'),
 

@@ -122,8 +122,11 @@ export class AnswerCache {
     const versions = [...reads.versions];
     let bytes = ENTRY_OVERHEAD_BYTES + stringBytes(key);
     for (const [name, version] of versions) bytes += VERSION_OVERHEAD_BYTES + stringBytes(name) + stringBytes(version);
-    // Counted before the JSON is built: an answer already over the cap is not serialised.
-    if (bytes > this.options.maxEntryBytes) return;
+    // Counted before the JSON is built: an answer already over the cap is not serialised. Nor is
+    // one whose JSON must be longer than what is left: a second copy of a large answer would be
+    // garbage at once (V8 puts a string of over 128 KiB in its large-object space, out of the
+    // young generation), and a client choosing large answers would double what they cost.
+    if (bytes > this.options.maxEntryBytes || jsonExceeds(result, this.options.maxEntryBytes - bytes)) return;
     const json = JSON.stringify(result);
     bytes += stringBytes(json);
     // Too large is not kept (`set` drops it); others may evict the least recently used.
@@ -146,6 +149,35 @@ export class AnswerCache {
     const stored = await this.batch.done.catch(() => new Map<string, string>());
     return versions.every(([key, version]) => stored.get(key) === version);
   }
+}
+
+/**
+ * Whether `value`'s JSON is surely longer than `limit` characters: a walk that builds no string
+ * and counts a lower bound (strings, keys and brackets; a number or boolean as one character),
+ * stopping once the bound passes `limit`.
+ */
+export function jsonExceeds(value: unknown, limit: number): boolean {
+  let length = 0;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === 'string') length += next.length + 2;
+    else if (Array.isArray(next)) {
+      length += 1 + Math.max(1, next.length);
+      for (const item of next) pending.push(item);
+    } else if (next !== null && typeof next === 'object') {
+      // graphql-js builds its results without a prototype: every enumerable key is the object's own.
+      const record = next as Record<string, unknown>;
+      for (const key in record) {
+        if (record[key] === undefined) continue;
+        length += key.length + 3;
+        pending.push(record[key]);
+      }
+      length += 2;
+    } else length += next === null ? 4 : 1;
+    if (length > limit) return true;
+  }
+  return false;
 }
 
 /** Data for every root field and no error: the only kind of answer kept. */

@@ -3,7 +3,7 @@
  * only from fully recorded clean reads, retired by a changed version or by time, and the versions
  * of the lookups of one event-loop turn read in one call.
  */
-import { AnswerCache } from '../../src/graphql/answer-cache';
+import { AnswerCache, jsonExceeds } from '../../src/graphql/answer-cache';
 import { ReadSet } from '../../src/observability/request-scope';
 import { ManualClock } from '../fixtures/manual-clock';
 
@@ -109,6 +109,43 @@ describe('AnswerCache', () => {
     cache.keep(latin, answer('latin', 'l'.repeat(5000)), readOf({ 'payment:latin': 'v' }));
     stored.set('payment:latin', 'v');
     await expect(cache.lookup(latin)).resolves.not.toBeNull();
+  });
+
+  it('refuses an answer over the cap before serialising it: its size walk never counts more than the JSON holds', () => {
+    const values: unknown[] = [
+      null,
+      0,
+      -12.5e300,
+      true,
+      '',
+      'a "quoted" \\ line\n',
+      '\u0628\u0628',
+      [],
+      [1, null, [2, [3]]],
+      {},
+      { a: 1, b: undefined, c: [{ d: 'e' }, {}] },
+      Object.assign(Object.create(null) as object, { payment: { id: 'p', status: 'PAID', metadata: { blob: 'x'.repeat(300) } } }),
+    ];
+    for (const value of values) {
+      const length = JSON.stringify(value).length;
+      expect(jsonExceeds(value, length)).toBe(false);
+    }
+    const large = { data: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`r${i}`, { metadata: { blob: 'x'.repeat(8000) } }])) };
+    expect(jsonExceeds(large, 64 * 1024)).toBe(true);
+    expect(jsonExceeds(large, 300 * 1024)).toBe(false);
+
+    // keep() does not build the JSON of an answer that cannot fit.
+    const { cache } = setup(new Map(), { maxEntryBytes: 16 * 1024 });
+    const stringify = jest.spyOn(JSON, 'stringify');
+    try {
+      cache.keep(cache.keyFor(viewer, 'hash', 'Payment', { id: 'large' })!, { data: large.data }, readOf({ 'payment:large': 'v' }));
+      expect(
+        stringify.mock.calls.filter(([value]) => value === undefined || (value as { data?: unknown }).data === large.data),
+      ).toHaveLength(0);
+    } finally {
+      stringify.mockRestore();
+    }
+    expect(cache.held().entries).toBe(0);
   });
 
   it('reads the versions of the lookups of one event-loop turn in one call', async () => {
