@@ -9,7 +9,7 @@ import { AuthenticationFailed, type Authenticator } from './auth/authenticator';
 import type { CircuitBreaker } from './cashii';
 import type { Clock } from './common/clock';
 import type { Config } from './config';
-import { openDatabase } from './db/data-source';
+import { POSTGRES_POOL_SIZE, openDatabase } from './db/data-source';
 import { storageFaultCode } from './db/storage-fault';
 import { PAYMENT_ENTITIES, PAYMENT_MIGRATIONS } from './payments/store/stored-models';
 import { createApollo } from './graphql/apollo';
@@ -17,6 +17,7 @@ import { createErrorFormatter } from './graphql/format-error';
 import { ideOf } from './graphql/ide';
 import { operationLimitRules, operationParseOptions } from './graphql/limits';
 import { TrustedDocuments } from './graphql/trusted-documents';
+import { warmUp } from './graphql/warm-up';
 import { CorsPolicy } from './http/cors';
 import { GraphiQLAssets, serveGraphiQLAssets } from './http/graphiql';
 import { createHttpServer, listen } from './http/server';
@@ -26,6 +27,11 @@ import type { PaymentService } from './payments/core/payment-service';
 import type { Reconciler } from './payments/core/reconciler';
 import { type RunningSimulator, startSimulator } from './sandbox/simulator';
 import { createServices } from './services';
+
+/** The longest a start waits for the warm-up (./graphql/warm-up.ts) before it listens anyway. */
+const WARM_UP_BUDGET_MS = 3000;
+/** What the warm-up's contexts are built from: no client, no address. */
+const WARM_UP_REQUEST = { headers: {}, socket: { remoteAddress: '127.0.0.1' } } as unknown as IncomingMessage;
 
 export interface RunningApp {
   /** Base URL, e.g. `http://127.0.0.1:4000`; GraphQL is at `${url}/graphql`. */
@@ -123,6 +129,20 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     context: (viewer, req) => services.contextFor(viewer, req),
     clock: overrides.clock,
   });
+  // Before the first request: the trusted queries parsed, validated and run once, the pool opened.
+  const warm = await warmUp({
+    apollo,
+    schema: services.schema,
+    documents: trusted.documents(),
+    contextFor: (viewer) => services.contextFor(viewer, WARM_UP_REQUEST),
+    openConnections: () =>
+      config.database.kind === 'postgres'
+        ? Promise.all(Array.from({ length: POSTGRES_POOL_SIZE }, () => dataSource.query('SELECT 1')))
+        : Promise.resolve(),
+    log,
+    budgetMs: WARM_UP_BUDGET_MS,
+  });
+  log.info(warm, warm.cut ? 'warm-up cut short by its time budget' : 'warmed up: the trusted queries ran once');
   const url = await listen(server, config.port, config.host);
   if (config.reconciler.enabled) services.reconciler.start();
   else log.info('reconciler is off (RECONCILER_ENABLED=false)');

@@ -49,6 +49,9 @@ const DEFAULT_CACHE_BYTES = 4 * 1024 * 1024;
 function cacheSizePragma(cacheBytes: number): string {
   return `cache_size = -${Math.max(64, Math.floor(cacheBytes / 1024))}`;
 }
+/** Connections each process keeps to PostgreSQL (node-postgres opens them as requests need them). */
+export const POSTGRES_POOL_SIZE = 10;
+
 /** A statement that runs longer than this is cancelled (57014, a storage fault): nothing waits without bound. */
 const MIN_STATEMENT_TIMEOUT_MS = 5000;
 
@@ -137,7 +140,7 @@ export function dataSourceOptions(database: DatabaseConfig, models: StoredModels
       ...common,
       type: 'postgres',
       url: database.url,
-      extra: { max: 10, connectionTimeoutMillis: 5000, ...(lockWaitMs === undefined ? {} : postgresTimeouts(lockWaitMs)) },
+      extra: { max: POSTGRES_POOL_SIZE, connectionTimeoutMillis: 5000, ...(lockWaitMs === undefined ? {} : postgresTimeouts(lockWaitMs)) },
     };
   }
   return {

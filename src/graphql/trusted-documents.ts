@@ -116,6 +116,11 @@ export class TrustedDocuments {
     return this.byHash.size;
   }
 
+  /** The manifest's documents (one per id: a document sent under two ids appears twice). */
+  documents(): IterableIterator<string> {
+    return this.byHash.values();
+  }
+
   /** What the remembered verdicts hold now: their number and counted bytes. */
   held(): { entries: number; bytes: number } {
     return { entries: this.verdicts.size, bytes: this.verdicts.calculatedSize };

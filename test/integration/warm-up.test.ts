@@ -1,0 +1,104 @@
+/**
+ * The warm-up before a replica takes traffic (src/graphql/warm-up.ts): every query of the shipped
+ * client's manifest runs once per viewer kind before `listen`, with made-up variables that pass
+ * validation, and it neither calls Cashii nor writes, on a database that already holds payments.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { GraphQLNonNull, Kind, type OperationDefinitionNode, buildSchema, parse, typeFromAST, validate } from 'graphql';
+import { startApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { TrustedDocuments } from '../../src/graphql/trusted-documents';
+import { warmQueries } from '../../src/graphql/warm-up';
+import { describeEachDatabase } from '../support/database';
+import { CREATE, type TestStack, actOnPaymentPage, cashiiEnv, startStack, validInput } from '../support/stack';
+
+/** The documents the BFF trusts by default: the client's two manifests (the preset's, and Apollo's with `__typename`). */
+const TRUSTED = TrustedDocuments.fromFile(loadConfig({ NODE_ENV: 'test' }).graphql.trustedDocumentsFile, false);
+/** The schema as clients see it (the printed SDL, checked against the running one by schema.test.ts). */
+const SCHEMA = buildSchema(fs.readFileSync(path.join(__dirname, '..', '..', 'schema.graphql'), 'utf8'));
+
+describeEachDatabase('warm-up', (target) => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    // No reconciler: nothing but the warm-up may touch the payments of the second test.
+    stack = await startStack(target, { RECONCILER_ENABLED: 'false' });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('runs every query of the client manifest, for a customer and an operator, before the server listens', () => {
+    const { queries, skipped } = warmQueries(SCHEMA, TRUSTED.documents());
+    const names = queries.map((query) => query.operationName).sort();
+    expect(names).toEqual(expect.arrayContaining(['Order', 'Payment', 'Payments']));
+    expect(skipped).toBe(0);
+    for (const query of queries) {
+      const operation = parse(query.query).definitions.find(
+        (definition): definition is OperationDefinitionNode =>
+          definition.kind === Kind.OPERATION_DEFINITION && definition.name?.value === query.operationName,
+      )!;
+      expect(validate(SCHEMA, parse(query.query))).toEqual([]);
+      // Every required variable without a default has a value.
+      for (const variable of operation.variableDefinitions ?? []) {
+        const required = typeFromAST(SCHEMA, variable.type) instanceof GraphQLNonNull && variable.defaultValue === undefined;
+        if (required) expect(query.variables).toHaveProperty(variable.variable.name.value);
+      }
+    }
+    const line = stack.logs
+      .map((text) => JSON.parse(text) as Record<string, unknown>)
+      .find((entry) => entry.msg?.toString().startsWith('warmed up'));
+    expect(line).toMatchObject({ cut: false, skipped: 0 });
+    // Each query once per viewer kind (a document the manifests hold under several ids, once).
+    expect(line!.operations).toBe(2 * new Set(queries.map((query) => `${query.operationName}\n${query.query}`)).size);
+    const warmedAt = stack.logs.findIndex((text) => text.includes('warmed up'));
+    const readyAt = stack.logs.findIndex((text) => text.includes('GraphQL API ready'));
+    expect(warmedAt).toBeGreaterThanOrEqual(0);
+    expect(warmedAt).toBeLessThan(readyAt);
+  });
+
+  it('calls Cashii for nothing and writes nothing when it runs on a database with payments', async () => {
+    const pending = await stack.gql(CREATE, { input: validInput({ orderId: 'WARM-1' }) });
+    const paid = await stack.gql(CREATE, { input: validInput({ orderId: 'WARM-2' }) });
+    await actOnPaymentPage(paid.body.data!.createRemotePayment.paymentUrl, 'pay');
+    const before = await stack.records();
+    const calls = await stack.simulatorStats();
+
+    // A second replica starts on the same database and warms up.
+    const logs: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATABASE_URL: databaseUrlOf(stack),
+      CREATE_JOURNAL_FILE: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'warm-up-')), 'journal'),
+      ...cashiiEnv(stack.simulator),
+      RECONCILER_ENABLED: 'false',
+      LOG_LEVEL: 'debug',
+    });
+    const replica = await startApp(config, createLogger('debug', sink));
+    await replica.close();
+
+    expect(logs.join('')).toContain('warmed up');
+    expect(await stack.simulatorStats()).toEqual(calls);
+    const after = await stack.records();
+    const shown = (records: typeof before) =>
+      records.map(({ id, status, updatedAt, verifiedAt, nextCheckAt }) => ({ id, status, updatedAt, verifiedAt, nextCheckAt }));
+    expect(shown(after)).toEqual(shown(before));
+    expect(after).toHaveLength(2);
+    expect(pending.body.data!.createRemotePayment.status).toBe('PENDING');
+  });
+});
+
+function databaseUrlOf(stack: TestStack): string {
+  const options = stack.app.dataSource.options as { type: string; url?: string; database?: string };
+  return options.type === 'postgres' ? options.url! : `sqlite:${options.database}`;
+}
