@@ -30,7 +30,7 @@ export const envSchema = z.object({
 
   DATABASE_URL: databaseUrl(DEFAULT_SQLITE_FILE).describe('sqlite:<file> or postgres://user:pass@host:5432/db'),
   DATABASE_BUSY_TIMEOUT_MS: int(0, 1000, 10).describe('longest the event loop may block on a SQLite lock held by another process'),
-  DATABASE_CACHE_BYTES: int(64 * 1024, 1024 * MiB, 4 * MiB).describe("SQLite's page cache per connection (the BFF opens two on a file)"),
+  DATABASE_CACHE_BYTES: int(64 * 1024, 1024 * MiB, 2 * MiB).describe("SQLite's page cache per connection (the BFF opens two on a file)"),
   DATABASE_LOCK_WAIT_MS: int(0, 60_000, 500).describe('a write waits this long in all for the lock, then answers STORAGE_UNAVAILABLE'),
   CREATE_RECORD_WAIT_MS: int(0, 60_000, 2000).describe("a create waits this long for Cashii's id to be stored"),
   CREATE_RECORD_WINDOW_MS: int(0, 3_600_000, 30_000).describe("Cashii's id is retried into the database this long in the background"),

@@ -43,7 +43,7 @@ export interface DatabaseTiming {
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 10;
-const DEFAULT_CACHE_BYTES = 4 * 1024 * 1024;
+const DEFAULT_CACHE_BYTES = 2 * 1024 * 1024;
 
 /** `PRAGMA cache_size` in KiB (a negative size is KiB; a positive one would be pages). */
 function cacheSizePragma(cacheBytes: number): string {

@@ -216,16 +216,16 @@ describe('reads on SQLite run on a connection of their own', () => {
     }
   });
 
-  it("both connections' page caches are bounded by the setting (DATABASE_CACHE_BYTES), 4 MiB each by default", async () => {
+  it("both connections' page caches are bounded by the setting (DATABASE_CACHE_BYTES), 2 MiB each by default", async () => {
     const cacheOf = async (source: DataSource): Promise<number> =>
       Number((await source.query<Array<{ cache_size: number }>>('PRAGMA cache_size'))[0].cache_size);
     // Negative: KiB. better-sqlite3's own build default is -16000.
-    expect(await cacheOf(dataSource)).toBe(-4096);
-    expect(await cacheOf(readSourceOf(dataSource))).toBe(-4096);
-    const small = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'small.sqlite') }, MODELS, { cacheBytes: 2 * 1024 * 1024 });
+    expect(await cacheOf(dataSource)).toBe(-2048);
+    expect(await cacheOf(readSourceOf(dataSource))).toBe(-2048);
+    const small = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'small.sqlite') }, MODELS, { cacheBytes: 1024 * 1024 });
     try {
-      expect(await cacheOf(small)).toBe(-2048);
-      expect(await cacheOf(readSourceOf(small))).toBe(-2048);
+      expect(await cacheOf(small)).toBe(-1024);
+      expect(await cacheOf(readSourceOf(small))).toBe(-1024);
     } finally {
       await small.destroy();
     }
