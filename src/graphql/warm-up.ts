@@ -26,6 +26,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { Viewer } from '../auth/viewer';
 import type { Logger } from '../logger';
 import type { GraphQLContext } from './context';
+import { codeOf } from './operation-record';
 
 /** The warm-up's viewer: it only reads, and what it reads is thrown away. */
 export const WARM_UP_VIEWER_ID = 'bff-warm-up';
@@ -78,7 +79,7 @@ export async function warmUp(options: WarmUpOptions): Promise<WarmUpReport> {
       );
       const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
       for (const error of result.errors ?? []) {
-        const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'UNKNOWN';
+        const code = codeOf(error);
         errors[code] = (errors[code] ?? 0) + 1;
         forbidden ||= code === 'FORBIDDEN';
       }
