@@ -166,12 +166,13 @@ export function jsonExceeds(value: unknown, limit: number): boolean {
       length += 1 + Math.max(1, next.length);
       for (const item of next) pending.push(item);
     } else if (next !== null && typeof next === 'object') {
-      // graphql-js builds its results without a prototype: every enumerable key is the object's own.
+      // Own keys only, as JSON.stringify (graphql-js's results have no prototype; a JSON scalar's value does).
       const record = next as Record<string, unknown>;
       for (const key in record) {
-        if (record[key] === undefined) continue;
+        const item = record[key];
+        if (item === undefined || !Object.hasOwn(record, key)) continue;
         length += key.length + 3;
-        pending.push(record[key]);
+        pending.push(item);
       }
       length += 2;
     } else length += next === null ? 4 : 1;

@@ -14,10 +14,12 @@ import { createLogger } from '../../src/logger';
 import { TrustedDocuments } from '../../src/graphql/trusted-documents';
 import { warmQueries } from '../../src/graphql/warm-up';
 import { describeEachDatabase } from '../support/database';
-import { CREATE, type TestStack, actOnPaymentPage, cashiiEnv, startStack, validInput } from '../support/stack';
+import { PaymentOrder } from '../../src/payments/store/payment-entity';
+import { CREATE, type TestStack, actOnPaymentPage, cashiiEnv, mintToken, startStack, validInput } from '../support/stack';
 
 /** The documents the BFF trusts by default: the client's two manifests (the preset's, and Apollo's with `__typename`). */
 const TRUSTED = TrustedDocuments.fromFile(loadConfig({ NODE_ENV: 'test' }).graphql.trustedDocumentsFile, false);
+const QUEUE = `query { reviewQueue(first: 10) { edges { node { payment { id } } } } }`;
 /** The schema as clients see it (the printed SDL, checked against the running one by schema.test.ts). */
 const SCHEMA = buildSchema(fs.readFileSync(path.join(__dirname, '..', '..', 'schema.graphql'), 'utf8'));
 
@@ -68,6 +70,15 @@ describeEachDatabase('warm-up', (target) => {
     const pending = await stack.gql(CREATE, { input: validInput({ orderId: 'WARM-1' }) });
     const paid = await stack.gql(CREATE, { input: validInput({ orderId: 'WARM-2' }) });
     await actOnPaymentPage(paid.body.data!.createRemotePayment.paymentUrl, 'pay');
+    // The pending one is in the back office's queue (stale), where the operator's warm-up reads it:
+    // a read that confirmed it with Cashii, or wrote, would show below.
+    const pendingId = pending.body.data!.createRemotePayment.id as string;
+    await stack.app.dataSource.getRepository(PaymentOrder).update({ cashiiId: pendingId }, { staleAt: new Date() });
+    const operator = { authorization: `Bearer ${await mintToken('operator-1', { roles: ['payments-operator'] })}` };
+    const queued = await stack.gql(QUEUE, {}, { headers: operator });
+    expect(queued.body.data!.reviewQueue.edges.map((edge: { node: { payment: { id: string } } }) => edge.node.payment.id)).toEqual([
+      pendingId,
+    ]);
     const before = await stack.records();
     const calls = await stack.simulatorStats();
 
