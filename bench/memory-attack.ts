@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildForChildren } from './build';
 import { productionNodeFlags } from './node-flags';
+import { SMAPS_GROUPS, type SmapsBreakdown, parseSmaps } from './soak-smaps';
 
 const ROOT = path.join(__dirname, '..');
 const RSS_LIMIT_MIB = 200;
@@ -36,6 +37,20 @@ function rssMiB(pid: number): number {
   }
   const match = /VmRSS:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) / 1024 : 0;
+}
+
+/** What holds the process's RSS (V8's pages, malloc, other anonymous memory, files), in MiB; null once it has exited. */
+function smapsMiB(pid: number): SmapsBreakdown | null {
+  try {
+    const kib = parseSmaps(fs.readFileSync(`/proc/${pid}/smaps`, 'utf8'));
+    return Object.fromEntries(Object.entries(kib).map(([group, value]) => [group, value / 1024])) as SmapsBreakdown;
+  } catch {
+    return null;
+  }
+}
+
+function describeSmaps(mib: SmapsBreakdown | null): string {
+  return mib === null ? 'exited' : SMAPS_GROUPS.map((group) => `${group} ${mib[group].toFixed(1)}`).join(', ');
 }
 
 /** Starts the compiled BFF and resolves with its GraphQL URL once it logs that it is ready. */
@@ -157,10 +172,18 @@ async function main(): Promise<void> {
     let done = 0;
     let errors = 0;
     let firstError = null as string | null;
+    console.log(`what holds it (MiB): ${describeSmaps(smapsMiB(pid))}`);
     let peak = rssMiB(pid);
+    // At the peak, what held it: smaps is read (a walk of the page tables) only when RSS sets a new peak.
+    let peakSmaps: SmapsBreakdown | null = null;
     const started = Date.now();
     const sampler = setInterval(() => {
-      if (exit.died === null) peak = Math.max(peak, rssMiB(pid));
+      if (exit.died !== null) return;
+      const rss = rssMiB(pid);
+      if (rss > peak) {
+        peak = rss;
+        peakSmaps = smapsMiB(pid) ?? peakSmaps;
+      }
     }, 100);
     const reportEvery = Math.max(1, Math.floor(requests / 10));
     const worker = async (): Promise<void> => {
@@ -191,6 +214,7 @@ async function main(): Promise<void> {
       `\n${done} requests in ${seconds.toFixed(1)} s (${(done / seconds).toFixed(0)}/s); errors ${errors}; peak RSS ${peak.toFixed(1)} MiB` +
         (exit.died === null ? `; RSS now ${rssMiB(pid).toFixed(1)} MiB` : `; the BFF ${exit.died}`),
     );
+    if (peakSmaps) console.log(`what held it near the peak (MiB): ${describeSmaps(peakSmaps)}`);
     if (firstError) console.log(`first error: ${firstError}`);
     if (exit.died !== null) console.log(`last output of the BFF:\n${bff.logs().slice(-3000)}`);
     const ok = exit.died === null && errors === 0 && done === requests && peak < RSS_LIMIT_MIB;

@@ -97,7 +97,7 @@ export const envSchema = z.object({
   GRAPHQL_TRUSTED_DOCUMENTS_ONLY: bool(false).describe("run only the manifest's documents"),
   GRAPHQL_ANSWER_CACHE_BYTES: int(0, 4096 * MiB, 8 * MiB).describe('bytes the kept answers of repeated queries may hold together; 0 = off'),
   GRAPHQL_ANSWER_CACHE_ENTRY_BYTES: int(1024, 64 * MiB, 128 * 1024).describe('largest answer kept (a larger one is answered, never kept)'),
-  GRAPHQL_DOCUMENT_CACHE_BYTES: int(64 * 1024, 1024 * MiB, 8 * MiB).describe('bytes of parsed, validated documents Apollo keeps'),
+  GRAPHQL_DOCUMENT_CACHE_BYTES: int(64 * 1024, 1024 * MiB, 4 * MiB).describe('bytes of parsed, validated documents Apollo keeps'),
   GRAPHQL_APQ_CACHE_BYTES: int(64 * 1024, 1024 * MiB, 4 * MiB).describe('bytes of documents registered as automatic persisted queries'),
 
   RATE_LIMIT_WINDOW_MS: int(100, DAY_MS, 60_000).describe('the window of the rate limits'),

@@ -5,7 +5,7 @@
  */
 import { sleep } from '../common/clock';
 import { EventEmitter } from 'node:events';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import type { Logger } from '../logger';
 
 const CHANNEL = 'cashii_bff_payment_status';
@@ -69,7 +69,10 @@ export class PostgresStatusBus extends LocalStatusBus {
   }
 
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.url });
+    // pg is loaded only on PostgreSQL (a BFF on SQLite never comes here).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Client: PgClient } = require('pg') as typeof import('pg');
+    const client: Client = new PgClient({ connectionString: this.url });
     client.on('notification', (message) => {
       if (message.channel === CHANNEL && message.payload) this.emitter.emit(message.payload);
     });

@@ -14,11 +14,8 @@
  * metrics stay on /metrics (Prometheus) and logs on stdout (pino, which writes the active span's
  * `trace_id`/`span_id` on each line, see src/logger.ts).
  */
-import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { SpanKind, TraceFlags, isSpanContextValid, trace } from '@opentelemetry/api';
-import { NodeSDK, type NodeSDKConfiguration, resources, tracing } from '@opentelemetry/sdk-node';
+import type { NodeSDK, NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 
 /** Paths of probes and scrapes: polled every few seconds, a span each would drown the traces. */
 const UNTRACED_PATHS = new Set(['/livez', '/readyz', '/healthz', '/metrics']);
@@ -47,14 +44,18 @@ export function tracingConfigured(env: TracingEnv): boolean {
  * Traces start at a request served (server span) or a call made on no request's behalf (the
  * reconciler's calls to Cashii). Used only while OTEL_TRACES_SAMPLER is unset.
  */
-const requestSampler: NonNullable<NodeSDKConfiguration['sampler']> = {
-  shouldSample(context, _traceId, _name, kind) {
-    const parent = trace.getSpanContext(context);
-    const sampled = parent && isSpanContextValid(parent) ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0 : kind !== SpanKind.INTERNAL;
-    return { decision: sampled ? tracing.SamplingDecision.RECORD_AND_SAMPLED : tracing.SamplingDecision.NOT_RECORD };
-  },
-  toString: () => 'ParentBased{root=AlwaysOn except internal spans}',
-};
+function requestSampler(
+  decisions: typeof import('@opentelemetry/sdk-node').tracing.SamplingDecision,
+): NonNullable<NodeSDKConfiguration['sampler']> {
+  return {
+    shouldSample(context, _traceId, _name, kind) {
+      const parent = trace.getSpanContext(context);
+      const sampled = parent && isSpanContextValid(parent) ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0 : kind !== SpanKind.INTERNAL;
+      return { decision: sampled ? decisions.RECORD_AND_SAMPLED : decisions.NOT_RECORD };
+    },
+    toString: () => 'ParentBased{root=AlwaysOn except internal spans}',
+  };
+}
 
 let running: NodeSDK | undefined;
 
@@ -65,6 +66,16 @@ let running: NodeSDK | undefined;
  */
 export function startTracing(overrides: Partial<NodeSDKConfiguration> = {}): NodeSDK {
   if (running) return running;
+  // Loaded here, not at the top: the SDK with its exporters and instrumentations is about 450 modules
+  // (7 MiB of heap, measured in BENCHMARKS.md) that a BFF without an exporter configured never runs.
+  // Synchronously, because the instrumentations must patch http, pg and graphql before those load.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { NodeSDK, resources, tracing } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { GraphQLInstrumentation } =
+    require('@opentelemetry/instrumentation-graphql') as typeof import('@opentelemetry/instrumentation-graphql');
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const sdk = new NodeSDK({
     // Named `cashii-bff` unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise
     // (the SDK's environment detector is merged over this).
@@ -72,7 +83,7 @@ export function startTracing(overrides: Partial<NodeSDKConfiguration> = {}): Nod
     // Traces only, whatever OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER say (their default is otlp).
     metricReaders: [],
     logRecordProcessors: [],
-    ...(process.env.OTEL_TRACES_SAMPLER ? {} : { sampler: requestSampler }),
+    ...(process.env.OTEL_TRACES_SAMPLER ? {} : { sampler: requestSampler(tracing.SamplingDecision) }),
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0]),

@@ -5,7 +5,7 @@
  * replica's memory (the limits then hold per replica), after at most one short command timeout:
  * a rate limiter must neither take payments down nor slow them.
  */
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../common/errors';
@@ -184,7 +184,10 @@ export class RedisRateLimitStore extends FlexibleStore {
     this.keyPrefix = options.keyPrefix ?? 'bff:rl';
     this.commandTimeoutMs = options.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS;
     this.fallback = new MemoryRateLimitStore((res) => this.fellBack(res));
-    this.redis = new Redis(url, {
+    // ioredis (55 modules) is loaded only by a BFF that has REDIS_URL.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: RedisClient } = require('ioredis') as typeof import('ioredis');
+    this.redis = new RedisClient(url, {
       lazyConnect: false,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
