@@ -69,8 +69,11 @@ export async function warmUp(options: WarmUpOptions): Promise<WarmUpReport> {
   const { queries, skipped } = warmQueries(options.schema, options.documents);
   let operations = 0;
   const errors: Record<string, number> = {};
+  /** Set when the budget ends the warm-up: what has not started by then does not start (the replica is taking traffic). */
+  let over = false;
   /** Runs one query; answers whether the viewer was refused it (an operator's query). */
   const runOne = async ({ query, operationName, variables }: WarmQuery, viewer: Viewer): Promise<boolean> => {
+    if (over) return false;
     let forbidden = false;
     try {
       const response = await options.apollo.executeOperation(
@@ -103,6 +106,7 @@ export async function warmUp(options: WarmUpOptions): Promise<WarmUpReport> {
   let timer: NodeJS.Timeout | undefined;
   const budget = new Promise<'cut'>((resolve) => (timer = setTimeout(() => resolve('cut'), options.budgetMs)));
   const cut = (await Promise.race([run(), budget])) === 'cut';
+  over = true;
   clearTimeout(timer);
   return { operations, skipped, errors, ms: Math.round(performance.now() - started), cut };
 }
