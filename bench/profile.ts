@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Build } from './build';
 import { CREATE_BODY, SimulatorControl, createPayment, created, exactly, gql, paymentRead, readBody } from './graphql';
 import { type LoadSpec, type MixedLoadSpec, measure } from './load';
+import { measureOpenLoop } from './open-loop';
 import { productionNodeFlags } from './node-flags';
 import { createPgDatabase } from './pg';
 import { seedPopulation } from './population';
@@ -71,7 +72,7 @@ export function summariseProfile(profile: CpuProfile, root: string): string[] {
 }
 
 /** client: the client's `Payment` (PAID) over 50 viewers x 5 payments; terminal and pending: the 5-field Read of one id; create. */
-export type ProfiledPath = 'client' | 'terminal' | 'pending' | 'create';
+export type ProfiledPath = 'client' | 'terminal' | 'pending' | 'create' | 'open';
 
 /** Profiles one BFF path (Cashii at 0 ms) at `connections` for `seconds`, on SQLite or, given a server URL, on a fresh PostgreSQL database. */
 export async function profilePath(
@@ -81,6 +82,7 @@ export async function profilePath(
   connections: number,
   seconds: number,
   postgresUrl: string | null = null,
+  openLoopRate = 100,
 ): Promise<string[]> {
   const simulator = await startSimulator(build);
   const control = new SimulatorControl(simulator.url);
@@ -111,7 +113,11 @@ export async function profilePath(
     } else if (which === 'create') {
       spec = { ...spec, body: CREATE_BODY, check: created };
     }
-    const window = await measure(spec, seconds, bff.pid);
+    // The open loop: creates at `openLoopRate` a second, with the reconciler checking what they created (as at 100 creates/s in production).
+    const window =
+      which === 'open'
+        ? await measureOpenLoop({ url: bff.url, body: CREATE_BODY, check: created, rate: openLoopRate }, seconds, bff.pid)
+        : await measure(spec, seconds, bff.pid);
     if (window.errors > 0) throw new Error(`profiled ${which} path failed: ${window.firstError ?? 'errors'}`);
     figures = `${window.rps.toFixed(0)} req/s, p50 ${window.p50.toFixed(2)} ms, p99 ${window.p99.toFixed(2)} ms, ${window.cpuUs.toFixed(0)} us CPU/req (profiler on)`;
   } finally {

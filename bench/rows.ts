@@ -97,7 +97,7 @@ function clientRows(
   ];
 }
 
-function createRows(server: ServerProcess, tag: string, options: Options): Row[] {
+function createRows(server: ServerProcess, openServer: ServerProcess, tag: string, options: Options): Row[] {
   const rows: Row[] = [0, options.upstreamLatencyMs].map((latencyMs) => ({
     key: `${tag}/create/${latencyMs}`,
     label: `${tag} createRemotePayment, Cashii ${latencyMs} ms`,
@@ -109,7 +109,7 @@ function createRows(server: ServerProcess, tag: string, options: Options): Row[]
     shots: [shot(CREATE_BODY, created)],
     baseline: `LC/create/${latencyMs}`,
   }));
-  return [...rows, ...openLoopRows(tag, server, options)];
+  return [...rows, ...openLoopRows(tag, openServer, options)];
 }
 
 /** createRemotePayment at a fixed arrival rate, Cashii at 0 ms and at the slow latency. */
@@ -183,9 +183,9 @@ export function buildRows(stack: Stack, options: Options): Row[] {
   rows.push(
     ...hotReadRows(stack, options),
     ...createLimitRows(stack.createLimit, options),
-    ...createRows(stack.bffCreates, 'BFF', options),
+    ...createRows(stack.bffCreates, stack.bffOpen, 'BFF', options),
   );
-  if (stack.bffPgCreates) rows.push(...createRows(stack.bffPgCreates, 'BFF-pg', options));
+  if (stack.bffPgCreates && stack.bffPgOpen) rows.push(...createRows(stack.bffPgCreates, stack.bffPgOpen, 'BFF-pg', options));
   return rows;
 }
 
@@ -255,7 +255,9 @@ export async function runRounds(rows: readonly Row[], stack: Stack, options: Opt
   let previous: ServerProcess | null = null;
   for (let round = 0; round < options.rounds; round++) {
     for (const row of rotation(rows, round, options.rounds)) {
-      if (previous !== null) {
+      const paused = stack.background.filter((server) => server !== row.server);
+      // A process paused for this row keeps what it had in flight until its next row: no need to wait for it.
+      if (previous !== null && !paused.includes(previous)) {
         const waited = await settle(previous.pid);
         if (waited >= 1) progress(`  (waited ${waited.toFixed(1)} s for ${previous.name} to finish the previous row's requests)`);
       }
@@ -264,10 +266,17 @@ export async function runRounds(rows: readonly Row[], stack: Stack, options: Opt
       if (wanted !== latency) await stack.control.setLatency((latency = wanted));
       // The warm-up is unmeasured, but its answers are checked like the others; the stats bracket the measured window only.
       let before: SimulatorStats = { get: 0, create: 0 };
-      const measured = await window(row, options, async () => {
-        before = await stack.control.stats();
-      });
-      const after = await stack.control.stats();
+      for (const server of paused) process.kill(server.pid, 'SIGSTOP');
+      let measured: Awaited<ReturnType<typeof window>>;
+      let after: SimulatorStats;
+      try {
+        measured = await window(row, options, async () => {
+          before = await stack.control.stats();
+        });
+        after = await stack.control.stats();
+      } finally {
+        for (const server of paused) process.kill(server.pid, 'SIGCONT');
+      }
       const { window: w, warm } = measured;
       const calls = after.get - before.get + (after.create - before.create);
       const sample: Sample = {

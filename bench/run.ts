@@ -41,7 +41,15 @@ async function main(): Promise<number> {
     const connections = options.profile === 'create' ? options.createConnections : options.connections;
     const db = options.postgresUrl === null ? 'SQLite' : 'PostgreSQL';
     progress(`profiling the BFF's ${options.profile} path at ${connections} connections for ${options.seconds * 2} s on ${db}...`);
-    const top = await profilePath(build, workDir, options.profile, connections, options.seconds * 2, options.postgresUrl);
+    const top = await profilePath(
+      build,
+      workDir,
+      options.profile,
+      connections,
+      options.seconds * 2,
+      options.postgresUrl,
+      options.openLoopRate,
+    );
     process.stdout.write(`\nBFF ${options.profile} path under node --cpu-prof, ${connections} connections, ${db}:\n${top.join('\n')}\n`);
     return 0;
   }
@@ -94,7 +102,7 @@ async function main(): Promise<number> {
 
   // The BFFs stop before the coalescing window: their reconcilers would keep asking the shared
   // simulator about the pending payments the create rows left, and those GETs would be counted as the poll's.
-  for (const server of [stack.bffCreates, stack.bffPgCreates]) await server?.stop();
+  for (const server of [stack.bffCreates, stack.bffPgCreates, stack.bffOpen, stack.bffPgOpen]) await server?.stop();
   progress('coalescing: many clients, one pending payment...');
   const coalescing = await measureCoalescing(build, stack.simulator.url, workDir, options);
   // Cold start runs alone: nothing else on the machine should compete with it.

@@ -53,6 +53,22 @@ export interface Stack {
    */
   readonly bffCreates: ServerProcess;
   readonly bffPgCreates: ServerProcess | null;
+  /**
+   * The BFFs that take the open-loop create rows (100 creates/s), each on a database of its own:
+   * what their reconcilers check is only what the open loop created, as on a deployment taking 100
+   * creates/s, not the closed-loop rows' backlog (17.7 Cashii calls per create in session 8's run).
+   */
+  readonly bffOpen: ServerProcess;
+  readonly bffPgOpen: ServerProcess | null;
+  /**
+   * The create and open-loop BFFs, each alone on its database: stopped (SIGSTOP) while a row measures
+   * any other process, and continued after. The closed-loop create rows leave tens of thousands of
+   * PENDING payments, and their reconcilers checking them took CPU of the machine's 2 cores and the
+   * shared simulator from every row that followed (session 9: 0.6 Cashii calls per PAID read, which
+   * makes none, and the BFF's read CPU rising from round to round in session 8). The read BFFs keep
+   * running: M, Y and L share their databases, and a stopped writer would hold a lock they wait for.
+   */
+  readonly background: readonly ServerProcess[];
   /** M over the PostgreSQL BFF's database (with --postgres). */
   readonly mercuriusPg: ServerProcess | null;
   /** The viewers and payments of the client rows, in the SQLite file and in the PostgreSQL database. */
@@ -165,7 +181,7 @@ export async function startStack(
   // checks): on a busy machine the BFF's 500 ms lock wait turned some of M's answers into
   // STORAGE_UNAVAILABLE, so they wait longer for the lock; the BFF, alone in its file, keeps the default.
   const sharedFileEnv = { ...env, DATABASE_LOCK_WAIT_MS: '10000' };
-  const [limit, yoga, mercurius, createLimit, bffCreates] = await Promise.all([
+  const [limit, yoga, mercurius, createLimit, bffCreates, bffOpen] = await Promise.all([
     startServer('L', build.entry('bench/servers/limit.ts'), { BENCH_SQLITE_FILE: sqliteFile }),
     startServer('Y', build.entry('bench/servers/yoga.ts'), sharedFileEnv),
     startServer('M', build.entry('bench/servers/mercurius.ts'), sharedFileEnv),
@@ -177,8 +193,10 @@ export async function startStack(
       BENCH_PAYMENT_PAGE_URL: env.CASHII_PAYMENT_PAGE_URL,
     }),
     startBff('BFF (creates)', build, bffEnv(simulator.url, `sqlite:${path.join(workDir, 'creates.sqlite')}`, { STATUS_TTL_MS: '0' })),
+    startBff('BFF (open loop)', build, bffEnv(simulator.url, `sqlite:${path.join(workDir, 'open-loop.sqlite')}`, { STATUS_TTL_MS: '0' })),
   ]);
   await gql(bffCreates.url, CREATE_BODY, created);
+  await gql(bffOpen.url, CREATE_BODY, created);
   // The population is seeded once Y and M are up: started right after a 1,600-payment seeding
   // (the BFF's reconciler then busy with the settled checks), Y twice exited with code 0 before
   // it was ready, nothing on its stderr (a start-up promise left pending with nothing keeping
@@ -191,6 +209,7 @@ export async function startStack(
 
   let bffPg: SeededBff | null = null;
   let bffPgCreates: ServerProcess | null = null;
+  let bffPgOpen: ServerProcess | null = null;
   let mercuriusPg: ServerProcess | null = null;
   let populationPg: Population | null = null;
   if (postgresUrl !== null) {
@@ -205,6 +224,10 @@ export async function startStack(
     onCleanup(() => createsDatabase.drop());
     bffPgCreates = await startBff('BFF-pg (creates)', build, bffEnv(simulator.url, createsDatabase.url, { STATUS_TTL_MS: '0' }));
     await gql(bffPgCreates.url, CREATE_BODY, created);
+    const openDatabase = await createPgDatabase(postgresUrl);
+    onCleanup(() => openDatabase.drop());
+    bffPgOpen = await startBff('BFF-pg (open loop)', build, bffEnv(simulator.url, openDatabase.url, { STATUS_TTL_MS: '0' }));
+    await gql(bffPgOpen.url, CREATE_BODY, created);
   }
 
   await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -219,6 +242,9 @@ export async function startStack(
     bffPg,
     bffCreates,
     bffPgCreates,
+    bffOpen,
+    bffPgOpen,
+    background: [bffCreates, bffOpen, ...(bffPgCreates === null ? [] : [bffPgCreates]), ...(bffPgOpen === null ? [] : [bffPgOpen])],
     mercuriusPg,
     population,
     populationPg,
