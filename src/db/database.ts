@@ -27,6 +27,15 @@
  * fails rolls back to its savepoint and fails alone; a storage fault or a failed COMMIT fails the
  * whole group (nothing in it was committed). Each write still resolves only after the COMMIT.
  *
+ * Most writes are durable across power loss (SQLite's `synchronous = FULL`: the COMMIT waits for
+ * fsync). A write given `{ durable: false }` is bookkeeping that Cashii or the schedule gives again
+ * (a confirmation that changed no status, the reconciler's next check, its lease): on SQLite a group
+ * made only of such writes commits with `synchronous = NORMAL`, without the fsync. In WAL mode that
+ * is still atomic and survives a process crash; a power loss may undo such a group, but never a
+ * durable write, since each FULL commit syncs the WAL with every frame before it. At 100 creates/s
+ * the reconciler writes 3.4 confirmations per create, and the COMMITs' fsyncs held the event loop
+ * for 16 % of the time (BENCHMARKS.md, session 9). PostgreSQL commits every write alike.
+ *
  * Every storage fault marks the database as failing (readiness answers 503 with the reason) until
  * a write commits again. The log tells of episodes, not of writes: one error line when writes start
  * failing, one warning once they have committed for `EPISODE_QUIET_MS` without a failure (writes
@@ -49,6 +58,14 @@ export interface DatabaseOptions {
   log?: Logger;
   /** Called on every write that could not commit, with the fault's code. */
   onCommitFailure?: (reason: string) => void;
+}
+
+export interface WriteOptions {
+  /**
+   * False for bookkeeping that is given again if lost (a confirmation that changed no status, a
+   * schedule): on SQLite, a group of only such writes commits without waiting for fsync. Default true.
+   */
+  durable?: boolean;
 }
 
 export interface StorageState {
@@ -79,6 +96,8 @@ interface Shared {
   /** SQLite: the stores' SELECTs, prepared once on the read connection (`selectsOn`). */
   selects: Map<string, BetterSqlite3.Statement>;
   selectsOn: BetterSqlite3.Database | null;
+  /** SQLite: the write connection's `synchronous` setting now (it opens with FULL). */
+  synchronous: 'FULL' | 'NORMAL';
 }
 
 const shared = new WeakMap<DataSource, Shared>();
@@ -100,6 +119,7 @@ const MAX_PREPARED_SELECTS = 256;
 
 interface QueuedWrite {
   work: (statements: WriteStatements) => Promise<unknown>;
+  durable: boolean;
   deadline: number;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -127,6 +147,7 @@ export class Database {
         options,
         selects: new Map(),
         selectsOn: null,
+        synchronous: 'FULL',
       };
       shared.set(dataSource, state);
     }
@@ -189,13 +210,14 @@ export class Database {
    * BEGIN, inside `work` or on COMMIT) rejects with StorageUnavailableError; any other error of
    * `work` rolls back and is rethrown as it is. On SQLite, writes run one after another.
    */
-  write<T>(work: (statements: WriteStatements) => Promise<T>): Promise<T> {
+  write<T>(work: (statements: WriteStatements) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     // A request that writes shows what it wrote: its answer is never kept.
     noteUntrackedRead();
     if (!this.serial) return this.writePostgres(work);
     return new Promise<T>((resolve, reject) => {
       const deadline = Date.now() + this.state.options.lockWaitMs;
-      this.state.pending.push({ work, deadline, resolve: resolve as (value: unknown) => void, reject });
+      const durable = options.durable !== false;
+      this.state.pending.push({ work, durable, deadline, resolve: resolve as (value: unknown) => void, reject });
       if (this.state.draining) return;
       this.state.draining = true;
       // The group starts after this turn's I/O callbacks, so every write they queue shares its commit.
@@ -217,8 +239,8 @@ export class Database {
    * Like `write`, for work that issues exactly one statement (atomic by itself): on PostgreSQL it
    * runs without BEGIN/COMMIT, one round trip instead of three.
    */
-  async writeOne<T>(work: (statements: WriteStatements) => Promise<T>): Promise<T> {
-    if (this.serial) return this.write(work);
+  async writeOne<T>(work: (statements: WriteStatements) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+    if (this.serial) return this.write(work, options);
     noteUntrackedRead();
     const runner = this.dataSource.createQueryRunner();
     const { statements, end } = openStatements(runner, 'postgres');
@@ -320,6 +342,8 @@ export class Database {
     this.settle(handle);
     let members = group;
     try {
+      // Set outside any transaction: FULL as soon as one member is durable.
+      this.synchronous(handle, group.some((write) => write.durable) ? 'FULL' : 'NORMAL');
       members = await this.beginImmediate(handle, group);
     } catch (error) {
       const failure = this.failure(error);
@@ -383,6 +407,13 @@ export class Database {
     this.succeeded();
     for (const { write, value } of done) write.resolve(value);
     tellRefused();
+  }
+
+  /** Sets the write connection's `synchronous` for the next COMMIT, when it is not that already. */
+  private synchronous(handle: BetterSqlite3.Database, wanted: 'FULL' | 'NORMAL'): void {
+    if (this.state.synchronous === wanted) return;
+    handle.pragma(`synchronous = ${wanted}`);
+    this.state.synchronous = wanted;
   }
 
   /** Undoes one write inside the group's transaction; false when that is not possible any more. */

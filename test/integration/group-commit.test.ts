@@ -138,3 +138,44 @@ it('waits for a lock held by another process until each write’s own deadline, 
   await insert(3);
   expect(await storedAfterRestart()).toEqual([3]);
 });
+
+describe('durability of a group', () => {
+  /** `synchronous` on the write connection at each COMMIT (2 = FULL: waits for fsync; 1 = NORMAL: does not). */
+  function synchronousAtCommits(): number[] {
+    const handle = (dataSource.driver as unknown as { databaseConnection: Sqlite.Database }).databaseConnection;
+    const exec = handle.exec.bind(handle);
+    const seen: number[] = [];
+    jest.spyOn(handle, 'exec').mockImplementation((sql: string) => {
+      if (sql === 'COMMIT') seen.push(handle.pragma('synchronous', { simple: true }) as number);
+      return exec(sql);
+    });
+    return seen;
+  }
+
+  function insertBookkeeping(id: number): Promise<number> {
+    return db.write(
+      async (m) => {
+        await m.query('INSERT INTO item (id, label) VALUES (?, ?)', [id, `bookkeeping ${id}`]);
+        return id;
+      },
+      { durable: false },
+    );
+  }
+
+  it('commits a group of only non-durable writes without fsync, and with fsync as soon as one durable write is in it', async () => {
+    const seen = synchronousAtCommits();
+    await Promise.all([insertBookkeeping(1), insertBookkeeping(2)]);
+    await Promise.all([insertBookkeeping(3), insert(4), insertBookkeeping(5)]);
+    await insert(6);
+    await insertBookkeeping(7);
+    expect(seen).toEqual([1, 2, 2, 1]);
+    // Atomic and kept across a process's restart all the same.
+    expect(await storedAfterRestart()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('opens with FULL: a durable write waits for fsync before anything else was written', async () => {
+    const seen = synchronousAtCommits();
+    await insert(1);
+    expect(seen).toEqual([2]);
+  });
+});

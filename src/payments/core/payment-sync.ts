@@ -185,7 +185,8 @@ export class PaymentSync {
     }
     if (path.length === 0) {
       const written = { ...patch, ...whenUnchanged };
-      const kept = await this.repository.recordVerification(record.id, record.status, written, now);
+      // Cashii confirmed what is stored: asking again gives this write back, so it waits for no fsync.
+      const kept = await this.repository.recordVerification(record.id, record.status, written, now, { durable: false });
       for (const listener of this.confirmations) {
         await listener(record).catch((error: unknown) =>
           this.log.error({ cashiiId, err: describeError(error) }, 'a listener failed after a confirmed status'),

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { type FindOptionsWhere, In, IsNull, LessThan, LessThanOrEqual, Raw } from 'typeorm';
 import { createStepsInto } from './create-lifecycle';
 import { QUEUE_CONDITIONS, QUEUE_INDEX_TERMS, ReviewState, assertReviewStep, queueParameters, reviewStateOf } from './review-lifecycle';
-import type { Database, WriteStatements } from '../../db/database';
+import type { Database, WriteOptions, WriteStatements } from '../../db/database';
 import { PaymentEventRecord } from './payment-event-entity';
 import { type CashiiColumn, CreateState, PaymentOrder, hasOpenReview } from './payment-entity';
 import { PaymentEventSource, PaymentStatus, ReviewReason, type ReviewResolution } from './payment-values';
@@ -147,9 +147,12 @@ export class PaymentRepository {
     });
   }
 
-  /** Updates verification columns while the status stays `status`; false when it has moved meanwhile. */
-  recordVerification(id: string, status: PaymentStatus, patch: VerificationPatch, at: Date): Promise<boolean> {
-    return this.affectedOne((w) => w.update(PaymentOrder, { id, status }, { ...patch, updatedAt: at }));
+  /**
+   * Updates verification columns while the status stays `status`; false when it has moved meanwhile.
+   * `durable: false` for a confirmation that Cashii gives again when asked (database.ts, WriteOptions).
+   */
+  recordVerification(id: string, status: PaymentStatus, patch: VerificationPatch, at: Date, options: WriteOptions = {}): Promise<boolean> {
+    return this.affectedOne((w) => w.update(PaymentOrder, { id, status }, { ...patch, updatedAt: at }), options);
   }
 
   /**
@@ -355,11 +358,15 @@ export class PaymentRepository {
    * claim the same row; on SQLite writes are serialised anyway.
    */
   claimDue(now: Date, limit: number, leaseUntil: Date): Promise<PaymentOrder[]> {
-    return this.db.write(async (w) => {
-      const due = await w.claim(PaymentOrder, dueBy(now), { nextCheckAt: 'ASC' }, limit);
-      if (due.length > 0) await w.update(PaymentOrder, { id: In(due.map((p) => p.id)) }, { nextCheckAt: leaseUntil });
-      return due;
-    });
+    // A lease lost to a power loss is claimed again after the restart: not worth an fsync.
+    return this.db.write(
+      async (w) => {
+        const due = await w.claim(PaymentOrder, dueBy(now), { nextCheckAt: 'ASC' }, limit);
+        if (due.length > 0) await w.update(PaymentOrder, { id: In(due.map((p) => p.id)) }, { nextCheckAt: leaseUntil });
+        return due;
+      },
+      { durable: false },
+    );
   }
 
   /** Number of payments waiting for a reconciler check, counted up to `cap` (a big backlog is not walked whole every pass). */
@@ -368,8 +375,9 @@ export class PaymentRepository {
     return due.length;
   }
 
+  /** The next check (a schedule lost to a power loss only brings a check sooner: no fsync). */
   async scheduleCheck(id: string, nextCheckAt: Date | null, attempts: number): Promise<void> {
-    await this.db.writeOne((w) => w.update(PaymentOrder, { id }, { nextCheckAt, checkAttempts: attempts }));
+    await this.db.writeOne((w) => w.update(PaymentOrder, { id }, { nextCheckAt, checkAttempts: attempts }), { durable: false });
   }
 
   /** A pending payment past the horizon: no longer polled, status unchanged. */
@@ -389,8 +397,8 @@ export class PaymentRepository {
   }
 
   /** One UPDATE (atomic by itself) and whether it changed exactly one row. */
-  private async affectedOne(work: (w: WriteStatements) => Promise<number>): Promise<boolean> {
-    return (await this.db.writeOne(work)) === 1;
+  private async affectedOne(work: (w: WriteStatements) => Promise<number>, options: WriteOptions = {}): Promise<boolean> {
+    return (await this.db.writeOne(work, options)) === 1;
   }
 
   /** Appends one event inside the write's transaction (or as the write's one statement). */
