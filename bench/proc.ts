@@ -1,7 +1,7 @@
 // Starts and stops the forked servers and keeps one registry of them, so that every process the
 // bench started is stopped at the end, on failure and on Ctrl-C alike.
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import type { ReadyMessage, StopMessage } from './servers/ipc';
+import type { BackgroundMessage, ReadyMessage, StopMessage } from './servers/ipc';
 
 export interface ServerProcess {
   readonly name: string;
@@ -9,6 +9,8 @@ export interface ServerProcess {
   /** What the server announced: its GraphQL endpoint (or base URL for the simulator). */
   readonly url: string;
   stop(): Promise<void>;
+  /** Pauses (or resumes) the server's background work, the BFF's reconciler; resolves once the server says it is done. */
+  background(type: 'pause' | 'resume'): Promise<void>;
 }
 
 const live = new Set<ChildProcess>();
@@ -38,6 +40,27 @@ async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
   live.delete(child);
 }
 
+/** Asks a server to pause or resume its background work, and waits for its answer (at most 30 s). */
+function background(child: ChildProcess, type: 'pause' | 'resume'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+    };
+    const onMessage = (message: unknown): void => {
+      if ((message as Partial<BackgroundMessage> | null)?.type !== type) return;
+      done();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no answer to ${type} in 30 s`));
+    }, 30_000);
+    child.on('message', onMessage);
+    child.send({ type } satisfies BackgroundMessage);
+  });
+}
+
 /** Forks a compiled server entry and waits until it announces its URL. */
 export function startServer(name: string, entry: string, env: Record<string, string>, execArgv: string[] = []): Promise<ServerProcess> {
   const timeoutMs = 60_000;
@@ -62,7 +85,13 @@ export function startServer(name: string, entry: string, env: Record<string, str
       const ready = message as Partial<ReadyMessage> | null;
       if (ready?.type !== 'ready' || typeof ready.url !== 'string') return;
       settle();
-      resolve({ name, pid: child.pid as number, url: ready.url, stop: () => stopChild(child, 8000) });
+      resolve({
+        name,
+        pid: child.pid as number,
+        url: ready.url,
+        stop: () => stopChild(child, 8000),
+        background: (type) => background(child, type),
+      });
     };
     const timer = setTimeout(() => fail(`no ready message after ${timeoutMs} ms`), timeoutMs);
     child.on('exit', onExit).on('error', onError).on('message', onMessage);

@@ -255,9 +255,10 @@ export async function runRounds(rows: readonly Row[], stack: Stack, options: Opt
   let previous: ServerProcess | null = null;
   for (let round = 0; round < options.rounds; round++) {
     for (const row of rotation(rows, round, options.rounds)) {
+      // Their reconcilers stop first (each pass under way finishes), then the previous row's server settles.
       const paused = stack.background.filter((server) => server !== row.server);
-      // A process paused for this row keeps what it had in flight until its next row: no need to wait for it.
-      if (previous !== null && !paused.includes(previous)) {
+      await Promise.all(paused.map((server) => server.background('pause')));
+      if (previous !== null) {
         const waited = await settle(previous.pid);
         if (waited >= 1) progress(`  (waited ${waited.toFixed(1)} s for ${previous.name} to finish the previous row's requests)`);
       }
@@ -266,7 +267,6 @@ export async function runRounds(rows: readonly Row[], stack: Stack, options: Opt
       if (wanted !== latency) await stack.control.setLatency((latency = wanted));
       // The warm-up is unmeasured, but its answers are checked like the others; the stats bracket the measured window only.
       let before: SimulatorStats = { get: 0, create: 0 };
-      for (const server of paused) process.kill(server.pid, 'SIGSTOP');
       let measured: Awaited<ReturnType<typeof window>>;
       let after: SimulatorStats;
       try {
@@ -275,7 +275,7 @@ export async function runRounds(rows: readonly Row[], stack: Stack, options: Opt
         });
         after = await stack.control.stats();
       } finally {
-        for (const server of paused) process.kill(server.pid, 'SIGCONT');
+        await Promise.all(paused.map((server) => server.background('resume')));
       }
       const { window: w, warm } = measured;
       const calls = after.get - before.get + (after.create - before.create);

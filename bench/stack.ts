@@ -61,12 +61,13 @@ export interface Stack {
   readonly bffOpen: ServerProcess;
   readonly bffPgOpen: ServerProcess | null;
   /**
-   * The create and open-loop BFFs, each alone on its database: stopped (SIGSTOP) while a row measures
-   * any other process, and continued after. The closed-loop create rows leave tens of thousands of
-   * PENDING payments, and their reconcilers checking them took CPU of the machine's 2 cores and the
-   * shared simulator from every row that followed (session 9: 0.6 Cashii calls per PAID read, which
-   * makes none, and the BFF's read CPU rising from round to round in session 8). The read BFFs keep
-   * running: M, Y and L share their databases, and a stopped writer would hold a lock they wait for.
+   * The create and open-loop BFFs: their reconcilers are paused while a row measures any other
+   * process, and started again after. The closed-loop create rows leave tens of thousands of PENDING
+   * payments, and their reconcilers checking them took CPU of the machine's 2 cores and the shared
+   * simulator from every row that followed (session 9: 0.6 Cashii calls per PAID read, which makes
+   * none, and the BFF's read CPU rising from round to round in session 8). The read BFFs' small
+   * reconcilers keep running. (Stopping whole processes with SIGSTOP was tried first: on SIGCONT the
+   * Cashii calls in flight timed out before their answers were read, and the breaker opened.)
    */
   readonly background: readonly ServerProcess[];
   /** M over the PostgreSQL BFF's database (with --postgres). */

@@ -9,7 +9,8 @@ import { fail, serveUntilStopped } from './ipc';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const app = await startApp(config, createLogger(config.logLevel));
-  serveUntilStopped(`${app.url}/graphql`, () => app.close());
+  // The reconciler is the BFF's background work: the bench pauses it while it measures another process.
+  serveUntilStopped(`${app.url}/graphql`, () => app.close(), { pause: () => app.reconciler.stop(), resume: () => app.reconciler.start() });
 }
 
 main().catch(fail);

@@ -12,8 +12,23 @@ export interface StopMessage {
   readonly type: 'stop';
 }
 
+/**
+ * Sent by the parent to stop (`pause`) or start again (`resume`) a server's background work (the
+ * BFF's reconciler) while it measures another process; answered with the same type once done.
+ */
+export interface BackgroundMessage {
+  readonly type: 'pause' | 'resume';
+}
+
+/** A server's background work, as the parent may pause it. */
+export interface Background {
+  /** Stops scheduling and waits for the work in progress. */
+  pause(): Promise<void>;
+  resume(): void;
+}
+
 /** Announces `url` to the parent and closes with `close` when the parent asks or goes away. */
-export function serveUntilStopped(url: string, close: () => Promise<void>): void {
+export function serveUntilStopped(url: string, close: () => Promise<void>, background?: Background): void {
   if (!process.send) throw new Error('bench servers must be started by bench/run.ts (no IPC channel)');
   let stopping = false;
   const stop = (): void => {
@@ -27,7 +42,14 @@ export function serveUntilStopped(url: string, close: () => Promise<void>): void
     );
   };
   process.on('message', (message: unknown) => {
-    if ((message as Partial<StopMessage> | null)?.type === 'stop') stop();
+    const type = (message as Partial<StopMessage | BackgroundMessage> | null)?.type;
+    if (type === 'stop') stop();
+    else if (type === 'pause')
+      void (background?.pause() ?? Promise.resolve()).then(() => process.send?.({ type } satisfies BackgroundMessage), fail);
+    else if (type === 'resume') {
+      background?.resume();
+      process.send?.({ type } satisfies BackgroundMessage);
+    }
   });
   // The parent died (or closed the channel): nothing is left to serve.
   process.on('disconnect', stop);
