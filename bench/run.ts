@@ -40,7 +40,9 @@ async function main(): Promise<number> {
   if (options.profile !== null) {
     const connections = options.profile === 'create' ? options.createConnections : options.connections;
     const db = options.postgresUrl === null ? 'SQLite' : 'PostgreSQL';
-    progress(`profiling the BFF's ${options.profile} path at ${connections} connections for ${options.seconds * 2} s on ${db}...`);
+    // The open loop has no connection count: it sends on a schedule.
+    const load = options.profile === 'open' ? `${options.openLoopRate} creates/s` : `${connections} connections`;
+    progress(`profiling the BFF's ${options.profile} path at ${load} for ${options.seconds * 2} s on ${db}...`);
     const top = await profilePath(
       build,
       workDir,
@@ -50,7 +52,7 @@ async function main(): Promise<number> {
       options.postgresUrl,
       options.openLoopRate,
     );
-    process.stdout.write(`\nBFF ${options.profile} path under node --cpu-prof, ${connections} connections, ${db}:\n${top.join('\n')}\n`);
+    process.stdout.write(`\nBFF ${options.profile} path under node --cpu-prof, ${load}, ${db}:\n${top.join('\n')}\n`);
     return 0;
   }
 

@@ -162,7 +162,7 @@ describe('durability of a group', () => {
     );
   }
 
-  it('commits a group of only non-durable writes without fsync, and with fsync as soon as one durable write is in it', async () => {
+  it('commits a group of only non-durable writes with synchronous NORMAL (no fsync in WAL mode), and with FULL as soon as one durable write is in it', async () => {
     const seen = synchronousAtCommits();
     await Promise.all([insertBookkeeping(1), insertBookkeeping(2)]);
     await Promise.all([insertBookkeeping(3), insert(4), insertBookkeeping(5)]);
