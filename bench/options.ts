@@ -43,8 +43,9 @@ export interface Options {
 const USAGE = `usage: npm run bench [-- --quick] [-- --postgres postgres://user@host:5432/db]
   --quick            1 round of 1 s per row, fewer connections and viewers, 20 creates/s open loop; checks every
                      contender's answers on every row, judges no figure
-  --profile [path]   only profile one BFF path (client, the default: the client's Payment, PAID; terminal: the 5-field
-                     Read; pending; create; open: creates at the open-loop rate) under node --cpu-prof
+  --profile [path]   only profile one BFF path (client, the default: the client's Payment, PAID; page: the client's
+                     Payments, first 20; terminal: the 5-field Read; pending; create; open: creates at the open-loop
+                     rate) under node --cpu-prof
   --only <regex>     only the rows whose key matches (e.g. "create|open"), with their limit rows; judges nothing
   --rounds <n>       rounds (default 3)
   --postgres <url>   also run the BFF rows on PostgreSQL (a fresh database on that server, dropped after);
@@ -61,7 +62,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     if (arg === '--quick') quick = true;
     else if (arg === '--profile') {
       const next = argv[i + 1];
-      const named = next === 'client' || next === 'terminal' || next === 'pending' || next === 'create' || next === 'open';
+      const named = next === 'client' || next === 'page' || next === 'terminal' || next === 'pending' || next === 'create' || next === 'open';
       profile = named ? next : 'client';
       if (named) i++;
     } else if (arg === '--only' && argv[i + 1] !== undefined) only = new RegExp(argv[++i]);

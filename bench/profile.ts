@@ -1,4 +1,4 @@
-// `npm run bench -- --profile [client|terminal|pending|create]`: where a BFF path spends its CPU. Runs the
+// `npm run bench -- --profile [client|page|terminal|pending|create|open]`: where a BFF path spends its CPU. Runs the
 // BFF under `node --cpu-prof` with that path at full load and prints the top self times.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -71,8 +71,12 @@ export function summariseProfile(profile: CpuProfile, root: string): string[] {
   return ['top functions by self time:', ...functions, '', 'self time by package:', ...packages];
 }
 
-/** client: the client's `Payment` (PAID) over 50 viewers x 5 payments; terminal and pending: the 5-field Read of one id; create. */
-export type ProfiledPath = 'client' | 'terminal' | 'pending' | 'create' | 'open';
+/**
+ * client: the client's `Payment` (PAID) over 50 viewers x 5 payments; page: the client's `Payments`
+ * (first 20) of 20 viewers with 20 paid payments each; terminal and pending: the 5-field Read of
+ * one id; create; open: creates on a schedule.
+ */
+export type ProfiledPath = 'client' | 'page' | 'terminal' | 'pending' | 'create' | 'open';
 
 /** Profiles one BFF path (Cashii at 0 ms) at `connections` for `seconds`, on SQLite or, given a server URL, on a fresh PostgreSQL database. */
 export async function profilePath(
@@ -106,6 +110,14 @@ export async function profilePath(
         'viewer',
       );
       spec = { url: bff.url, shots: population.paid, connections };
+    } else if (which === 'page') {
+      const population = await seedPopulation(
+        bff.url,
+        control,
+        { viewers: 20, heavyViewers: 20, paidPerViewer: 0, paidPerHeavyViewer: 20 },
+        'viewer',
+      );
+      spec = { url: bff.url, shots: population.pages, connections };
     } else if (which === 'terminal') {
       await control.setStatus(id, 'paid');
       await gql(bff.url, readBody(id), paymentRead(id, 'PAID'));

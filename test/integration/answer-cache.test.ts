@@ -14,6 +14,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { Client } from 'pg';
+import { Database } from '../../src/db/database';
+import { PaymentRepository } from '../../src/payments/store/payment-repository';
+import { versionOf } from '../../src/payments/store/read-notes';
 import { describeEachDatabase } from '../support/database';
 import { CREATE, type TestStack, actOnPaymentPage, mintToken, startStack, validInput } from '../support/stack';
 
@@ -219,6 +222,52 @@ describeEachDatabase('answer cache', (target) => {
     const third = await pay();
     const after = await page();
     expect(after.body.data!.payments.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([third, ids[1], ids[0]]);
+  });
+
+  it('checks kept pages of several viewers with the records on them: one statement per batch on PostgreSQL, one per page on SQLite', async () => {
+    const owners = [0, 1, 2].map((i) => `batch-${i}-${randomUUID().slice(0, 8)}`);
+    for (const user of owners)
+      for (let i = 0; i < 3; i++) expect((await stack.gql(CREATE, { input: validInput() }, { user })).body.errors).toBeUndefined();
+    const records = await stack.records();
+    const newestFirst = (ownerId: string) =>
+      records
+        .filter((row) => row.ownerId === ownerId)
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0));
+    const [a, b, c] = owners.map(newestFirst);
+    // Pages as the stores record them: [owner, limit, after's createdAt, after's id, status].
+    const pages = [
+      [owners[0], 21, null, null, null],
+      [owners[1], 2, null, null, null],
+      [owners[2], 21, c[0].createdAt.getTime(), c[0].id, null],
+      [owners[0], 21, null, null, 'PAID'],
+    ].map((page) => `owner-page:${JSON.stringify(page)}`);
+    const keys = [...pages, ...[...a, ...b, ...c].map((row) => `payment:${row.id}`)];
+
+    const db = new Database(stack.app.dataSource);
+    const repository = new PaymentRepository(db);
+    let statements = 0;
+    const logger = stack.app.dataSource.logger;
+    const logQuery = logger.logQuery.bind(logger);
+    logger.logQuery = (...args) => (statements++, logQuery(...args));
+    let versions: Map<string, string>;
+    try {
+      versions = await repository.versions.of(keys);
+    } finally {
+      logger.logQuery = logQuery;
+    }
+    // One statement for the four pages; b's oldest and c's newest are on no page, so they are read by id (one more).
+    expect(statements).toBe(target === 'postgres' ? 2 : 5);
+    expect(pages.map((key) => versions.get(key))).toEqual([
+      a.map((row) => row.id).join(','),
+      b.slice(0, 2).map((row) => row.id).join(','),
+      c.slice(1).map((row) => row.id).join(','),
+      '',
+    ]);
+    const stored = await repository.versions.of([...a, ...b, ...c].map((row) => `payment:${row.id}`));
+    for (const row of [...a, ...b, ...c]) {
+      expect(versions.get(`payment:${row.id}`)).toBe(versionOf(row));
+      expect(stored.get(`payment:${row.id}`)).toBe(versionOf(row));
+    }
   });
 
   it('always executes reads of unknown ids (nothing versions an absence)', async () => {

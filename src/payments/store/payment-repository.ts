@@ -38,6 +38,9 @@ function dueBy(now: Date): FindOptionsWhere<PaymentOrder> {
   return { createState: Raw((column) => `${column} = '${CreateState.CREATED}'`), staleAt: IsNull(), nextCheckAt: LessThanOrEqual(now) };
 }
 
+/** Kept pages checked in one PostgreSQL statement at most (a UNION ALL of this many subqueries). */
+const PAGES_PER_STATEMENT = 32;
+
 export class PaymentRepository {
   private readonly rows: PaymentRowReader;
   private readonly records: RowInserter<PaymentOrder>;
@@ -53,7 +56,7 @@ export class PaymentRepository {
     private readonly freshUntil?: FreshUntil,
   ) {
     this.rows = new PaymentRowReader(db, freshUntil);
-    this.versions = new ReadVersions(db, this.rows, (page) => this.ownerPageIds(page));
+    this.versions = new ReadVersions(db, this.rows, (pages) => this.ownerPages(pages));
     this.records = new RowInserter(db.dataSource, PaymentOrder);
     this.events = new RowInserter(db.dataSource, PaymentEventRecord);
     this.eventRows = new EntityRows(db.dataSource, PaymentEventRecord);
@@ -312,22 +315,45 @@ export class PaymentRepository {
     return rows;
   }
 
-  /** The ids of such a page now, in order, not recorded as a read (./read-notes.ts compares them). */
-  async ownerPageIds(page: OwnerPage): Promise<string[]> {
-    const [sql, params] = this.ownerPageQuery(page, `${this.rows.all.column('id')} AS "id"`);
-    const rows = await this.db.select<{ id: string }>(sql, params);
-    return rows.map((row) => row.id);
+  /**
+   * These pages as they are now, each its records in order, not recorded as a read (./read-notes.ts
+   * compares them, and the versions of the records on them). On SQLite one prepared statement per
+   * page (no round trip to save); on PostgreSQL the pages of one batch in one statement, so a batch
+   * of kept pages costs one round trip instead of one per page.
+   */
+  async ownerPages(pages: readonly OwnerPage[]): Promise<PaymentOrder[][]> {
+    const t = this.rows.all;
+    const hydrate = (rows: Record<string, unknown>[]) => rows.map((row) => t.hydrate(row));
+    if (this.db.kind === 'sqlite') {
+      return Promise.all(pages.map(async (page) => hydrate(await this.db.select(...this.ownerPageQuery(page, t.selectList)))));
+    }
+    const found: PaymentOrder[][] = pages.map(() => []);
+    for (let first = 0; first < pages.length; first += PAGES_PER_STATEMENT) {
+      const chunk = pages.slice(first, first + PAGES_PER_STATEMENT);
+      const params: unknown[] = [];
+      // Each page a subquery with its own ORDER BY and LIMIT, tagged with its place; ROW_NUMBER keeps
+      // the database's order (its collation, not JavaScript's) across UNION ALL.
+      const order = `${t.column('createdAt')} DESC, ${t.column('id')} DESC`;
+      const parts = chunk.map((page, i) => {
+        const [sql] = this.ownerPageQuery(page, `${first + i} AS "page", ROW_NUMBER() OVER (ORDER BY ${order}) AS "n", ${t.selectList}`, params);
+        return `SELECT * FROM (${sql}) AS "p${i}"`;
+      });
+      const rows = await this.db.select<Record<string, unknown> & { page: number | string; n: number | string }>(parts.join(' UNION ALL '), params);
+      rows.sort((a, b) => Number(a.page) - Number(b.page) || Number(a.n) - Number(b.n));
+      for (const row of rows) found[Number(row.page)].push(t.hydrate(row));
+    }
+    return found;
   }
 
   /**
    * An owner's created payments, newest first, strictly after `after`, as plain SQL (the query
    * builder was a tenth of a page's CPU): it reads the index on (ownerId, createState, createdAt, id).
+   * `params` collects the parameters (several pages in one statement share one list).
    */
-  private ownerPageQuery({ ownerId, limit, after, status }: OwnerPage, columns: string): [string, unknown[]] {
+  private ownerPageQuery({ ownerId, limit, after, status }: OwnerPage, columns: string, params: unknown[] = []): [string, unknown[]] {
     const t = this.rows.all;
-    const params: unknown[] = [ownerId, CreateState.CREATED];
     const next = (value: unknown) => (params.push(value), t.params(1, params.length - 1));
-    const where = [`${t.column('ownerId')} = ${t.params(1, 0)}`, `${t.column('createState')} = ${t.params(1, 1)}`];
+    const where = [`${t.column('ownerId')} = ${next(ownerId)}`, `${t.column('createState')} = ${next(CreateState.CREATED)}`];
     if (status !== null) where.push(`${t.column('status')} = ${next(status)}`);
     if (after !== null) {
       const at = t.column('createdAt');

@@ -105,8 +105,8 @@ export class ReadVersions {
   constructor(
     private readonly db: Database,
     private readonly rows: PaymentRowReader,
-    /** The ids of an owner's page now, in order (PaymentRepository.ownerPageIds). */
-    private readonly pageIds: (page: OwnerPage) => Promise<string[]>,
+    /** Owners' pages now, each its records in order (PaymentRepository.ownerPages). */
+    private readonly pagesNow: (pages: readonly OwnerPage[]) => Promise<PaymentOrder[][]>,
   ) {}
 
   async of(keys: readonly string[]): Promise<Map<string, string>> {
@@ -129,17 +129,24 @@ export class ReadVersions {
     }
     const versions = new Map<string, string>();
     const reads = this.db.trackedReader;
+    // The records on a page are versioned from the page's own rows, so a kept page (its list and
+    // its records) costs one statement, and only the payments on no page are then read by id.
+    const payments = async () => {
+      if (wanted.pages.length > 0) {
+        const pages = wanted.pages.map((page): OwnerPage => {
+          const [ownerId, limit, createdAtMs, id, status] = JSON.parse(page) as [string, number, number | null, string | null, string | null];
+          return { ownerId, limit, after: createdAtMs === null || id === null ? null : { createdAtMs, id }, status };
+        });
+        const found = await this.pagesNow(pages);
+        wanted.pages.forEach((page, i) => versions.set(`owner-page:${page}`, found[i].map((record) => record.id).join(',')));
+        for (const record of found.flat()) versions.set(`payment:${record.id}`, versionOf(record));
+      }
+      const rest = wanted.payment.filter((id) => !versions.has(`payment:${id}`));
+      if (rest.length === 0) return;
+      for (const record of await this.rows.unrecordedByIds(rest)) versions.set(`payment:${record.id}`, versionOf(record));
+    };
     await Promise.all([
-      // One SELECT of ids per page (pages differ in owner, cursor, size and filter).
-      ...wanted.pages.map(async (page) => {
-        const [ownerId, limit, createdAtMs, id, status] = JSON.parse(page) as [string, number, number | null, string | null, string | null];
-        const after = createdAtMs === null || id === null ? null : { createdAtMs, id };
-        versions.set(`owner-page:${page}`, (await this.pageIds({ ownerId, limit, after, status })).join(','));
-      }),
-      wanted.payment.length > 0 &&
-        this.rows.unrecordedByIds(wanted.payment).then((records) => {
-          for (const record of records) versions.set(`payment:${record.id}`, versionOf(record));
-        }),
+      payments(),
       wanted.events.length > 0 &&
         this.db
           .select<{ paymentId: string; count: string | number }>(this.eventCounts(wanted.events.length), wanted.events)
