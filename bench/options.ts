@@ -62,7 +62,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     if (arg === '--quick') quick = true;
     else if (arg === '--profile') {
       const next = argv[i + 1];
-      const named = next === 'client' || next === 'page' || next === 'terminal' || next === 'pending' || next === 'create' || next === 'open';
+      const named =
+        next === 'client' || next === 'page' || next === 'terminal' || next === 'pending' || next === 'create' || next === 'open';
       profile = named ? next : 'client';
       if (named) i++;
     } else if (arg === '--only' && argv[i + 1] !== undefined) only = new RegExp(argv[++i]);

@@ -60,6 +60,31 @@ export function paymentStoreContract(name: string, open: () => Promise<{ store: 
       expect((await store.findById(payment.id))?.verifiedAt).toEqual(at(4));
     });
 
+    it('answers each of the verifications of one turn for its own row, leaves a column given as undefined alone, and keeps the later of two for one payment', async () => {
+      const [a, b, c] = [fresh({ nextCheckAt: at(50) }), fresh({ nextCheckAt: at(50) }), fresh({ nextCheckAt: at(50) })];
+      for (const payment of [a, b, c]) await store.insert(payment);
+      const results = await Promise.all([
+        store.recordVerification(
+          a.id,
+          PaymentStatus.PENDING,
+          { verifiedAt: at(10), upstreamStatus: 'pending', nextCheckAt: undefined },
+          at(10),
+        ),
+        store.recordVerification(b.id, PaymentStatus.PAID, { verifiedAt: at(10) }, at(10)),
+        store.recordVerification(c.id, PaymentStatus.PENDING, { verifiedAt: at(10), checkAttempts: 1, nextCheckAt: at(60) }, at(10)),
+        store.recordVerification(c.id, PaymentStatus.PENDING, { verifiedAt: at(11), checkAttempts: 2 }, at(11)),
+      ]);
+      expect(results).toEqual([true, false, true, true]);
+      expect(await store.findById(a.id)).toMatchObject({
+        verifiedAt: at(10),
+        upstreamStatus: 'pending',
+        nextCheckAt: at(50),
+        updatedAt: at(10),
+      });
+      expect((await store.findById(b.id))?.verifiedAt).toEqual(b.verifiedAt);
+      expect(await store.findById(c.id)).toMatchObject({ verifiedAt: at(11), checkAttempts: 2, nextCheckAt: at(60), updatedAt: at(11) });
+    });
+
     it('keeps the first reason of a review while it is open, and stops polling a flagged payment', async () => {
       const payment = fresh({ nextCheckAt: at(100) });
       await store.insert(payment);

@@ -259,8 +259,14 @@ describeEachDatabase('answer cache', (target) => {
     expect(statements).toBe(target === 'postgres' ? 2 : 5);
     expect(pages.map((key) => versions.get(key))).toEqual([
       a.map((row) => row.id).join(','),
-      b.slice(0, 2).map((row) => row.id).join(','),
-      c.slice(1).map((row) => row.id).join(','),
+      b
+        .slice(0, 2)
+        .map((row) => row.id)
+        .join(','),
+      c
+        .slice(1)
+        .map((row) => row.id)
+        .join(','),
       '',
     ]);
     const stored = await repository.versions.of([...a, ...b, ...c].map((row) => `payment:${row.id}`));

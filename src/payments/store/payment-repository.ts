@@ -12,6 +12,7 @@ import { PaymentEventRecord } from './payment-event-entity';
 import { type CashiiColumn, CreateState, PaymentOrder, hasOpenReview } from './payment-entity';
 import { PaymentEventSource, PaymentStatus, ReviewReason, type ReviewResolution } from './payment-values';
 import { CreatedIdUpdate, EntityRows, PaymentRowReader, RowInserter } from './payment-row';
+import { VerificationBatch } from './verification-batch';
 import {
   type FreshUntil,
   type OwnerPage,
@@ -47,6 +48,8 @@ export class PaymentRepository {
   private readonly events: RowInserter<PaymentEventRecord>;
   private readonly eventRows: EntityRows<PaymentEventRecord>;
   private readonly createdId: CreatedIdUpdate;
+  /** PostgreSQL only: verifications of one turn in one statement. */
+  private readonly verifications: VerificationBatch | null;
 
   /** What this store reads for a request is recorded with its version (./read-notes.ts); `freshUntil` says until when a record stays as read. */
   readonly versions: ReadVersions;
@@ -61,6 +64,7 @@ export class PaymentRepository {
     this.events = new RowInserter(db.dataSource, PaymentEventRecord);
     this.eventRows = new EntityRows(db.dataSource, PaymentEventRecord);
     this.createdId = new CreatedIdUpdate(db.dataSource);
+    this.verifications = db.kind === 'postgres' ? new VerificationBatch(db) : null;
   }
 
   /** Writes a new record (before Cashii is called). Throws on a duplicate idempotency key. */
@@ -155,6 +159,8 @@ export class PaymentRepository {
    * `durable: false` for a confirmation that Cashii gives again when asked (database.ts, WriteOptions).
    */
   recordVerification(id: string, status: PaymentStatus, patch: VerificationPatch, at: Date, options: WriteOptions = {}): Promise<boolean> {
+    // PostgreSQL: the confirmations of one turn share one statement (./verification-batch.ts).
+    if (this.verifications !== null) return this.verifications.record(id, status, { ...patch, updatedAt: at });
     return this.affectedOne((w) => w.update(PaymentOrder, { id, status }, { ...patch, updatedAt: at }), options);
   }
 
@@ -335,10 +341,17 @@ export class PaymentRepository {
       // the database's order (its collation, not JavaScript's) across UNION ALL.
       const order = `${t.column('createdAt')} DESC, ${t.column('id')} DESC`;
       const parts = chunk.map((page, i) => {
-        const [sql] = this.ownerPageQuery(page, `${first + i} AS "page", ROW_NUMBER() OVER (ORDER BY ${order}) AS "n", ${t.selectList}`, params);
+        const [sql] = this.ownerPageQuery(
+          page,
+          `${first + i} AS "page", ROW_NUMBER() OVER (ORDER BY ${order}) AS "n", ${t.selectList}`,
+          params,
+        );
         return `SELECT * FROM (${sql}) AS "p${i}"`;
       });
-      const rows = await this.db.select<Record<string, unknown> & { page: number | string; n: number | string }>(parts.join(' UNION ALL '), params);
+      const rows = await this.db.select<Record<string, unknown> & { page: number | string; n: number | string }>(
+        parts.join(' UNION ALL '),
+        params,
+      );
       rows.sort((a, b) => Number(a.page) - Number(b.page) || Number(a.n) - Number(b.n));
       for (const row of rows) found[Number(row.page)].push(t.hydrate(row));
     }

@@ -134,7 +134,13 @@ export class ReadVersions {
     const payments = async () => {
       if (wanted.pages.length > 0) {
         const pages = wanted.pages.map((page): OwnerPage => {
-          const [ownerId, limit, createdAtMs, id, status] = JSON.parse(page) as [string, number, number | null, string | null, string | null];
+          const [ownerId, limit, createdAtMs, id, status] = JSON.parse(page) as [
+            string,
+            number,
+            number | null,
+            string | null,
+            string | null,
+          ];
           return { ownerId, limit, after: createdAtMs === null || id === null ? null : { createdAtMs, id }, status };
         });
         const found = await this.pagesNow(pages);

@@ -1,0 +1,63 @@
+/**
+ * The confirmations of one event-loop turn (a read or a reconciler check finding Cashii agreeing)
+ * cost one statement on PostgreSQL, one round trip instead of one each; on SQLite each is its own
+ * UPDATE in the group commit's one transaction. What each caller is told, and what is stored, is
+ * the payment store's contract (test/contracts/payment-store.contract.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { loadConfig } from '../../src/config';
+import { openDatabase } from '../../src/db/data-source';
+import { Database } from '../../src/db/database';
+import { PaymentRepository } from '../../src/payments/store/payment-repository';
+import { PaymentStatus } from '../../src/payments/store/payment-values';
+import { PAYMENT_ENTITIES, PAYMENT_MIGRATIONS } from '../../src/payments/store/stored-models';
+import { record } from '../fixtures/payment-fakes';
+import { type TestDatabase, createTestDatabase, describeEachDatabase } from '../support/database';
+
+describeEachDatabase('verifications of one turn', (target) => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let store: PaymentRepository;
+  const statements: string[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase(target);
+    dataSource = await openDatabase(loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url }).database, {
+      entities: PAYMENT_ENTITIES,
+      migrations: PAYMENT_MIGRATIONS,
+    });
+    store = new PaymentRepository(new Database(dataSource));
+    const logQuery = dataSource.logger.logQuery.bind(dataSource.logger);
+    dataSource.logger.logQuery = (sql, ...rest) => (statements.push(sql), logQuery(sql, ...rest));
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it(target === 'postgres' ? 'writes 20 confirmations in one statement' : 'writes 20 confirmations as 20 UPDATEs', async () => {
+    const payments = Array.from({ length: 20 }, (_, i) =>
+      record({ id: randomUUID(), cashiiId: String(2_000_000_000_000 + i), idempotencyKey: null }),
+    );
+    for (const payment of payments) await store.insert(payment);
+    const at = new Date(1_800_000_000_000);
+    statements.length = 0;
+    const results = await Promise.all(
+      payments.map((payment, i) =>
+        store.recordVerification(
+          payment.id,
+          i === 0 ? PaymentStatus.PAID : PaymentStatus.PENDING,
+          { verifiedAt: at, checkAttempts: i },
+          at,
+        ),
+      ),
+    );
+    const updates = statements.filter((sql) => /^\s*UPDATE/i.test(sql));
+    expect(updates).toHaveLength(target === 'postgres' ? 1 : 20);
+    expect(results).toEqual(payments.map((_, i) => i !== 0));
+    for (const [i, payment] of payments.entries()) {
+      const stored = await store.findById(payment.id);
+      expect(stored?.checkAttempts).toBe(i === 0 ? payment.checkAttempts : i);
+    }
+  });
+});
