@@ -6,6 +6,7 @@ import { CREATE_BODY, type Shot, type SimulatorStats, created, exactlyButConfirm
 import { type Window, measure } from './load';
 import { measureOpenLoop } from './open-loop';
 import { cpuSeconds } from './probe';
+import { metricValue } from './soak-probes';
 import type { Options } from './options';
 import type { Population } from './population';
 import type { Stack } from './stack';
@@ -223,6 +224,23 @@ export async function settle(pid: number): Promise<number> {
   }
 }
 
+/**
+ * Waits (up to `limitS`) until the BFF at `url` reports no reconciler check due. A create BFF's
+ * reconciler is paused while the other rows run (Stack.background); the checks that came due
+ * meanwhile would all run in its next window, a burst no deployment taking creates steadily sees.
+ * Returns the seconds waited.
+ */
+export async function drainReconciler(url: string, limitS = 60): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const text = await fetch(new URL('/metrics', url)).then((response) => response.text());
+    const backlog = metricValue(text, 'bff_reconciler_backlog');
+    const waited = (performance.now() - started) / 1000;
+    if (!(backlog > 0) || waited >= limitS) return waited;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /** One measured window of `row` (and its unmeasured warm-up, whose answers are checked too). */
 async function window(
   row: Row,
@@ -263,6 +281,11 @@ export async function runRounds(rows: readonly Row[], stack: Stack, options: Opt
         if (waited >= 1) progress(`  (waited ${waited.toFixed(1)} s for ${previous.name} to finish the previous row's requests)`);
       }
       previous = row.server;
+      if (row.rate !== null && row.workload === 'create' && stack.background.includes(row.server)) {
+        const waited = await drainReconciler(row.server.url);
+        if (waited >= 1) progress(`  (waited ${waited.toFixed(1)} s for ${row.server.name}'s reconciler to check what came due while it was paused)`);
+        await settle(row.server.pid);
+      }
       const wanted = row.latencyMs ?? 0;
       if (wanted !== latency) await stack.control.setLatency((latency = wanted));
       // The warm-up is unmeasured, but its answers are checked like the others; the stats bracket the measured window only.
