@@ -283,7 +283,8 @@ export async function runRounds(rows: readonly Row[], stack: Stack, options: Opt
       previous = row.server;
       if (row.rate !== null && row.workload === 'create' && stack.background.includes(row.server)) {
         const waited = await drainReconciler(row.server.url);
-        if (waited >= 1) progress(`  (waited ${waited.toFixed(1)} s for ${row.server.name}'s reconciler to check what came due while it was paused)`);
+        if (waited >= 1)
+          progress(`  (waited ${waited.toFixed(1)} s for ${row.server.name}'s reconciler to check what came due while it was paused)`);
         await settle(row.server.pid);
       }
       const wanted = row.latencyMs ?? 0;

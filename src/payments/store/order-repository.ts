@@ -55,30 +55,33 @@ export class OrderRepository {
     return found;
   }
 
-  /** The owner's order with this reference (any spelling), created when it is new (a race creates it once). */
+  /**
+   * The owner's order with this reference (any spelling), created when it is new (a race creates it
+   * once). The INSERT is one statement, atomic by itself (no BEGIN/COMMIT round trips on
+   * PostgreSQL), and a new order is answered as written, not read back.
+   */
   async ensure(ownerId: string, orderId: string, at: Date): Promise<MerchantOrder> {
     const found = await this.find(ownerId, orderId);
     if (found) return found;
+    const order = Object.assign(new MerchantOrder(), {
+      id: randomUUID(),
+      ownerId,
+      orderId,
+      orderKey: orderKeyOf(orderId),
+      activePaymentId: null,
+      paidPaymentId: null,
+      createdAt: at,
+      updatedAt: at,
+    });
     try {
-      await this.db.write((w) =>
-        w.insert(MerchantOrder, {
-          id: randomUUID(),
-          ownerId,
-          orderId,
-          orderKey: orderKeyOf(orderId),
-          activePaymentId: null,
-          paidPaymentId: null,
-          createdAt: at,
-          updatedAt: at,
-        }),
-      );
+      await this.db.writeOne((w) => w.insert(MerchantOrder, { ...order }));
     } catch (error) {
       // Another create inserted it first (the unique index on owner and reference).
       const winner = await this.find(ownerId, orderId);
       if (winner) return winner;
       throw error;
     }
-    return (await this.find(ownerId, orderId))!;
+    return order;
   }
 
   /**
