@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config';
+import { ReadSet, type RequestScope, runInRequest } from '../../src/observability/request-scope';
 import { openDatabase } from '../../src/db/data-source';
 import { Database } from '../../src/db/database';
 import { PaymentRepository } from '../../src/payments/store/payment-repository';
@@ -59,5 +60,19 @@ describeEachDatabase('verifications of one turn', (target) => {
       const stored = await store.findById(payment.id);
       expect(stored?.checkAttempts).toBe(i === 0 ? payment.checkAttempts : i);
     }
+  });
+
+  it('marks every request whose confirmation joined the statement as one that wrote (its answer is never kept)', async () => {
+    const payments = [0, 1].map((i) => record({ id: randomUUID(), cashiiId: String(2_100_000_000_000 + i), idempotencyKey: null }));
+    for (const payment of payments) await store.insert(payment);
+    const at = new Date(1_800_000_000_000);
+    const scopes: RequestScope[] = payments.map((_, i) => ({ requestId: `request-${i}`, reads: new ReadSet() }));
+    const results = await Promise.all(
+      payments.map((payment, i) =>
+        runInRequest(scopes[i], () => store.recordVerification(payment.id, PaymentStatus.PENDING, { verifiedAt: at }, at)),
+      ),
+    );
+    expect(results).toEqual([true, true]);
+    expect(scopes.map((scope) => scope.reads?.untracked)).toEqual([true, true]);
   });
 });

@@ -16,6 +16,7 @@
  */
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { Database } from '../../db/database';
+import { noteUntrackedRead } from '../../observability/request-scope';
 import { PaymentOrder } from './payment-entity';
 
 interface Pending {
@@ -45,6 +46,9 @@ export class VerificationBatch {
   record(id: string, status: string, patch: Readonly<Record<string, unknown>>): Promise<boolean> {
     const values = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
     if (Object.keys(values).length === 0) return Promise.reject(new Error('a verification writes at least one column'));
+    // The statement runs in a later turn, in the scope of whichever caller came first: each caller's
+    // request is marked as one that wrote here, in its own scope (its answer is never kept).
+    noteUntrackedRead();
     return new Promise<boolean>((resolve, reject) => {
       this.pending.push({ id, status, values, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => this.flush());
