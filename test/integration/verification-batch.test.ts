@@ -75,4 +75,21 @@ describeEachDatabase('verifications of one turn', (target) => {
     expect(results).toEqual([true, true]);
     expect(scopes.map((scope) => scope.reads?.untracked)).toEqual([true, true]);
   });
+
+  it('fails only the caller whose value the column refuses, not the others of its statement', async () => {
+    const payments = [0, 1, 2].map((i) => record({ id: randomUUID(), cashiiId: String(2_200_000_000_000 + i), idempotencyKey: null }));
+    for (const payment of payments) await store.insert(payment);
+    const at = new Date(1_800_000_000_000);
+    // upstreamStatus is varchar(32): PostgreSQL refuses 40 characters (SQLite does not check lengths).
+    const said = ['pending', 'x'.repeat(40), 'pending'];
+    const results = await Promise.allSettled(
+      payments.map((payment, i) =>
+        store.recordVerification(payment.id, PaymentStatus.PENDING, { upstreamStatus: said[i], verifiedAt: at }, at),
+      ),
+    );
+    expect(results.map((result) => result.status)).toEqual(
+      target === 'postgres' ? ['fulfilled', 'rejected', 'fulfilled'] : ['fulfilled', 'fulfilled', 'fulfilled'],
+    );
+    for (const i of [0, 2]) expect(await store.findById(payments[i].id)).toMatchObject({ upstreamStatus: 'pending', verifiedAt: at });
+  });
 });

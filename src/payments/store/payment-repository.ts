@@ -64,7 +64,12 @@ export class PaymentRepository {
     this.events = new RowInserter(db.dataSource, PaymentEventRecord);
     this.eventRows = new EntityRows(db.dataSource, PaymentEventRecord);
     this.createdId = new CreatedIdUpdate(db.dataSource);
-    this.verifications = db.kind === 'postgres' ? new VerificationBatch(db) : null;
+    this.verifications =
+      db.kind === 'postgres'
+        ? new VerificationBatch(db, (id, status, values) =>
+            this.affectedOne((w) => w.update(PaymentOrder, { id, status: status as PaymentStatus }, values)),
+          )
+        : null;
   }
 
   /** Writes a new record (before Cashii is called). Throws on a duplicate idempotency key. */

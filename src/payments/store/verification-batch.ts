@@ -11,8 +11,12 @@
  * per set of columns written, each row still guarded by its own stored status; each caller learns
  * whether its own row was updated. A statement is atomic by itself and commits like the single
  * UPDATE did (as durable). A payment named twice in one turn goes to a second statement, so the
- * later write still lands after the earlier one. SQLite needs none of this: no round trips, and
- * its group commit already shares one transaction.
+ * later write still lands after the earlier one (across turns, as before, concurrent writes of one
+ * payment land in the order the database takes them). Rows are sent in the order of their ids, so
+ * two statements over the same payments lock them in one order. When a statement of several rows
+ * fails (one value the column refuses, a deadlock, a lost connection), each of its rows is written
+ * again on its own (`single`, the one-row UPDATE): one bad row fails only its own caller. SQLite
+ * needs none of this: no round trips, and its group commit already shares one transaction.
  */
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { Database } from '../../db/database';
@@ -36,7 +40,11 @@ export class VerificationBatch {
   private readonly columns: ReadonlyMap<string, ColumnMetadata>;
   private readonly statements = new Map<string, string>();
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    /** The same write for one row, as its own statement: the fallback when a statement of several rows fails. */
+    private readonly single: (id: string, status: string, values: Readonly<Record<string, unknown>>) => Promise<boolean>,
+  ) {
     const metadata = db.dataSource.getMetadata(PaymentOrder);
     this.table = `"${metadata.tableName}"`;
     this.columns = new Map(metadata.columns.map((column) => [column.propertyName, column]));
@@ -83,24 +91,34 @@ export class VerificationBatch {
     );
   }
 
-  private async run(properties: readonly string[], rows: readonly Pending[]): Promise<void> {
+  private async run(properties: readonly string[], unsorted: readonly Pending[]): Promise<void> {
+    const rows = [...unsorted].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    let updated: Set<string>;
     try {
-      const columns = ['id', 'status', ...properties].map((property) => this.column(property));
-      const driver = this.db.dataSource.driver;
-      const params = columns.map((column): unknown[] =>
-        rows.map((row): unknown => {
-          const value =
-            column.propertyName === 'id' ? row.id : column.propertyName === 'status' ? row.status : row.values[column.propertyName];
-          return value === undefined || value === null ? null : (driver.preparePersistentValue(value, column) as unknown);
-        }),
-      );
-      const sql = this.statement(columns);
-      const updated = await this.db.writeOne((w) => w.query<{ id: string }>(sql, params));
-      const ids = new Set(updated.map((row) => row.id));
-      for (const row of rows) row.resolve(ids.has(row.id));
+      updated = await this.statement(properties, rows);
     } catch (error) {
-      for (const row of rows) row.reject(error);
+      if (rows.length === 1) return rows[0].reject(error);
+      // Which row the database refused is not said: each is written on its own, and only its own caller sees its error.
+      await Promise.all(rows.map((row) => this.single(row.id, row.status, row.values).then(row.resolve, row.reject)));
+      return;
     }
+    for (const row of rows) row.resolve(updated.has(row.id));
+  }
+
+  /** One UPDATE of these rows, setting `properties`: the ids of the rows it updated. */
+  private async statement(properties: readonly string[], rows: readonly Pending[]): Promise<Set<string>> {
+    const columns = ['id', 'status', ...properties].map((property) => this.column(property));
+    const driver = this.db.dataSource.driver;
+    const params = columns.map((column): unknown[] =>
+      rows.map((row): unknown => {
+        const value =
+          column.propertyName === 'id' ? row.id : column.propertyName === 'status' ? row.status : row.values[column.propertyName];
+        return value === undefined || value === null ? null : (driver.preparePersistentValue(value, column) as unknown);
+      }),
+    );
+    const sql = this.sqlFor(columns);
+    const updated = await this.db.writeOne((w) => w.query<{ id: string }>(sql, params));
+    return new Set(updated.map((row) => row.id));
   }
 
   private column(property: string): ColumnMetadata {
@@ -110,7 +128,7 @@ export class VerificationBatch {
   }
 
   /** The statement for these columns (id and status first), built once per set of columns. */
-  private statement(columns: readonly ColumnMetadata[]): string {
+  private sqlFor(columns: readonly ColumnMetadata[]): string {
     const key = columns.map((column) => column.propertyName).join(',');
     let sql = this.statements.get(key);
     if (sql === undefined) {
