@@ -102,22 +102,14 @@ export async function profilePath(
   try {
     const id = await createPayment(bff.url);
     let spec: LoadSpec | MixedLoadSpec = { url: bff.url, body: readBody(id), connections, check: paymentRead(id, 'PENDING') };
-    if (which === 'client') {
-      const population = await seedPopulation(
-        bff.url,
-        control,
-        { viewers: 50, heavyViewers: 0, paidPerViewer: 5, paidPerHeavyViewer: 20 },
-        'viewer',
-      );
-      spec = { url: bff.url, shots: population.paid, connections };
-    } else if (which === 'page') {
-      const population = await seedPopulation(
-        bff.url,
-        control,
-        { viewers: 20, heavyViewers: 20, paidPerViewer: 0, paidPerHeavyViewer: 20 },
-        'viewer',
-      );
-      spec = { url: bff.url, shots: population.pages, connections };
+    if (which === 'client' || which === 'page') {
+      // client: 50 viewers with 5 paid payments each, one read per request; page: 20 viewers with a full first page.
+      const size =
+        which === 'client'
+          ? { viewers: 50, heavyViewers: 0, paidPerViewer: 5, paidPerHeavyViewer: 20 }
+          : { viewers: 20, heavyViewers: 20, paidPerViewer: 0, paidPerHeavyViewer: 20 };
+      const population = await seedPopulation(bff.url, control, size, 'viewer');
+      spec = { url: bff.url, shots: which === 'client' ? population.paid : population.pages, connections };
     } else if (which === 'terminal') {
       await control.setStatus(id, 'paid');
       await gql(bff.url, readBody(id), paymentRead(id, 'PAID'));
