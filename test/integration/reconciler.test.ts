@@ -100,4 +100,34 @@ describeEachDatabase('reconciler', (target) => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(10);
   });
+
+  it('claims the most overdue first, answers each record as it came due and stores its lease (one statement on PostgreSQL)', async () => {
+    stack = await startStack(target, { RECONCILER_ENABLED: 'false' });
+    for (let i = 0; i < 4; i++) await stack.gql(CREATE, { input: validInput() });
+    const repository = new PaymentRepository(new Database(stack.app.dataSource));
+    const stored = await stack.records();
+    // Due at 4000, 1000, 3000 and 2000 ms after the epoch, in the order the records were read.
+    for (const [i, record] of stored.entries()) await repository.scheduleCheck(record.id, new Date([4, 1, 3, 2][i] * 1000), 0);
+    const logger = stack.app.dataSource.logger;
+    const logQuery = logger.logQuery.bind(logger);
+    let statements = 0;
+    logger.logQuery = (...args) => (statements++, logQuery(...args));
+    const lease = new Date(Date.now() + 60_000);
+    let claimed;
+    try {
+      claimed = await repository.claimDue(new Date(3500), 10, lease);
+    } finally {
+      logger.logQuery = logQuery;
+    }
+    if (target === 'postgres') expect(statements).toBe(1);
+    expect(claimed.map((record) => record.nextCheckAt!.getTime())).toEqual([1000, 2000, 3000]);
+    expect(claimed.map((record) => record.id)).toEqual([stored[1].id, stored[3].id, stored[2].id]);
+    const after = await stack.records();
+    for (const record of claimed) {
+      const now = after.find((r) => r.id === record.id)!;
+      expect({ ...record, nextCheckAt: null }).toEqual({ ...now, nextCheckAt: null });
+      expect(now.nextCheckAt).toEqual(lease);
+    }
+    expect(after.find((r) => r.id === stored[0].id)!.nextCheckAt).toEqual(new Date(4000));
+  });
 });

@@ -60,6 +60,11 @@ export class EntityRows<T extends ObjectLiteral> {
     return sql;
   }
 
+  /** The select list with each column qualified by `alias`, or by the alias `from` names for that property. */
+  qualifiedList(alias: string, from: Partial<Record<keyof T & string, string>> = {}): string {
+    return [...this.quoted].map(([property, name]) => `${from[property as keyof T & string] ?? alias}.${name}`).join(', ');
+  }
+
   /** `count` placeholders, comma-separated, from the `first` parameter on. */
   params(count: number, first = 0): string {
     return Array.from({ length: count }, (_, i) => placeholder(this.dataSource, first + i)).join(', ');
