@@ -11,7 +11,7 @@ import type { Database, WriteOptions, WriteStatements } from '../../db/database'
 import { PaymentEventRecord } from './payment-event-entity';
 import { type CashiiColumn, CreateState, PaymentOrder, hasOpenReview } from './payment-entity';
 import { PaymentEventSource, PaymentStatus, ReviewReason, type ReviewResolution } from './payment-values';
-import { CreatedIdUpdate, EntityRows, PaymentRowReader, RowInserter } from './payment-row';
+import { CreatedIdUpdate, EntityRows, GuardedUpdate, PaymentRowReader, RowInserter } from './payment-row';
 import { VerificationBatch } from './verification-batch';
 import {
   type FreshUntil,
@@ -48,6 +48,8 @@ export class PaymentRepository {
   private readonly events: RowInserter<PaymentEventRecord>;
   private readonly eventRows: EntityRows<PaymentEventRecord>;
   private readonly createdId: CreatedIdUpdate;
+  /** One payment's columns while its status stays: the confirmations' write (on SQLite, and PostgreSQL's one-row fallback). */
+  private readonly guarded: GuardedUpdate;
   /** PostgreSQL only: verifications of one turn in one statement. */
   private readonly verifications: VerificationBatch | null;
 
@@ -64,11 +66,10 @@ export class PaymentRepository {
     this.events = new RowInserter(db.dataSource, PaymentEventRecord);
     this.eventRows = new EntityRows(db.dataSource, PaymentEventRecord);
     this.createdId = new CreatedIdUpdate(db.dataSource);
+    this.guarded = new GuardedUpdate(db.dataSource);
     this.verifications =
       db.kind === 'postgres'
-        ? new VerificationBatch(db, (id, status, values) =>
-            this.affectedOne((w) => w.update(PaymentOrder, { id, status: status as PaymentStatus }, values)),
-          )
+        ? new VerificationBatch(db, (id, status, values) => this.db.writeOne((w) => this.guarded.run(w, id, status, values)))
         : null;
   }
 
@@ -166,7 +167,7 @@ export class PaymentRepository {
   recordVerification(id: string, status: PaymentStatus, patch: VerificationPatch, at: Date, options: WriteOptions = {}): Promise<boolean> {
     // PostgreSQL: the confirmations of one turn share one statement (./verification-batch.ts).
     if (this.verifications !== null) return this.verifications.record(id, status, { ...patch, updatedAt: at });
-    return this.affectedOne((w) => w.update(PaymentOrder, { id, status }, { ...patch, updatedAt: at }), options);
+    return this.db.writeOne((w) => this.guarded.run(w, id, status, { ...patch, updatedAt: at }), options);
   }
 
   /**
