@@ -79,6 +79,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   const validationRules = operationLimitRules(config.graphql);
   const apollo = createApollo({ schema: services.schema, config, formatError, validationRules, answers: services.answers });
   await apollo.start();
+  for (const [name, cache] of Object.entries(apollo.caches)) services.metrics.observeHeld(name, () => cache.held());
 
   const trusted = TrustedDocuments.fromFile(config.graphql.trustedDocumentsFile, config.graphql.trustedDocumentsOnly);
   if (trusted.enforce) log.info({ documents: trusted.size }, 'only trusted documents are accepted');

@@ -122,6 +122,8 @@ export async function createServices(
     log,
   );
   metrics.observeRateLimitStore(() => limiter.available());
+  metrics.observeHeld('tokens', () => authenticator.held());
+  metrics.observeHeld('rate_limits', () => limiter.held());
   const createLimits = new CreatePaymentLimits(limiter, config.rateLimit);
   const confirmLimits = new ConfirmReturnLimits(limiter, config.rateLimit);
   const schema = await buildAppSchema();
@@ -137,6 +139,7 @@ export async function createServices(
           clock: clock ?? systemClock,
           onLookup: (result) => metrics.answerCache.inc({ result }),
         });
+  if (answers) metrics.observeHeld('answers', () => answers.held());
 
   return {
     schema,

@@ -27,6 +27,8 @@ export class BffApolloServer extends ApolloServer<GraphQLContext> {
   constructor(
     options: ApolloServerOptions<GraphQLContext>,
     readonly operationNames: OperationNames,
+    /** What Apollo's two caches hold (parsed documents; automatic persisted queries), for the metrics. */
+    readonly caches: Readonly<Record<'documents' | 'persisted_queries', { held(): { entries: number; bytes: number } }>>,
   ) {
     super(options);
   }
@@ -34,6 +36,10 @@ export class BffApolloServer extends ApolloServer<GraphQLContext> {
 
 export function createApollo({ schema, config, formatError, validationRules, answers }: ApolloOptions): BffApolloServer {
   const operationNames = OperationNames.fromManifests(config.graphql.trustedDocumentsFile);
+  const caches = {
+    documents: boundedDocumentStore(config.graphql.documentCacheBytes),
+    persisted_queries: boundedStringCache(config.graphql.persistedQueryCacheBytes),
+  };
   const options: ApolloServerOptions<GraphQLContext> = {
     schema,
     formatError,
@@ -45,8 +51,8 @@ export function createApollo({ schema, config, formatError, validationRules, ans
     // A document past the token limit is refused while it is parsed (GRAPHQL_PARSE_FAILED), before any rule runs.
     parseOptions: operationParseOptions(config.graphql),
     // Parsed documents and automatic persisted queries, bounded in bytes as the heap holds them (./bounded-cache.ts).
-    documentStore: boundedDocumentStore(config.graphql.documentCacheBytes),
-    cache: boundedStringCache(config.graphql.persistedQueryCacheBytes),
+    documentStore: caches.documents,
+    cache: caches.persisted_queries,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     // The app's close() owns shutdown: Apollo would otherwise re-raise the signal and exit non-zero.
@@ -65,5 +71,5 @@ export function createApollo({ schema, config, formatError, validationRules, ans
       ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []),
     ],
   };
-  return new BffApolloServer(options, operationNames);
+  return new BffApolloServer(options, operationNames, caches);
 }

@@ -127,8 +127,38 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** What each client-fillable store holds, read at each scrape (`observeHeld`). */
+  private readonly holders = new Map<string, () => { entries: number; bytes: number }>();
+  readonly heldBytes = new Gauge({
+    name: 'bff_cache_bytes',
+    help: 'Bytes each client-fillable cache holds as counted against its bound (answers, documents, persisted_queries, tokens, rate_limits); V8 commits about twice that in heap pages',
+    labelNames: ['cache'] as const,
+    registers: [this.registry],
+    collect: () => this.collectHeld(),
+  });
+  readonly heldEntries = new Gauge({
+    name: 'bff_cache_entries',
+    help: 'Entries each client-fillable cache holds',
+    labelNames: ['cache'] as const,
+    registers: [this.registry],
+    collect: () => this.collectHeld(),
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Reports what `held` says at each scrape, as cache `name` (one source per name: a later one replaces it). */
+  observeHeld(name: string, held: () => { entries: number; bytes: number }): void {
+    this.holders.set(name, held);
+  }
+
+  private collectHeld(): void {
+    for (const [cache, held] of this.holders) {
+      const { entries, bytes } = held();
+      this.heldBytes.set({ cache }, bytes);
+      this.heldEntries.set({ cache }, entries);
+    }
   }
 
   /** Counts one GraphQL request as it was answered. */

@@ -23,6 +23,8 @@ export interface RateLimitStore {
   /** False while the shared store (Redis) is unreachable and the limits are counted per replica. */
   available(): boolean;
   close(): Promise<void>;
+  /** What this replica's memory holds for the limits (a Redis store's: its fallback's windows). */
+  held(): { entries: number; bytes: number };
 }
 
 /**
@@ -47,6 +49,8 @@ abstract class FlexibleStore implements RateLimitStore {
   abstract available(): boolean;
 
   abstract close(): Promise<void>;
+
+  abstract held(): { entries: number; bytes: number };
 
   protected abstract create(windowMs: number): RateLimiterAbstract;
 
@@ -226,6 +230,11 @@ export class RedisRateLimitStore extends FlexibleStore {
     return this.down === null;
   }
 
+  /** What the fallback's windows hold (the counts Redis keeps are not this replica's memory). */
+  held(): { entries: number; bytes: number } {
+    return this.fallback.held();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.fallback.close();
@@ -327,6 +336,11 @@ export class RateLimiter {
         throw new AppError('RATE_LIMITED', message, { retryAfterSeconds, retryable: true });
       }
     }
+  }
+
+  /** What this replica's memory holds for the limits, for the metrics. */
+  held(): { entries: number; bytes: number } {
+    return this.store.held();
   }
 
   /** False while the shared store is unreachable (the limits are then per replica). */

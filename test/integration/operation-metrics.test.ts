@@ -87,4 +87,23 @@ describe('metrics per operation and error code', () => {
     expect(response.status).toBe(400);
     expect((await series('bff_graphql_errors_total'))['operation="other",code="BAD_REQUEST"']).toBe(before + 1);
   });
+
+  it('reports what each client-fillable cache holds, in bytes and entries, within its bound', async () => {
+    const created = await post({ query: CREATE, variables: { input: validInput() } });
+    expect(created.body.errors).toBeUndefined();
+    const bytes = await series('bff_cache_bytes');
+    const entries = await series('bff_cache_entries');
+    for (const cache of ['answers', 'documents', 'persisted_queries', 'tokens', 'rate_limits']) {
+      expect(bytes[`cache="${cache}"`]).toBeGreaterThanOrEqual(0);
+      expect(entries[`cache="${cache}"`]).toBeGreaterThanOrEqual(0);
+    }
+    // The create was parsed (a document kept), its token verified (kept), and its limits counted in memory.
+    for (const cache of ['documents', 'tokens', 'rate_limits']) {
+      expect(bytes[`cache="${cache}"`]).toBeGreaterThan(0);
+      expect(entries[`cache="${cache}"`]).toBeGreaterThan(0);
+    }
+    // The default bounds (GRAPHQL_ANSWER_CACHE_BYTES, GRAPHQL_DOCUMENT_CACHE_BYTES).
+    expect(bytes['cache="answers"']).toBeLessThanOrEqual(8 * 1024 * 1024);
+    expect(bytes['cache="documents"']).toBeLessThanOrEqual(4 * 1024 * 1024);
+  });
 });
