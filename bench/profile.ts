@@ -102,14 +102,19 @@ export async function profilePath(
   try {
     const id = await createPayment(bff.url);
     let spec: LoadSpec | MixedLoadSpec = { url: bff.url, body: readBody(id), connections, check: paymentRead(id, 'PENDING') };
-    if (which === 'client' || which === 'page') {
-      // client: 50 viewers with 5 paid payments each, one read per request; page: 20 viewers with a full first page.
+    if (which === 'client' || which === 'page' || which === 'pending') {
+      // client: 50 viewers with 5 paid payments each, one read per request; page: 20 viewers with a
+      // full first page; pending: 200 viewers' own PENDING payment (the client's document, as the
+      // bench's PENDING rows: each read confirms with Cashii, Cashii 0 ms).
       const size =
         which === 'client'
           ? { viewers: 50, heavyViewers: 0, paidPerViewer: 5, paidPerHeavyViewer: 20 }
-          : { viewers: 20, heavyViewers: 20, paidPerViewer: 0, paidPerHeavyViewer: 20 };
+          : which === 'page'
+            ? { viewers: 20, heavyViewers: 20, paidPerViewer: 0, paidPerHeavyViewer: 20 }
+            : { viewers: 200, heavyViewers: 0, paidPerViewer: 0, paidPerHeavyViewer: 0 };
       const population = await seedPopulation(bff.url, control, size, 'viewer');
-      spec = { url: bff.url, shots: which === 'client' ? population.paid : population.pages, connections };
+      const shots = which === 'client' ? population.paid : which === 'page' ? population.pages : population.pending;
+      spec = { url: bff.url, shots, connections };
     } else if (which === 'terminal') {
       await control.setStatus(id, 'paid');
       await gql(bff.url, readBody(id), paymentRead(id, 'PAID'));

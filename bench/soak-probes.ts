@@ -108,6 +108,8 @@ export interface MemorySample {
   readonly heapUsedMiB: number;
   readonly heapTotalMiB: number;
   readonly externalMiB: number;
+  /** What the client-fillable caches hold together, as counted against their bounds (bff_cache_bytes). */
+  readonly cachesMiB: number;
   /** Largest event-loop delay since the previous scrape, ms. */
   readonly loopMaxMs: number;
   readonly loopP99Ms: number;
@@ -197,6 +199,7 @@ export class MemorySampler {
           heapUsedMiB: metricValue(metrics, 'nodejs_heap_size_used_bytes') / MIB,
           heapTotalMiB: metricValue(metrics, 'nodejs_heap_size_total_bytes') / MIB,
           externalMiB: metricValue(metrics, 'nodejs_external_memory_bytes') / MIB,
+          cachesMiB: metricValue(metrics, 'bff_cache_bytes') / MIB,
           loopMaxMs: metricValue(metrics, 'nodejs_eventloop_lag_max_seconds') * 1000,
           loopP99Ms: metricValue(metrics, 'nodejs_eventloop_lag_p99_seconds') * 1000,
           scrapeMs,
