@@ -37,6 +37,17 @@ export class WireFormatError extends Error {}
 
 const PAYMENT_ID = /^\d{16}$/;
 
+/**
+ * The longest status string kept as Cashii sent it (what we store as `upstreamStatus`, and log). A
+ * longer one is cut to this many characters, the last one an ellipsis; control characters (a NUL,
+ * which PostgreSQL's text refuses) become U+FFFD. Whether the status is one we know is decided on
+ * the string as sent. Without the bound, a long unknown status (which the contract says is no
+ * error for the answer) failed the write on PostgreSQL and every read of the payment with it.
+ */
+export const RAW_STATUS_MAX_LENGTH = 32;
+/** The longest account number (`from`, `to`, `payable_to`) an answer may carry; a longer one makes the answer malformed. */
+export const ACCOUNT_MAX_DIGITS = 32;
+
 /** The create body in Cashii's spelling (`payable_to`). Absent optional fields are left out. */
 export function toCreateBody(params: CreateRemotePaymentParams): Record<string, unknown> {
   const body: Record<string, unknown> = { amount: params.amount, currency: params.currency };
@@ -69,7 +80,7 @@ export function parseSnapshot(json: unknown): RemotePaymentSnapshot {
     note: typeof data.note === 'string' ? data.note : null,
     metadata: isObject(data.metadata) ? data.metadata : null,
     status,
-    rawStatus,
+    rawStatus: rawStatus === null ? null : boundedStatus(rawStatus),
     from: parseAccount(data.from, 'from'),
     to: parseAccount(data.to, 'to'),
     payableTo: parseAccount(data.payable_to, 'payable_to'),
@@ -90,7 +101,17 @@ function parseAccount(value: unknown, field: string): string | null {
   if (value == null || value === '') return null;
   const digits = exactDigits(value);
   if (digits === null) throw new WireFormatError(`${field} is not an exact account number`);
+  if (digits.length > ACCOUNT_MAX_DIGITS) throw new WireFormatError(`${field} is longer than ${ACCOUNT_MAX_DIGITS} digits`);
   return digits;
+}
+
+/** `raw` as it may be kept: no control characters, at most RAW_STATUS_MAX_LENGTH characters (code points). */
+function boundedStatus(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = raw.replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
+  if (clean.length <= RAW_STATUS_MAX_LENGTH) return clean;
+  const points = Array.from(clean);
+  return points.length <= RAW_STATUS_MAX_LENGTH ? clean : `${points.slice(0, RAW_STATUS_MAX_LENGTH - 1).join('')}\u2026`;
 }
 
 function parseAmount(value: unknown): number {

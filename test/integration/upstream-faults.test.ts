@@ -114,6 +114,33 @@ describeEachDatabase('Cashii faults', (target) => {
     expect((await stack.simulatorStats()).get - before.get).toBe(3);
   });
 
+  it('keeps a long unknown status from Cashii cut to its column, and answers the last known status (PostgreSQL refused it whole: INTERNAL_SERVER_ERROR)', async () => {
+    const id = (await stack.gql(CREATE, { input: validInput() })).body.data!.createRemotePayment.id;
+    const long = `awaiting_issuer_${'x'.repeat(40)}`;
+    (stack.simulator.state.payments.get(id)! as { status: string }).status = long;
+    const read = await stack.gql(READ, { id });
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data!.payment.status).toBe('PENDING');
+    const [record] = await stack.records();
+    expect(record).toMatchObject({ status: 'PENDING', upstreamStatus: `${long.slice(0, 31)}\u2026` });
+    expect(stack.logs.some((line) => line.includes('Cashii sent an unknown status'))).toBe(true);
+  });
+
+  it('serves the last confirmed status when Cashii sends an account number longer than any (a malformed answer)', async () => {
+    const id = (await stack.gql(CREATE, { input: validInput() })).body.data!.createRemotePayment.id;
+    const payment = stack.simulator.state.payments.get(id)!;
+    payment.status = 'paid';
+    payment.from = '1'.repeat(40);
+    const read = await stack.gql(READ, { id });
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data!.payment.status).toBe('PENDING');
+    const [record] = await stack.records();
+    expect(record).toMatchObject({ status: 'PENDING', from: null });
+    expect(stack.logs.some((line) => line.includes('longer than 32 digits'))).toBe(true);
+    // The invariants below compare with Cashii's own record: put it back as a payment could be.
+    payment.from = '1111222233334444';
+  });
+
   it('recovers on a read after one transient failure', async () => {
     const id = (await stack.gql(CREATE, { input: validInput() })).body.data!.createRemotePayment.id;
     stack.simulator.state.payments.get(id)!.status = 'paid';

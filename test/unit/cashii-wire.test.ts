@@ -1,4 +1,11 @@
-import { WireFormatError, parseCreated, parseSnapshot, toCreateBody } from '../../src/cashii/wire';
+import {
+  ACCOUNT_MAX_DIGITS,
+  RAW_STATUS_MAX_LENGTH,
+  WireFormatError,
+  parseCreated,
+  parseSnapshot,
+  toCreateBody,
+} from '../../src/cashii/wire';
 import { parseRetryAfter } from '../../src/cashii/client';
 
 describe('Cashii wire format', () => {
@@ -43,6 +50,29 @@ describe('Cashii wire format', () => {
     const snapshot = parseSnapshot({ data: { id: '1234567890123456', status: 'expired' } });
     expect(snapshot.status).toBeNull();
     expect(snapshot.rawStatus).toBe('expired');
+  });
+
+  it('keeps an unknown status of any length bounded: cut to 32 characters with an ellipsis, control characters replaced', () => {
+    const long = 'awaiting_issuer_' + 'x'.repeat(40);
+    const snapshot = parseSnapshot({ data: { id: '1234567890123456', status: long } });
+    expect(snapshot.status).toBeNull();
+    expect(snapshot.rawStatus).toBe(`${long.slice(0, RAW_STATUS_MAX_LENGTH - 1)}\u2026`);
+    expect(Array.from(snapshot.rawStatus!)).toHaveLength(RAW_STATUS_MAX_LENGTH);
+    // Cut by characters, never inside one (an emoji is two UTF-16 units).
+    const emoji = parseSnapshot({ data: { id: '1234567890123456', status: '\u{1F600}'.repeat(40) } }).rawStatus!;
+    expect(Array.from(emoji)).toEqual([...Array<string>(RAW_STATUS_MAX_LENGTH - 1).fill('\u{1F600}'), '\u2026']);
+    expect(parseSnapshot({ data: { id: '1234567890123456', status: 'pa\u0000id' } }).rawStatus).toBe('pa\ufffdid');
+    // A known status is known as sent, and kept as it is.
+    expect(parseSnapshot({ data: { id: '1234567890123456', status: 'paid' } })).toMatchObject({ status: 'paid', rawStatus: 'paid' });
+  });
+
+  it('refuses an account number longer than 32 digits as a malformed answer', () => {
+    for (const field of ['from', 'to', 'payable_to']) {
+      expect(() =>
+        parseSnapshot({ data: { id: '1234567890123456', status: 'paid', [field]: '1'.repeat(ACCOUNT_MAX_DIGITS + 1) } }),
+      ).toThrow(WireFormatError);
+      expect(parseSnapshot({ data: { id: '1234567890123456', status: 'paid', [field]: '1'.repeat(ACCOUNT_MAX_DIGITS) } })).toBeTruthy();
+    }
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

@@ -18,7 +18,8 @@ export function redactBody(body: string | undefined): string | undefined {
 
 export function describeError(error: unknown): Record<string, unknown> {
   if (error instanceof CashiiError) {
-    return { type: error.name, kind: error.kind, httpStatus: error.httpStatus, detail: redactBody(error.detail) };
+    // The message is our own words (what was unusable in an answer, say), never Cashii's body.
+    return { type: error.name, kind: error.kind, message: error.message, httpStatus: error.httpStatus, detail: redactBody(error.detail) };
   }
   if (error instanceof Error) return { type: error.name, message: error.message };
   return { type: typeof error };

@@ -7,6 +7,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 export { CreateState } from './payment-values';
 import { CreateState, PaymentStatus, type ReviewReason, type ReviewResolution } from './payment-values';
 import { epochMillis, safeBigint } from '../../db/transformers';
+import { ACCOUNT_MAX_DIGITS, RAW_STATUS_MAX_LENGTH } from '../../cashii/wire';
 import { DUE_INDEX_WHERE, QUEUE_INDEX_WHERE } from './review-lifecycle';
 
 @Entity({ name: 'payment_orders' })
@@ -50,14 +51,14 @@ export class PaymentOrder {
   @Column({ type: 'varchar', length: 16 })
   status: PaymentStatus;
 
-  /** The last status string Cashii sent, even one we do not know. */
-  @Column({ type: 'varchar', length: 32, nullable: true })
+  /** The last status string Cashii sent, even one we do not know (bounded as the wire parser keeps it). */
+  @Column({ type: 'varchar', length: RAW_STATUS_MAX_LENGTH, nullable: true })
   upstreamStatus: string | null = null;
 
-  @Column({ name: 'from_account', type: 'varchar', length: 32, nullable: true })
+  @Column({ name: 'from_account', type: 'varchar', length: ACCOUNT_MAX_DIGITS, nullable: true })
   from: string | null = null;
 
-  @Column({ name: 'to_account', type: 'varchar', length: 32, nullable: true })
+  @Column({ name: 'to_account', type: 'varchar', length: ACCOUNT_MAX_DIGITS, nullable: true })
   to: string | null = null;
 
   @Column({ type: 'varchar', length: 16, nullable: true })
