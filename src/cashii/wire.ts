@@ -76,11 +76,12 @@ export function parseSnapshot(json: unknown): RemotePaymentSnapshot {
   return {
     id: parsePaymentId(data.id),
     amount: data.amount == null ? null : parseAmount(data.amount),
-    currency: typeof data.currency === 'string' ? data.currency : null,
+    // Compared with the order's, and quoted in the review reason when it differs: bounded as a status is.
+    currency: typeof data.currency === 'string' ? boundedText(data.currency) : null,
     note: typeof data.note === 'string' ? data.note : null,
     metadata: isObject(data.metadata) ? data.metadata : null,
     status,
-    rawStatus: rawStatus === null ? null : boundedStatus(rawStatus),
+    rawStatus: rawStatus === null ? null : boundedText(rawStatus),
     from: parseAccount(data.from, 'from'),
     to: parseAccount(data.to, 'to'),
     payableTo: parseAccount(data.payable_to, 'payable_to'),
@@ -105,8 +106,8 @@ function parseAccount(value: unknown, field: string): string | null {
   return digits;
 }
 
-/** `raw` as it may be kept: no control characters, at most RAW_STATUS_MAX_LENGTH characters (code points). */
-function boundedStatus(raw: string): string {
+/** `raw` as it may be kept or quoted: no control characters, at most RAW_STATUS_MAX_LENGTH characters (code points). */
+function boundedText(raw: string): string {
   // eslint-disable-next-line no-control-regex
   const clean = raw.replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
   if (clean.length <= RAW_STATUS_MAX_LENGTH) return clean;

@@ -126,6 +126,21 @@ describeEachDatabase('Cashii faults', (target) => {
     expect(stack.logs.some((line) => line.includes('Cashii sent an unknown status'))).toBe(true);
   });
 
+  it('flags a payment whose currency Cashii reports as a long string with a NUL, quoting it bounded (PostgreSQL refused the reason: INTERNAL_SERVER_ERROR)', async () => {
+    const id = (await stack.gql(CREATE, { input: validInput() })).body.data!.createRemotePayment.id;
+    const payment = stack.simulator.state.payments.get(id)!;
+    const currency = payment.currency;
+    payment.currency = `US\u0000D${'X'.repeat(40)}`;
+    const read = await stack.gql(READ, { id });
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data!.payment.status).toBe('PENDING');
+    const [record] = await stack.records();
+    expect(record.reviewCode).toBe('AMOUNT_MISMATCH');
+    expect(record.reviewReason).toContain(`Cashii reports currency US\ufffdD${'X'.repeat(27)}\u2026,`);
+    // The invariants below compare with Cashii's own record: put it back.
+    payment.currency = currency;
+  });
+
   it('serves the last confirmed status when Cashii sends an account number longer than any (a malformed answer)', async () => {
     const id = (await stack.gql(CREATE, { input: validInput() })).body.data!.createRemotePayment.id;
     const payment = stack.simulator.state.payments.get(id)!;
