@@ -83,6 +83,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
 
   const trusted = TrustedDocuments.fromFile(config.graphql.trustedDocumentsFile, config.graphql.trustedDocumentsOnly);
   if (trusted.enforce) log.info({ documents: trusted.size }, 'only trusted documents are accepted');
+  services.metrics.observeHeld('trusted_verdicts', () => trusted.held());
   const cors = new CorsPolicy(config.cors, config.auth.mode === 'dev');
   if (config.production && config.cors.allowedOrigins.length === 0) {
     log.info('no CORS_ALLOWED_ORIGINS: web pages on other origins cannot call /graphql (same-origin pages and apps can)');

@@ -93,7 +93,7 @@ describe('metrics per operation and error code', () => {
     expect(created.body.errors).toBeUndefined();
     const bytes = await series('bff_cache_bytes');
     const entries = await series('bff_cache_entries');
-    for (const cache of ['answers', 'documents', 'persisted_queries', 'tokens', 'rate_limits']) {
+    for (const cache of ['answers', 'documents', 'persisted_queries', 'tokens', 'rate_limits', 'trusted_verdicts']) {
       expect(bytes[`cache="${cache}"`]).toBeGreaterThanOrEqual(0);
       expect(entries[`cache="${cache}"`]).toBeGreaterThanOrEqual(0);
     }

@@ -101,6 +101,39 @@ describeEachDatabase('reconciler', (target) => {
     expect(ids.length).toBe(10);
   });
 
+  it(
+    target === 'postgres'
+      ? 'skips a due payment another transaction holds, without waiting for its lock'
+      : 'claims every due payment (SQLite has one writer: no row is held elsewhere)',
+    async () => {
+      stack = await startStack(target, { RECONCILER_ENABLED: 'false' });
+      for (let i = 0; i < 3; i++) await stack.gql(CREATE, { input: validInput() });
+      const repository = new PaymentRepository(new Database(stack.app.dataSource));
+      const stored = await stack.records();
+      for (const record of stored) await repository.scheduleCheck(record.id, new Date(1000), 0);
+      const lease = () => new Date(Date.now() + 60_000);
+      if (target !== 'postgres') {
+        expect((await repository.claimDue(new Date(2000), 10, lease())).map((record) => record.id).sort()).toEqual(
+          stored.map((record) => record.id).sort(),
+        );
+        return;
+      }
+      const holder = stack.app.dataSource.createQueryRunner();
+      await holder.connect();
+      try {
+        await holder.startTransaction();
+        await holder.query('SELECT "id" FROM payment_orders WHERE "id" = $1 FOR UPDATE', [stored[0].id]);
+        // Waiting for the held row would end in a lock timeout (an error), not in these two.
+        const claimed = await repository.claimDue(new Date(2000), 10, lease());
+        expect(claimed.map((record) => record.id).sort()).toEqual([stored[1].id, stored[2].id].sort());
+      } finally {
+        await holder.rollbackTransaction();
+        await holder.release();
+      }
+      expect((await repository.claimDue(new Date(2000), 10, lease())).map((record) => record.id)).toEqual([stored[0].id]);
+    },
+  );
+
   it('claims the most overdue first, answers each record as it came due and stores its lease (one statement on PostgreSQL)', async () => {
     stack = await startStack(target, { RECONCILER_ENABLED: 'false' });
     for (let i = 0; i < 4; i++) await stack.gql(CREATE, { input: validInput() });

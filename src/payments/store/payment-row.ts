@@ -60,9 +60,9 @@ export class EntityRows<T extends ObjectLiteral> {
     return sql;
   }
 
-  /** The select list with each column qualified by `alias`, or by the alias `from` names for that property. */
+  /** The select list with each column qualified by `alias`, or by the alias `from` names for that property, under its own name. */
   qualifiedList(alias: string, from: Partial<Record<keyof T & string, string>> = {}): string {
-    return [...this.quoted].map(([property, name]) => `${from[property as keyof T & string] ?? alias}.${name}`).join(', ');
+    return [...this.quoted].map(([property, name]) => `${from[property as keyof T & string] ?? alias}.${name} AS ${name}`).join(', ');
   }
 
   /** `count` placeholders, comma-separated, from the `first` parameter on. */
