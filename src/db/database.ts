@@ -23,18 +23,22 @@
  *
  * SQLite commits in groups: every write queued in one turn of the event loop (or while the group
  * before it ran) joins one BEGIN IMMEDIATE ... COMMIT, each inside a SAVEPOINT of its own, so a
- * burst of creates costs one fsync on the event loop instead of one each. A write whose own work
+ * burst of creates costs one COMMIT (and one sync of the WAL, below) instead of one each. A write whose own work
  * fails rolls back to its savepoint and fails alone; a storage fault or a failed COMMIT fails the
  * whole group (nothing in it was committed). Each write still resolves only after the COMMIT.
  *
- * Most writes are durable across power loss (SQLite's `synchronous = FULL`: the COMMIT waits for
- * fsync). A write given `{ durable: false }` is bookkeeping that Cashii or the schedule gives again
- * (a confirmation that changed no status, the reconciler's next check, its lease): on SQLite a group
- * made only of such writes commits with `synchronous = NORMAL`, without the fsync. In WAL mode that
- * is still atomic and survives a process crash; a power loss may undo such a group, but never a
- * durable write, since each FULL commit syncs the WAL with every frame before it. At 100 creates/s
- * the reconciler writes 3.4 confirmations per create, and the COMMITs' fsyncs held the event loop
- * for 16 % of the time (BENCHMARKS.md, session 9). PostgreSQL commits every write alike.
+ * Most writes are durable across power loss; a write given `{ durable: false }` is bookkeeping that
+ * Cashii or the schedule gives again (a confirmation that changed no status, the reconciler's next
+ * check, its lease). On a SQLite file every group commits with `synchronous = NORMAL` (in WAL mode
+ * still atomic, and it survives a process crash), so no COMMIT waits for the disk on the event loop;
+ * bookkeeping is answered at once, and a durable write only once an fdatasync of the WAL, started
+ * after its COMMIT and run on libuv's thread pool, has finished (./wal-sync.ts; a failed sync fails
+ * its writes with STORAGE_UNAVAILABLE, their outcome unknown as after a failed COMMIT). Durable
+ * COMMITs with `synchronous = FULL` held the event loop for 15 % of the time at 100 creates/s
+ * (BENCHMARKS.md, session 12). What the caller is told, and anything it does next (a create calls
+ * Cashii only after its record is written), still waits for the disk; other requests may read a
+ * durable write's rows during its sync, a fraction of a millisecond before they are on disk.
+ * PostgreSQL commits every write alike.
  *
  * Every storage fault marks the database as failing (readiness answers 503 with the reason) until
  * a write commits again. The log tells of episodes, not of writes: one error line when writes start
@@ -48,6 +52,7 @@ import { type DataSource, type EntityManager, QueryFailedError, type QueryRunner
 import type { Logger } from '../logger';
 import { readSourceOf } from './data-source';
 import { StorageUnavailableError, isStorageFault, storageFaultCode } from './storage-fault';
+import { type SyncFile, WalSync } from './wal-sync';
 import { type Row, type WriteStatements, openStatements } from './write-statements';
 
 export type { WriteStatements } from './write-statements';
@@ -55,6 +60,8 @@ export type { WriteStatements } from './write-statements';
 export interface DatabaseOptions {
   /** A write waits this long in all for a lock held elsewhere, then fails. */
   lockWaitMs: number;
+  /** SQLite file: how the WAL is synced after a COMMIT (./wal-sync.ts; a test puts a slow or failing one). */
+  syncFile?: SyncFile;
   log?: Logger;
   /** Called on every write that could not commit, with the fault's code. */
   onCommitFailure?: (reason: string) => void;
@@ -96,11 +103,19 @@ interface Shared {
   /** SQLite: the stores' SELECTs, prepared once on the read connection (`selectsOn`). */
   selects: Map<string, BetterSqlite3.Statement>;
   selectsOn: BetterSqlite3.Database | null;
-  /** SQLite: the write connection's `synchronous` setting now (it opens with FULL). */
+  /** SQLite: the write connection's `synchronous` setting now (it opens with FULL, for the migrations). */
   synchronous: 'FULL' | 'NORMAL';
+  /** SQLite file: the syncs of its WAL that durable writes wait for, for one write connection (in memory: none). */
+  walSync: { handle: BetterSqlite3.Database; syncs: WalSync | null } | null;
 }
 
 const shared = new WeakMap<DataSource, Shared>();
+
+/** A failed sync of the WAL, named for logs as SQLite names I/O faults (the system's code kept: SQLITE_IOERR_FSYNC_EIO). */
+function walSyncFaultCode(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' ? `SQLITE_IOERR_FSYNC_${code}` : 'SQLITE_IOERR_FSYNC';
+}
 
 /** A readiness probe runs a real write at most this often while writes are failing. */
 const PROBE_INTERVAL_MS = 1000;
@@ -148,6 +163,7 @@ export class Database {
         selects: new Map(),
         selectsOn: null,
         synchronous: 'FULL',
+        walSync: null,
       };
       shared.set(dataSource, state);
     }
@@ -342,8 +358,8 @@ export class Database {
     this.settle(handle);
     let members = group;
     try {
-      // Set outside any transaction: FULL as soon as one member is durable.
-      this.synchronous(handle, group.some((write) => write.durable) ? 'FULL' : 'NORMAL');
+      // Set outside any transaction, once: COMMIT never waits for the disk (durable writes wait for the WAL's sync below).
+      this.synchronous(handle, 'NORMAL');
       members = await this.beginImmediate(handle, group);
     } catch (error) {
       const failure = this.failure(error);
@@ -405,8 +421,34 @@ export class Database {
       return;
     }
     this.succeeded();
-    for (const { write, value } of done) write.resolve(value);
+    // Bookkeeping is answered at once; a durable write once the WAL is synced (off the event loop).
+    const durable = done.filter(({ write }) => write.durable);
+    for (const { write, value } of done) if (!write.durable) write.resolve(value);
     tellRefused();
+    if (durable.length === 0) return;
+    const walSync = this.walSyncOf(handle);
+    if (walSync === null) {
+      for (const { write, value } of durable) write.resolve(value);
+      return;
+    }
+    walSync.request().then(
+      () => durable.forEach(({ write, value }) => write.resolve(value)),
+      (error: unknown) => {
+        // Committed, but maybe not on disk: the outcome is unknown, as after a failed COMMIT.
+        const failure = this.failure(new StorageUnavailableError(walSyncFaultCode(error)));
+        durable.forEach(({ write }) => write.reject(failure));
+      },
+    );
+  }
+
+  /** The WAL syncs of the SQLite file behind `handle`, or null for an in-memory database (nothing to sync). */
+  private walSyncOf(handle: BetterSqlite3.Database): WalSync | null {
+    // Per connection: a DataSource opened again has a new one, and maybe a new WAL file.
+    if (this.state.walSync?.handle !== handle) {
+      this.state.walSync?.syncs?.close();
+      this.state.walSync = { handle, syncs: handle.memory ? null : new WalSync(`${handle.name}-wal`, this.state.options.syncFile) };
+    }
+    return this.state.walSync.syncs;
   }
 
   /** Sets the write connection's `synchronous` for the next COMMIT, when it is not that already. */
@@ -586,13 +628,14 @@ function tryBegin(handle: BetterSqlite3.Database): unknown {
     busyTimeout = handle.pragma('busy_timeout', { simple: true }) as number;
     readsBusyTimeout.set(handle, busyTimeout);
   }
-  handle.pragma('busy_timeout = 0');
+  // exec, not pragma(): pragma() prepares a statement on every call (18 us against 1 us, twice per group).
+  handle.exec('PRAGMA busy_timeout = 0');
   try {
     handle.exec('BEGIN IMMEDIATE');
     return null;
   } catch (error) {
     return error;
   } finally {
-    handle.pragma(`busy_timeout = ${busyTimeout}`);
+    handle.exec(`PRAGMA busy_timeout = ${busyTimeout}`);
   }
 }

@@ -162,20 +162,138 @@ describe('durability of a group', () => {
     );
   }
 
-  it('commits a group of only non-durable writes with synchronous NORMAL (no fsync in WAL mode), and with FULL as soon as one durable write is in it', async () => {
+  /** The ids an outside connection sees now (committed rows, on disk or not). */
+  function committedIds(): number[] {
+    const outside = new Sqlite(file, { readonly: true });
+    try {
+      return (outside.prepare('SELECT id FROM item ORDER BY id').all() as Array<{ id: number }>).map((row) => row.id);
+    } finally {
+      outside.close();
+    }
+  }
+
+  /** The app's database opened again with a sync of files that the test holds and releases (or fails). */
+  async function withHeldSyncs(): Promise<{ synced: string[]; release(error?: Error): void; waiting(): number }> {
+    await dataSource.destroy();
+    const held: Array<{ resolve(): void; reject(error: Error): void }> = [];
+    const synced: string[] = [];
+    dataSource = await open();
+    db = new Database(dataSource, {
+      lockWaitMs: 300,
+      syncFile: (target) => {
+        synced.push(target);
+        // The folder's one sync is not held: only the WAL's are.
+        if (target === dir) return Promise.resolve();
+        return new Promise<void>((resolve, reject) => held.push({ resolve, reject }));
+      },
+    });
+    return {
+      synced,
+      waiting: () => held.length,
+      release: (error) => {
+        const next = held.shift();
+        if (next === undefined) throw new Error('no sync is waiting');
+        if (error) next.reject(error);
+        else next.resolve();
+      },
+    };
+  }
+
+  /** A promise's state after the turns in flight have run. */
+  async function settledState(promise: Promise<unknown>): Promise<'pending' | 'fulfilled' | 'rejected'> {
+    let state: 'pending' | 'fulfilled' | 'rejected' = 'pending';
+    promise.then(
+      () => (state = 'fulfilled'),
+      () => (state = 'rejected'),
+    );
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    return state;
+  }
+
+  it('commits every group with synchronous NORMAL: no COMMIT waits for the disk on the event loop', async () => {
     const seen = synchronousAtCommits();
     await Promise.all([insertBookkeeping(1), insertBookkeeping(2)]);
     await Promise.all([insertBookkeeping(3), insert(4), insertBookkeeping(5)]);
     await insert(6);
     await insertBookkeeping(7);
-    expect(seen).toEqual([1, 2, 2, 1]);
+    expect(seen).toEqual([1, 1, 1, 1]);
     // Atomic and kept across a process's restart all the same.
     expect(await storedAfterRestart()).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
-  it('opens with FULL: a durable write waits for fsync before anything else was written', async () => {
-    const seen = synchronousAtCommits();
+  it('answers a durable write only once a sync of the WAL that started after its COMMIT has finished; bookkeeping at once', async () => {
+    const syncs = await withHeldSyncs();
+    const durable = insert(1);
+    const bookkeeping = insertBookkeeping(2);
+    expect(await bookkeeping).toBe(2);
+    // Committed (another connection sees it), answered only after the disk has it.
+    expect(committedIds()).toEqual([1, 2]);
+    expect(await settledState(durable)).toBe('pending');
+    expect(syncs.synced).toEqual([`${file}-wal`]);
+    syncs.release();
+    expect(await durable).toBe(1);
+    // The WAL's directory entry is synced once, after its first sync.
+    expect(syncs.synced).toEqual([`${file}-wal`, dir]);
+
+    // A group of bookkeeping alone waits for no sync.
+    await insertBookkeeping(3);
+    expect(syncs.synced).toHaveLength(2);
+  });
+
+  it('lets the writes committed during a sync share the next one, which starts when it ends', async () => {
+    const syncs = await withHeldSyncs();
+    const first = insert(1);
+    await settledState(first);
+    expect(syncs.waiting()).toBe(1);
+    // Two more groups commit while the first sync runs: it may have started before their frames were written.
+    const second = insert(2);
+    await settledState(second);
+    const third = insert(3);
+    expect(await settledState(third)).toBe('pending');
+    expect(syncs.waiting()).toBe(1);
+    syncs.release();
+    expect(await first).toBe(1);
+    expect(await settledState(second)).toBe('pending');
+    // One sync for both, started after the first ended.
+    expect(syncs.waiting()).toBe(1);
+    syncs.release();
+    expect(await Promise.all([second, third])).toEqual([2, 3]);
+    expect(syncs.synced.filter((target) => target !== dir)).toHaveLength(2);
+  });
+
+  it('fails the durable writes of a failed sync with STORAGE_UNAVAILABLE (outcome unknown); readiness says so until a write is synced again', async () => {
+    const syncs = await withHeldSyncs();
+    const durable = insert(1);
+    const bookkeeping = insertBookkeeping(2);
+    expect(await bookkeeping).toBe(2);
+    await settledState(durable);
+    syncs.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    const failure = await durable.catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StorageUnavailableError);
+    expect((failure as StorageUnavailableError).reason).toBe('SQLITE_IOERR_FSYNC_EIO');
+    expect(db.writable).toBe(false);
+    expect(await db.storageState()).toMatchObject({ writable: false, reason: 'SQLITE_IOERR_FSYNC_EIO' });
+
+    const next = insert(3);
+    await settledState(next);
+    syncs.release();
+    expect(await next).toBe(3);
+    expect(db.writable).toBe(true);
+  });
+
+  it('syncs the real WAL file by default, through one descriptor kept between syncs, and a durable write survives a restart', async () => {
+    // A connection of its own, with no sync before the spies.
+    await dataSource.destroy();
+    dataSource = await open();
+    db = new Database(dataSource, { lockWaitMs: 300 });
+    const opened = jest.spyOn(fs, 'open');
+    const synced = jest.spyOn(fs, 'fdatasync');
     await insert(1);
-    expect(seen).toEqual([2]);
+    await insert(2);
+    const walOpens = opened.mock.calls.filter(([target]) => target === `${file}-wal`);
+    expect(walOpens).toHaveLength(1);
+    // Two syncs of the WAL, one of its folder.
+    expect(synced).toHaveBeenCalledTimes(3);
+    expect(await storedAfterRestart()).toEqual([1, 2]);
   });
 });
