@@ -107,6 +107,8 @@ export interface MemorySample {
   /** From /metrics (NaN when that scrape was not taken or failed). */
   readonly heapUsedMiB: number;
   readonly heapTotalMiB: number;
+  /** Of heapTotalMiB, the young generation's (V8 grows it under a high allocation rate, up to --max-semi-space-size). */
+  readonly newSpaceMiB: number;
   readonly externalMiB: number;
   /** What the client-fillable caches hold together, as counted against their bounds (bff_cache_bytes). */
   readonly cachesMiB: number;
@@ -198,6 +200,7 @@ export class MemorySampler {
           cpuPercent,
           heapUsedMiB: metricValue(metrics, 'nodejs_heap_size_used_bytes') / MIB,
           heapTotalMiB: metricValue(metrics, 'nodejs_heap_size_total_bytes') / MIB,
+          newSpaceMiB: metricValue(metrics, 'nodejs_heap_space_size_total_bytes\\{space="new"\\}') / MIB,
           externalMiB: metricValue(metrics, 'nodejs_external_memory_bytes') / MIB,
           cachesMiB: metricValue(metrics, 'bff_cache_bytes') / MIB,
           loopMaxMs: metricValue(metrics, 'nodejs_eventloop_lag_max_seconds') * 1000,

@@ -306,9 +306,9 @@ function renderMemory(processes: readonly Probed[], sampler: MemorySampler, seco
     return finite.length === 0 ? Number.NaN : finite.reduce((a, b) => a + b, 0) / finite.length;
   };
   const lines = [
-    'Per minute (RSS: highest sample of the minute, every 5 s; heap used / total, external and caches (what the client-fillable caches hold, as counted against their bounds: bff_cache_bytes) from the last /metrics scrape of the minute, every 15 s; ' +
+    'Per minute (RSS: highest sample of the minute, every 5 s; heap used / total (of it, the young generation), external and caches (what the client-fillable caches hold, as counted against their bounds: bff_cache_bytes) from the last /metrics scrape of the minute, every 15 s; ' +
       'loop max: largest event-loop delay between two scrapes (prom-client); backlog: reconciler due payments (capped at 1000); CPU: mean share of one core):',
-    `| minute | ${processes.map((p) => `${p.name} RSS MiB | heap used / total MiB | external MiB | caches MiB | loop max ms | backlog | CPU %`).join(' | ')} | ` +
+    `| minute | ${processes.map((p) => `${p.name} RSS MiB | heap used / total (new) MiB | external MiB | caches MiB | loop max ms | backlog | CPU %`).join(' | ')} | ` +
       `${[...sampler.otherCpu.keys()].map((name) => `${name} CPU %`).join(' | ')} | load average |`,
     `| --- | ${processes.map(() => '--- | --- | --- | --- | --- | --- | ---').join(' | ')} | ${[...sampler.otherCpu.keys()].map(() => '---').join(' | ')} | --- |`,
   ];
@@ -322,7 +322,7 @@ function renderMemory(processes: readonly Probed[], sampler: MemorySampler, seco
       const rss = Math.max(...inMinute.map((s) => s.rssMiB));
       const loopMax = Math.max(...scraped.map((s) => s.loopMaxMs));
       cells.push(
-        `${fmt(rss)} | ${lastScrape ? `${fmt(lastScrape.heapUsedMiB)} / ${fmt(lastScrape.heapTotalMiB)}` : '-'} | ${fmt(lastScrape?.externalMiB ?? NaN)} | ${fmt(lastScrape?.cachesMiB ?? NaN)} | ` +
+        `${fmt(rss)} | ${lastScrape ? `${fmt(lastScrape.heapUsedMiB)} / ${fmt(lastScrape.heapTotalMiB)} (${fmt(lastScrape.newSpaceMiB)})` : '-'} | ${fmt(lastScrape?.externalMiB ?? NaN)} | ${fmt(lastScrape?.cachesMiB ?? NaN)} | ` +
           `${fmt(loopMax)} | ${lastScrape && Number.isFinite(lastScrape.backlog) ? lastScrape.backlog : '-'} | ${fmt(mean(inMinute.map((s) => s.cpuPercent)))}`,
       );
       load = inMinute[inMinute.length - 1]?.load1 ?? load;

@@ -16,10 +16,13 @@
  *
  * Memory is bounded in bytes: any client can fill this cache (distinct variables make distinct
  * keys), so the kept answers together never hold more than `maxBytes`, and an answer larger than
- * `maxEntryBytes` is not kept. An answer is kept as its JSON text (parsed again when served: an
- * object graph holds several times its JSON, which a soak showed filling the heap), and sizes
- * count what V8 holds for the key, the JSON and the versions (one byte per character of a string
- * that is all Latin-1, two otherwise), plus a fixed overhead.
+ * `maxEntryBytes` is not kept. An answer is kept as the bytes of its JSON (parsed again when
+ * served: an object graph holds several times its JSON, which a soak showed filling the heap), in
+ * a buffer of its own outside V8's heap: kept as strings, the answers made V8's heap grow by about
+ * twice what they held (V8 sizes its old generation with room to spare over what is live), so
+ * the process's memory went on growing for as long as the cache filled. Sizes count those bytes,
+ * what V8 holds for the key and the versions (one byte per character of a string that is all
+ * Latin-1, two otherwise), plus a fixed overhead.
  */
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { type FormattedExecutionResult, OperationTypeNode } from 'graphql';
@@ -45,8 +48,9 @@ export interface AnswerCacheOptions {
 }
 
 interface Entry {
-  /** The answer as JSON: a string's size is what it holds (an object graph would hold several times its JSON). */
-  readonly json: string;
+  /** The answer's JSON, Latin-1 or UTF-8 encoded (`latin1`), in memory of its own (allocUnsafeSlow: not a slice of Node's shared pool). */
+  readonly json: Buffer;
+  readonly latin1: boolean;
   readonly versions: ReadonlyArray<readonly [string, string]>;
   readonly until: number;
   readonly bytes: number;
@@ -54,8 +58,8 @@ interface Entry {
 
 /** Variables (as JSON) longer than this make no key: such requests are always executed. */
 const MAX_KEY_VARIABLES = 2048;
-/** What one kept entry costs besides its strings (the objects, the LRU's slots), a rough upper bound. */
-const ENTRY_OVERHEAD_BYTES = 256;
+/** What one kept entry costs besides its strings and bytes (the objects, the buffer's own, the LRU's slots), a rough upper bound. */
+const ENTRY_OVERHEAD_BYTES = 384;
 /** What one recorded version costs besides its key and version strings. */
 const VERSION_OVERHEAD_BYTES = 64;
 /** A character V8 cannot keep in a one-byte string. */
@@ -110,7 +114,7 @@ export class AnswerCache {
       return null;
     }
     this.options.onLookup?.('hit');
-    return JSON.parse(entry.json) as FormattedExecutionResult;
+    return JSON.parse(entry.json.toString(entry.latin1 ? 'latin1' : 'utf8')) as FormattedExecutionResult;
   }
 
   /** Keeps an executed answer when everything it read was recorded and it is a clean one. */
@@ -127,10 +131,14 @@ export class AnswerCache {
     // garbage at once (V8 puts a string of over 128 KiB in its large-object space, out of the
     // young generation), and a client choosing large answers would double what they cost.
     if (bytes > this.options.maxEntryBytes || jsonExceeds(result, this.options.maxEntryBytes - bytes)) return;
-    const json = JSON.stringify(result);
-    bytes += stringBytes(json);
+    const text = JSON.stringify(result);
+    // A one-byte string is its Latin-1 bytes (a copy, no encoding); any other is kept as UTF-8.
+    const latin1 = !TWO_BYTE.test(text);
+    const json = Buffer.allocUnsafeSlow(latin1 ? text.length : Buffer.byteLength(text, 'utf8'));
+    json.write(text, latin1 ? 'latin1' : 'utf8');
+    bytes += json.length;
     // Too large is not kept (`set` drops it); others may evict the least recently used.
-    this.entries.set(key, { json, versions, until, bytes });
+    this.entries.set(key, { json, latin1, versions, until, bytes });
   }
 
   /** Whether every recorded version is the stored one; a failed read counts as no (the request is executed). */

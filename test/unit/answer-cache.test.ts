@@ -111,6 +111,38 @@ describe('AnswerCache', () => {
     await expect(cache.lookup(latin)).resolves.not.toBeNull();
   });
 
+  it('serves back exactly what it kept, whatever the script: Latin-1, Arabic, emoji and escapes', async () => {
+    const stored = new Map<string, string>();
+    const { cache } = setup(stored);
+    const texts = [
+      'plain',
+      'caf\u00e9 \u00a0SYP',
+      '\u0661\u0662\u0660\u066c\u0660\u0660\u0660 \u0644.\u0633.',
+      'paid \u{1f389}',
+      'a "quoted" \\ line\n\u0000',
+    ];
+    for (const [i, text] of texts.entries()) {
+      const key = cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
+      cache.keep(key, answer(String(i), text), readOf({ [`payment:${i}`]: 'v' }));
+      stored.set(`payment:${i}`, 'v');
+      expect(await cache.lookup(key)).toEqual(answer(String(i), text));
+    }
+  });
+
+  it("keeps answers outside V8's heap (V8 grows its heap by about twice the strings it keeps)", () => {
+    const { cache } = setup(new Map(), { maxBytes: 16 * 1024 * 1024 });
+    const before = process.memoryUsage().arrayBuffers;
+    for (let i = 0; i < 4000; i++) {
+      const key = cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
+      cache.keep(key, answer(String(i), 'p'.repeat(1500)), readOf({ [`payment:${i}`]: 'v' }));
+    }
+    expect(cache.held().entries).toBe(4000);
+    // About 6 MB of JSON in buffers (a margin for other buffers freed meanwhile); kept as strings, none.
+    const held = process.memoryUsage().arrayBuffers - before;
+    expect(held).toBeGreaterThan(4000 * 1000);
+    expect(held).toBeLessThan(4000 * 2048);
+  });
+
   it('refuses an answer over the cap before serialising it: its size walk never counts more than the JSON holds', () => {
     const values: unknown[] = [
       null,
