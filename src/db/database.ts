@@ -103,8 +103,6 @@ interface Shared {
   /** SQLite: the stores' SELECTs, prepared once on the read connection (`selectsOn`). */
   selects: Map<string, BetterSqlite3.Statement>;
   selectsOn: BetterSqlite3.Database | null;
-  /** SQLite: the write connection's `synchronous` setting now (it opens with FULL, for the migrations). */
-  synchronous: 'FULL' | 'NORMAL';
   /** SQLite file: the syncs of its WAL that durable writes wait for, for one write connection (in memory: none). */
   walSync: { handle: BetterSqlite3.Database; syncs: WalSync | null } | null;
 }
@@ -162,7 +160,6 @@ export class Database {
         options,
         selects: new Map(),
         selectsOn: null,
-        synchronous: 'FULL',
         walSync: null,
       };
       shared.set(dataSource, state);
@@ -358,8 +355,8 @@ export class Database {
     this.settle(handle);
     let members = group;
     try {
-      // Set outside any transaction, once: COMMIT never waits for the disk (durable writes wait for the WAL's sync below).
-      this.synchronous(handle, 'NORMAL');
+      // Set outside any transaction, once per connection: COMMIT never waits for the disk (durable writes wait for the WAL's sync below).
+      commitWithoutWaiting(handle);
       members = await this.beginImmediate(handle, group);
     } catch (error) {
       const failure = this.failure(error);
@@ -449,13 +446,6 @@ export class Database {
       this.state.walSync = { handle, syncs: handle.memory ? null : new WalSync(`${handle.name}-wal`, this.state.options.syncFile) };
     }
     return this.state.walSync.syncs;
-  }
-
-  /** Sets the write connection's `synchronous` for the next COMMIT, when it is not that already. */
-  private synchronous(handle: BetterSqlite3.Database, wanted: 'FULL' | 'NORMAL'): void {
-    if (this.state.synchronous === wanted) return;
-    handle.pragma(`synchronous = ${wanted}`);
-    this.state.synchronous = wanted;
   }
 
   /** Undoes one write inside the group's transaction; false when that is not possible any more. */
@@ -620,6 +610,15 @@ async function releasePostgres(runner: QueryRunner, error: unknown): Promise<voi
 
 /** The busy_timeout the connection was opened with (what reads keep), read once per connection. */
 const readsBusyTimeout = new WeakMap<BetterSqlite3.Database, number>();
+
+/** Write connections set to `synchronous = NORMAL` (each opens with FULL, so that the migrations wait for the disk). */
+const normalCommits = new WeakSet<BetterSqlite3.Database>();
+
+function commitWithoutWaiting(handle: BetterSqlite3.Database): void {
+  if (normalCommits.has(handle)) return;
+  handle.pragma('synchronous = NORMAL');
+  normalCommits.add(handle);
+}
 
 /** One BEGIN IMMEDIATE that never waits inside SQLite; null when it took the lock. */
 function tryBegin(handle: BetterSqlite3.Database): unknown {
