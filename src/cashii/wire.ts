@@ -108,7 +108,6 @@ function parseAccount(value: unknown, field: string): string | null {
 
 /** `raw` as it may be kept or quoted: no control characters, at most RAW_STATUS_MAX_LENGTH characters (code points). */
 function boundedText(raw: string): string {
-  // eslint-disable-next-line no-control-regex
   const clean = raw.replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
   if (clean.length <= RAW_STATUS_MAX_LENGTH) return clean;
   const points = Array.from(clean);
