@@ -432,7 +432,9 @@ export class Database {
       () => durable.forEach(({ write, value }) => write.resolve(value)),
       (error: unknown) => {
         // Committed, but maybe not on disk: the outcome is unknown, as after a failed COMMIT.
-        const failure = this.failure(new StorageUnavailableError(walSyncFaultCode(error)));
+        const fault = new StorageUnavailableError(walSyncFaultCode(error));
+        fault.cause = error;
+        const failure = this.failure(fault);
         durable.forEach(({ write }) => write.reject(failure));
       },
     );

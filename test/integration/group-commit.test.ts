@@ -271,6 +271,9 @@ describe('durability of a group', () => {
     const failure = await durable.catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StorageUnavailableError);
     expect((failure as StorageUnavailableError).reason).toBe('SQLITE_IOERR_FSYNC_EIO');
+    // The system's error is kept for the logs, never in what the client is told.
+    expect((failure as StorageUnavailableError).cause).toMatchObject({ code: 'EIO' });
+    expect((failure as StorageUnavailableError).message).not.toContain('fdatasync');
     expect(db.writable).toBe(false);
     expect(await db.storageState()).toMatchObject({ writable: false, reason: 'SQLITE_IOERR_FSYNC_EIO' });
 
