@@ -3,6 +3,8 @@
  * only from fully recorded clean reads, retired by a changed version or by time, and the versions
  * of the lookups of one event-loop turn read in one call.
  */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { AnswerCache, jsonExceeds } from '../../src/graphql/answer-cache';
 import { ReadSet } from '../../src/observability/request-scope';
 import { ManualClock } from '../fixtures/manual-clock';
@@ -28,6 +30,8 @@ function readOf(versions: Record<string, string>, until = Infinity): ReadSet {
   for (const [key, version] of Object.entries(versions)) reads.note(key, version, until);
   return reads;
 }
+
+const ROOT = path.join(__dirname, '..', '..');
 
 const answer = (id: string, padding = '') => ({ data: { payment: { id, padding } } });
 const viewer = { id: 'user-a' };
@@ -130,17 +134,42 @@ describe('AnswerCache', () => {
   });
 
   it("keeps answers outside V8's heap (V8 grows its heap by about twice the strings it keeps)", () => {
-    const { cache } = setup(new Map(), { maxBytes: 16 * 1024 * 1024 });
-    const before = process.memoryUsage().arrayBuffers;
-    for (let i = 0; i < 4000; i++) {
-      const key = cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
-      cache.keep(key, answer(String(i), 'p'.repeat(1500)), readOf({ [`payment:${i}`]: 'v' }));
-    }
-    expect(cache.held().entries).toBe(4000);
-    // About 6 MB of JSON in buffers (a margin for other buffers freed meanwhile); kept as strings, none.
-    const held = process.memoryUsage().arrayBuffers - before;
-    expect(held).toBeGreaterThan(4000 * 1000);
-    expect(held).toBeLessThan(4000 * 2048);
+    // Measured in a fresh Node process with a full collection before each sample: in a Jest worker,
+    // other suites' buffers are freed at any time and move the process-wide counter by megabytes.
+    const script = `
+      const { AnswerCache } = require(${JSON.stringify(path.join(ROOT, 'src', 'graphql', 'answer-cache.ts'))});
+      const { ReadSet } = require(${JSON.stringify(path.join(ROOT, 'src', 'observability', 'request-scope.ts'))});
+      const cache = new AnswerCache({
+        versionsOf: async () => new Map(), maxBytes: 16 * 1024 * 1024, maxEntryBytes: 64 * 1024, maxAgeMs: 60000,
+        clock: { now: () => 0 },
+      });
+      const sample = () => { globalThis.gc(); globalThis.gc(); return process.memoryUsage(); };
+      const before = sample();
+      for (let i = 0; i < 4000; i++) {
+        const key = cache.keyFor({ id: 'user-a' }, 'hash', 'Payment', { id: String(i) });
+        const reads = new ReadSet();
+        reads.note('payment:' + i, 'v', Infinity);
+        cache.keep(key, { data: { payment: { id: String(i), padding: 'p'.repeat(1500) } } }, reads);
+      }
+      const after = sample();
+      process.stdout.write(JSON.stringify({
+        entries: cache.held().entries,
+        buffers: after.arrayBuffers - before.arrayBuffers,
+        heap: after.heapUsed - before.heapUsed,
+      }));`;
+    const child = spawnSync(process.execPath, ['--expose-gc', '-r', require.resolve('@swc-node/register'), '-e', script], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
+      encoding: 'utf8',
+    });
+    if (child.status !== 0) throw new Error(`the cache did not load: ${child.stderr}`);
+    const { entries, buffers, heap } = JSON.parse(child.stdout) as { entries: number; buffers: number; heap: number };
+    expect(entries).toBe(4000);
+    // About 6 MB of JSON (1,500 bytes each and the rest of the answer) in buffers ...
+    expect(buffers).toBeGreaterThan(4000 * 1500);
+    expect(buffers).toBeLessThan(4000 * 2048);
+    // ... and on V8's heap only the entries' bookkeeping, well under the 6 MB the strings would take.
+    expect(heap).toBeLessThan(4000 * 1000);
   });
 
   it('refuses an answer over the cap before serialising it: its size walk never counts more than the JSON holds', () => {
