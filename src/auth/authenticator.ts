@@ -108,6 +108,9 @@ export class Authenticator {
       if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 255) {
         throw new AuthenticationFailed('The token names no subject');
       }
+      if (!usableSubject(payload.sub)) {
+        throw new AuthenticationFailed('The token names its subject with control characters or unpaired surrogates');
+      }
       const roles = payload[this.config.operatorClaim];
       const operator = Array.isArray(roles) ? roles.includes(this.config.operatorRole) : roles === this.config.operatorRole;
       const viewer: Viewer = { id: payload.sub, expiresAt: (payload.exp as number) * 1000, ...(operator ? { operator: true } : {}) };
@@ -123,6 +126,15 @@ export class Authenticator {
     // An entry over the per-token bound is not kept (`set` ignores it); others evict the least recently used.
     this.verified?.set(token, { viewer, until: Math.min(expiresAt, this.clock.now() + CACHE_TTL_MS) });
   }
+}
+
+/**
+ * A subject the stores keep as it is: PostgreSQL refuses NUL in text, and both databases store an
+ * unpaired surrogate as U+FFFD, so two such subjects would name one owner. Control characters have
+ * no place in an id either.
+ */
+function usableSubject(sub: string): boolean {
+  return sub.isWellFormed() && !/[\u0000-\u001f\u007f-\u009f]/.test(sub);
 }
 
 function devViewer(header: string | string[] | undefined, operatorHeader: string | string[] | undefined): Viewer {

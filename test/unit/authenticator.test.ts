@@ -92,6 +92,20 @@ describe('Authenticator', () => {
     expect(new Set([missing.message, malformed.message, invalid.message]).size).toBe(3);
   });
 
+  it('refuses a subject no store keeps as it is: NUL and other control characters, unpaired surrogates', async () => {
+    // PostgreSQL refuses NUL in text; an unpaired surrogate is stored as U+FFFD, so '\ud800' and
+    // '\udbff' would be one owner.
+    for (const sub of ['customer\u0000-1', 'customer\n1', 'c\u0085', '\ud800', 'customer-\udc00', '\udbff\ud800']) {
+      const error = (await auth.authenticate({ authorization: `Bearer ${await token(60, sub)}` }).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(AuthenticationFailed);
+      expect(error.message).toMatch(/control characters or unpaired surrogates/);
+    }
+    // Paired surrogates, Arabic and other printable text are ids as any other.
+    for (const sub of ['customer-\u{1f600}', '\u0632\u0628\u0648\u0646-1', 'caf\u00e9']) {
+      expect(await auth.authenticate({ authorization: `Bearer ${await token(60, sub)}` })).toMatchObject({ id: sub });
+    }
+  });
+
   it('in development mode, acts as the local user or the X-Dev-User, and refuses odd names', async () => {
     const dev = new Authenticator({ mode: 'dev' });
     expect(await dev.authenticate({})).toBe(LOCAL_VIEWER);
