@@ -135,6 +135,7 @@ export async function createPaymentsModule(options: PaymentsModuleOptions): Prom
     freshness,
     { maxPerViewer: config.graphql.maxSubscriptionsPerViewer, present: (record) => presenter.payment(record) },
     log,
+    clock,
   );
   // Two doors over the same core: what customers may do, and what operators may do.
   const service = new PaymentService(

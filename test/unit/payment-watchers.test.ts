@@ -4,6 +4,7 @@ import { PaymentWatchers } from '../../src/payments/core/payment-watchers';
 import { toPaymentView } from '../../src/payments/core/payment-view';
 import { PaymentStatus } from '../../src/payments/store/payment-values';
 import { FakeStore, record, silentLog } from '../fixtures/payment-fakes';
+import { ManualClock } from '../fixtures/manual-clock';
 
 function setup(maxPerViewer = 2) {
   const store = new FakeStore();
@@ -17,24 +18,40 @@ function setup(maxPerViewer = 2) {
       return () => set.delete(listener);
     },
   };
-  const sync = { refreshes: 0, refresh: () => (sync.refreshes++, Promise.reject(new Error('not in these tests'))) };
+  const clock = new ManualClock();
+  // A Cashii check: counted; while `hold` is set it waits for the test to release it.
+  const sync = {
+    refreshes: 0,
+    running: 0,
+    most: 0,
+    hold: null as Promise<void> | null,
+    async refresh() {
+      sync.refreshes++;
+      sync.most = Math.max(sync.most, ++sync.running);
+      try {
+        await sync.hold;
+      } finally {
+        sync.running--;
+      }
+      return null as never;
+    },
+  };
   const watchers = new PaymentWatchers(
     store,
     sync,
     bus,
-    new FreshnessPolicy({ statusTtlMs: 60_000, paidStatusTtlMs: 60_000 }),
+    new FreshnessPolicy({ statusTtlMs: 60_000, paidStatusTtlMs: 60_000 }, clock),
     { maxPerViewer, present: (row) => toPaymentView(row, 'https://cashii.example/payment') },
     silentLog,
+    clock,
   );
   const announce = (cashiiId: string) => listeners.get(cashiiId)?.forEach((listener) => listener());
-  return { store, bus, watchers, listeners, announce };
+  return { store, bus, watchers, listeners, announce, clock, sync };
 }
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('PaymentWatchers', () => {
-  afterEach(() => jest.useRealTimers());
-
   it('caps live subscriptions per viewer (silent ones included) and frees a slot when one closes', async () => {
     const { store, watchers } = setup(2);
     const a = store.put(record());
@@ -71,15 +88,53 @@ describe('PaymentWatchers', () => {
     expect((await channel.next()).value).toMatchObject({ status: PaymentStatus.REFUNDED });
   });
 
-  it('polls a payment that can still change, never a final one', () => {
-    jest.useFakeTimers();
-    const { store, watchers } = setup();
-    watchers.watch(store.put(record({ id: '00000000-0000-4000-8000-00000000000a', cashiiId: '1000000000000001' })), 'user-a');
-    expect(jest.getTimerCount()).toBe(1);
+  it('polls a payment that can still change once per TTL on the clock, never a final one, and stops with the last watcher', async () => {
+    const { store, watchers, clock, sync } = setup(10);
+    const pending = store.put(record({ id: '00000000-0000-4000-8000-00000000000a', cashiiId: '1000000000000001' }));
+    const channel = watchers.watch(pending, 'user-a');
     watchers.watch(
       store.put(record({ id: '00000000-0000-4000-8000-00000000000b', cashiiId: '1000000000000002', status: PaymentStatus.REJECTED })),
       'user-b',
     );
-    expect(jest.getTimerCount()).toBe(1);
+    await clock.advance(59_999);
+    expect(sync.refreshes).toBe(0); // confirmed just now: fresh for its TTL
+    await clock.advance(1);
+    expect(sync.refreshes).toBe(1);
+    await clock.advance(60_000);
+    expect(sync.refreshes).toBe(2);
+    await channel.return();
+    await clock.advance(10 * 60_000);
+    expect(sync.refreshes).toBe(2);
+  });
+
+  it('never stacks checks of one payment behind a slow Cashii: the next poll is armed when the last has finished', async () => {
+    const { store, watchers, clock, sync } = setup(10);
+    watchers.watch(store.put(record()), 'user-a');
+    let release!: () => void;
+    sync.hold = new Promise((resolve) => (release = resolve));
+    await clock.advance(60_000);
+    expect(sync.running).toBe(1);
+    await clock.advance(5 * 60_000); // five TTLs with the check still out
+    expect(sync.refreshes).toBe(1);
+    release();
+    sync.hold = null;
+    await flush();
+    await clock.advance(60_000);
+    expect(sync.refreshes).toBe(2);
+    expect(sync.most).toBe(1);
+  });
+
+  it('stops polling once the payment is final', async () => {
+    const { store, watchers, clock, sync, announce } = setup(10);
+    const a = store.put(record());
+    const channel = watchers.watch(a, 'user-a');
+    await channel.next();
+    store.get(a.id).status = PaymentStatus.REFUNDED;
+    announce(a.cashiiId!);
+    expect((await channel.next()).value).toMatchObject({ status: PaymentStatus.REFUNDED });
+    // Were it still polled, a stale PENDING row would be checked with Cashii.
+    Object.assign(store.get(a.id), { status: PaymentStatus.PENDING, verifiedAt: new Date(0) });
+    await clock.advance(10 * 60_000);
+    expect(sync.refreshes).toBe(0);
   });
 });

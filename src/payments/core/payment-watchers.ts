@@ -1,9 +1,12 @@
 /**
  * Live watchers of payments. However many subscriptions watch one payment, it has one bus
  * listener and one poller (which keeps a payment that can still change fresh, one Cashii read
- * per TTL through PaymentSync), and each viewer may watch a bounded number at once.
+ * per TTL through PaymentSync), and each viewer may watch a bounded number at once. The poller
+ * waits on the Clock and arms its next check only once the last one has finished, so a slow
+ * Cashii never stacks checks of one payment.
  */
 import { Channel } from '../../common/channel';
+import type { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors';
 import type { Logger } from '../../logger';
 import type { PaymentSync } from './payment-sync';
@@ -24,7 +27,9 @@ interface Watched {
   readonly recordId: string;
   last: PaymentStatus;
   readonly channels: Set<Channel<PaymentView>>;
-  timer: NodeJS.Timeout | null;
+  /** The next poll, or null when none is due (final, stopped, or a poll running). */
+  timer: { cancel(): void } | null;
+  stopped: boolean;
   readonly unsubscribe: () => void;
 }
 
@@ -43,6 +48,7 @@ export class PaymentWatchers {
     private readonly freshness: FreshnessPolicy,
     private readonly options: WatcherOptions,
     private readonly log: Logger,
+    private readonly clock: Clock,
   ) {}
 
   /** A channel of the payment's changes, counted against `viewerId`'s limit until it closes. */
@@ -92,18 +98,18 @@ export class PaymentWatchers {
       last: record.status,
       channels: new Set(),
       timer: null,
+      stopped: false,
       unsubscribe: this.bus.subscribe(cashiiId, () => void this.update(entry).catch((error: unknown) => this.failed(error))),
     };
-    if (!isFinal(entry.last)) {
-      entry.timer = setInterval(() => void this.poll(entry).catch((error: unknown) => this.failed(error)), this.freshness.pollMs);
-      entry.timer.unref();
-    }
+    this.armPoll(entry);
     this.watched.set(cashiiId, entry);
     return entry;
   }
 
   private stop(cashiiId: string, entry: Watched): void {
-    if (entry.timer) clearInterval(entry.timer);
+    entry.stopped = true;
+    entry.timer?.cancel();
+    entry.timer = null;
     entry.unsubscribe();
     this.watched.delete(cashiiId);
   }
@@ -117,10 +123,21 @@ export class PaymentWatchers {
     entry.last = fresh.status;
     const payment = this.options.present(fresh);
     for (const channel of entry.channels) channel.push(payment);
-    if (isFinal(entry.last) && entry.timer) {
-      clearInterval(entry.timer);
+    if (isFinal(entry.last)) {
+      entry.timer?.cancel();
       entry.timer = null;
     }
+  }
+
+  /** Arms the next poll of a payment that can still change, `pollMs` from now. */
+  private armPoll(entry: Watched): void {
+    if (entry.stopped || isFinal(entry.last)) return;
+    entry.timer = this.clock.setTimeout(() => {
+      entry.timer = null;
+      void this.poll(entry)
+        .catch((error: unknown) => this.failed(error))
+        .finally(() => this.armPoll(entry));
+    }, this.freshness.pollMs);
   }
 
   private async poll(entry: Watched): Promise<void> {
