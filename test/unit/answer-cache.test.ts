@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { AnswerCache, jsonExceeds } from '../../src/graphql/answer-cache';
+import { AnswerCache, BLOCK_SHARE, jsonExceeds } from '../../src/graphql/answer-cache';
 import { ReadSet } from '../../src/observability/request-scope';
 import { ManualClock } from '../fixtures/manual-clock';
 
@@ -133,28 +133,35 @@ describe('AnswerCache', () => {
     }
   });
 
-  it("keeps answers outside V8's heap (V8 grows its heap by about twice the strings it keeps)", () => {
+  it("keeps the answers' bytes in one block outside V8's heap, allocated once: a full cache replacing answers allocates nothing", () => {
     // Measured in a fresh Node process with a full collection before each sample: in a Jest worker,
     // other suites' buffers are freed at any time and move the process-wide counter by megabytes.
     const script = `
       const { AnswerCache } = require(${JSON.stringify(path.join(ROOT, 'src', 'graphql', 'answer-cache.ts'))});
       const { ReadSet } = require(${JSON.stringify(path.join(ROOT, 'src', 'observability', 'request-scope.ts'))});
       const cache = new AnswerCache({
-        versionsOf: async () => new Map(), maxBytes: 16 * 1024 * 1024, maxEntryBytes: 64 * 1024, maxAgeMs: 60000,
+        versionsOf: async () => new Map(), maxBytes: 4 * 1024 * 1024, maxEntryBytes: 64 * 1024, maxAgeMs: 60000,
         clock: { now: () => 0 },
       });
       const sample = () => { globalThis.gc(); globalThis.gc(); return process.memoryUsage(); };
+      const keep = (from, to) => {
+        for (let i = from; i < to; i++) {
+          const key = cache.keyFor({ id: 'user-a' }, 'hash', 'Payment', { id: String(i) });
+          const reads = new ReadSet();
+          reads.note('payment:' + i, 'v', Infinity);
+          cache.keep(key, { data: { payment: { id: String(i), padding: 'p'.repeat(1500) } } }, reads);
+        }
+      };
       const before = sample();
-      for (let i = 0; i < 4000; i++) {
-        const key = cache.keyFor({ id: 'user-a' }, 'hash', 'Payment', { id: String(i) });
-        const reads = new ReadSet();
-        reads.note('payment:' + i, 'v', Infinity);
-        cache.keep(key, { data: { payment: { id: String(i), padding: 'p'.repeat(1500) } } }, reads);
-      }
+      keep(0, 1000);
+      const filling = sample();
+      keep(1000, 20000);
       const after = sample();
       process.stdout.write(JSON.stringify({
         entries: cache.held().entries,
-        buffers: after.arrayBuffers - before.arrayBuffers,
+        held: cache.held().bytes,
+        block: filling.arrayBuffers - before.arrayBuffers,
+        churn: after.arrayBuffers - filling.arrayBuffers,
         heap: after.heapUsed - before.heapUsed,
       }));`;
     const child = spawnSync(process.execPath, ['--expose-gc', '-r', require.resolve('@swc-node/register'), '-e', script], {
@@ -163,13 +170,80 @@ describe('AnswerCache', () => {
       encoding: 'utf8',
     });
     if (child.status !== 0) throw new Error(`the cache did not load: ${child.stderr}`);
-    const { entries, buffers, heap } = JSON.parse(child.stdout) as { entries: number; buffers: number; heap: number };
-    expect(entries).toBe(4000);
-    // About 6 MB of JSON (1,500 bytes each and the rest of the answer) in buffers ...
-    expect(buffers).toBeGreaterThan(4000 * 1500);
-    expect(buffers).toBeLessThan(4000 * 2048);
-    // ... and on V8's heap only the entries' bookkeeping, well under the 6 MB the strings would take.
-    expect(heap).toBeLessThan(4000 * 1000);
+    const { entries, held, block, churn, heap } = JSON.parse(child.stdout) as Record<string, number>;
+    // The block: its share of the 4 MiB bound, allocated with the first answer ...
+    expect(block).toBeGreaterThanOrEqual(Math.floor(4 * 1024 * 1024 * BLOCK_SHARE));
+    expect(block).toBeLessThan(Math.floor(4 * 1024 * 1024 * BLOCK_SHARE) + 64 * 1024);
+    // ... and nothing more while 19,000 answers replace each other in it.
+    expect(Math.abs(churn)).toBeLessThan(64 * 1024);
+    expect(held).toBeLessThanOrEqual(4 * 1024 * 1024);
+    expect(entries).toBeGreaterThan(1000);
+    // On V8's heap only the entries' bookkeeping, well under the 1.5 KB each the strings would take.
+    expect(heap).toBeLessThan(entries * 1000);
+  });
+
+  it('never serves bytes another answer wrote over: a lookup whose entry was overwritten while it waited is a miss', async () => {
+    const stored = new Map<string, string>();
+    const { cache } = setup(stored, { maxBytes: 16 * 1024, maxEntryBytes: 4 * 1024 });
+    const key = (i: number) => cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
+    stored.set('payment:0', 'v');
+    cache.keep(key(0), answer('0', 'a'.repeat(1000)), readOf({ 'payment:0': 'v' }));
+    const waiting = cache.lookup(key(0)); // waits for the versions (next turn)
+    // Meanwhile other answers go round the 10 KiB block: the first one's bytes are written over.
+    for (let i = 1; i <= 20; i++) cache.keep(key(i), answer(String(i), 'b'.repeat(1000)), readOf({ [`payment:${i}`]: 'v' }));
+    await expect(waiting).resolves.toBeNull();
+  });
+
+  it('serves every kept answer exactly as kept while answers of all sizes and scripts go round the block, oldest dropped first', async () => {
+    const stored = new Map<string, string>();
+    const { cache } = setup(stored, { maxBytes: 64 * 1024, maxEntryBytes: 8 * 1024 });
+    const key = (i: number) => cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
+    const kept = new Map<number, ReturnType<typeof answer>>();
+    let hits = 0;
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const scripts = ['p', '\u00e9', '\u0628', '\u{1f389}'];
+    for (let round = 0; round < 3000; round++) {
+      const i = random(400);
+      if (random(3) === 0) {
+        const value = answer(String(i), scripts[random(4)].repeat(1 + random(1500)));
+        stored.set(`payment:${i}`, `v${round}`);
+        cache.keep(key(i), value, readOf({ [`payment:${i}`]: `v${round}` }));
+        kept.set(i, value);
+      } else {
+        const served = await cache.lookup(key(i));
+        if (served !== null) {
+          hits++;
+          expect(served).toEqual(kept.get(i));
+        }
+      }
+      expect(cache.held().bytes).toBeLessThanOrEqual(64 * 1024);
+    }
+    expect(hits).toBeGreaterThan(200);
+    expect(cache.held().entries).toBeLessThan(kept.size);
+    // The latest answer is there.
+    const fresh = answer('fresh', 'f'.repeat(100));
+    stored.set('payment:fresh', 'v');
+    cache.keep(cache.keyFor(viewer, 'hash', 'Payment', { id: 'fresh' })!, fresh, readOf({ 'payment:fresh': 'v' }));
+    expect(await cache.lookup(cache.keyFor(viewer, 'hash', 'Payment', { id: 'fresh' })!)).toEqual(fresh);
+  });
+
+  it('writes an answer still asked for again after the last before the writing reaches it', async () => {
+    const stored = new Map<string, string>();
+    const { cache } = setup(stored, { maxBytes: 64 * 1024, maxEntryBytes: 8 * 1024 });
+    const key = (i: number) => cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
+    const keep = (i: number) => {
+      stored.set(`payment:${i}`, 'v');
+      cache.keep(key(i), answer(String(i), 'x'.repeat(900)), readOf({ [`payment:${i}`]: 'v' }));
+    };
+    keep(0);
+    // 400 more answers (about 1 KB each) go round the 40 KiB block ten times; the first is asked for after each.
+    for (let i = 1; i <= 400; i++) {
+      keep(i);
+      expect(await cache.lookup(key(0))).toEqual(answer('0', 'x'.repeat(900)));
+    }
+    // One never asked for again is gone.
+    expect(await cache.lookup(key(1))).toBeNull();
   });
 
   it('refuses an answer over the cap before serialising it: its size walk never counts more than the JSON holds', () => {
