@@ -131,7 +131,7 @@ export class Metrics {
   private readonly holders = new Map<string, () => { entries: number; bytes: number }>();
   readonly heldBytes = new Gauge({
     name: 'bff_cache_bytes',
-    help: "Bytes each client-fillable cache holds as counted against its bound (answers, documents, persisted_queries, tokens, rate_limits, trusted_verdicts); the answers' bytes sit outside V8's heap, and V8 commits about twice the others' in heap pages",
+    help: "Bytes each client-fillable cache holds as counted against its bound (answers, documents, persisted_queries, tokens, rate_limits, trusted_verdicts); the answers' bytes sit in one block outside V8's heap (counted as written so far), and V8 commits about twice the others' in heap pages",
     labelNames: ['cache'] as const,
     registers: [this.registry],
     collect: () => this.collectHeld(),
