@@ -27,8 +27,9 @@
  * allocates nothing more once written through. What V8 holds for the keys and versions (one byte
  * per character of a string that is all Latin-1, two otherwise, plus a fixed overhead per entry
  * and per version) is counted against the rest of `maxBytes`. The order of the ring is the order
- * of eviction: the oldest answers go first, and an answer served when the writing is about to
- * reach it is written again after the last (so what clients keep asking for stays).
+ * of eviction: the oldest answers go first, and an answer served when it is close to being dropped
+ * is written again after the last (so what clients keep asking for stays). No answer takes more
+ * than an eighth of the block, so writing one again never drops more than that of the others.
  */
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { type FormattedExecutionResult, OperationTypeNode } from 'graphql';
@@ -61,6 +62,9 @@ interface Entry {
   readonly until: number;
   /** What V8 holds for the entry (its key, versions and objects), counted against the rest of the bound. */
   readonly bookkeeping: number;
+  /** The block's bytes (gaps at its end included) and the bookkeeping written before this entry: how close it is to being dropped. */
+  readonly writtenBefore: number;
+  readonly bookkeptBefore: number;
 }
 
 /** Variables (as JSON) longer than this make no key: such requests are always executed. */
@@ -71,8 +75,13 @@ const ENTRY_OVERHEAD_BYTES = 384;
 const VERSION_OVERHEAD_BYTES = 64;
 /** The share of `maxBytes` the block of answers takes; the keys and versions may take the rest. */
 export const BLOCK_SHARE = 0.625;
-/** An answer served when the writing is closer to it than this share of the block is written again after the last. */
-const RENEW_SHARE = 0.25;
+/**
+ * An answer served when it is close to being dropped (three quarters of the block, or of the
+ * bookkeeping's share, written since it was) is written again after the last.
+ */
+const RENEW_AFTER = 0.75;
+/** The largest answer kept, as a share of the block: a renewed answer never drops more than this of the others. */
+const MAX_ENTRY_SHARE = 0.125;
 /** A character V8 cannot keep in a one-byte string. */
 const TWO_BYTE = /[^\u0000-\u00ff]/;
 
@@ -94,12 +103,19 @@ export class AnswerCache {
   private touched = 0;
   /** The counted bookkeeping of the kept entries. */
   private bookkeeping = 0;
+  /** Bytes written into the block (gaps left at its end included) and bookkeeping counted, since it was made. */
+  private written = 0;
+  private bookkept = 0;
   /** Keys whose stored version the next batched read fetches, with the lookups waiting for it. */
   private batch: { keys: Set<string>; done: Promise<Map<string, string>> } | null = null;
+
+  /** The longest JSON kept: a share of the block (MAX_ENTRY_SHARE), or less as `maxEntryBytes` says. */
+  private readonly maxJsonBytes: number;
 
   constructor(private readonly options: AnswerCacheOptions) {
     this.capacity = Math.floor(options.maxBytes * BLOCK_SHARE);
     this.bookkeepingBudget = options.maxBytes - this.capacity;
+    this.maxJsonBytes = Math.min(options.maxEntryBytes, Math.floor(this.capacity * MAX_ENTRY_SHARE));
   }
 
   /** What the kept answers hold now: their number, and the bytes of the block written so far with their bookkeeping. */
@@ -133,16 +149,21 @@ export class AnswerCache {
       return null;
     }
     // Answers kept meanwhile may have written over this one's bytes (and dropped it): a miss then.
-    if (this.entries.get(key) !== entry) {
+    // A lookup of the same turn may have written it again (the same versions, checked): that copy.
+    const now = this.entries.get(key);
+    if (now === undefined || now.versions !== entry.versions || this.options.clock.now() >= now.until) {
       this.options.onLookup?.('miss');
       return null;
     }
     this.options.onLookup?.('hit');
-    const text = this.block!.toString(entry.latin1 ? 'latin1' : 'utf8', entry.offset, entry.offset + entry.length);
-    // About to be written over while clients still ask for it: written again after the last.
-    if ((entry.offset - this.head + this.capacity) % this.capacity < this.capacity * RENEW_SHARE) {
-      this.drop(key, entry);
-      this.place(key, text, entry.versions, entry.until, entry.bookkeeping);
+    const text = this.block!.toString(now.latin1 ? 'latin1' : 'utf8', now.offset, now.offset + now.length);
+    // Close to being dropped while clients still ask for it: written again after the last.
+    if (
+      this.written - now.writtenBefore > this.capacity * RENEW_AFTER ||
+      this.bookkept - now.bookkeptBefore > this.bookkeepingBudget * RENEW_AFTER
+    ) {
+      this.drop(key, now);
+      this.place(key, text, now.versions, now.until, now.bookkeeping);
     }
     return JSON.parse(text) as FormattedExecutionResult;
   }
@@ -161,7 +182,7 @@ export class AnswerCache {
     // garbage at once (V8 puts a string of over 128 KiB in its large-object space, out of the
     // young generation), and a client choosing large answers would double what they cost.
     if (bytes > Math.min(this.options.maxEntryBytes, this.bookkeepingBudget)) return;
-    if (jsonExceeds(result, Math.min(this.options.maxEntryBytes - bytes, this.capacity))) return;
+    if (jsonExceeds(result, Math.min(this.options.maxEntryBytes - bytes, this.maxJsonBytes))) return;
     this.place(key, JSON.stringify(result), versions, until, bytes);
   }
 
@@ -170,13 +191,14 @@ export class AnswerCache {
     // A one-byte string is written as its Latin-1 bytes (a copy, no encoding); any other as UTF-8.
     const latin1 = !TWO_BYTE.test(text);
     const length = latin1 ? text.length : Buffer.byteLength(text, 'utf8');
-    if (bookkeeping + length > this.options.maxEntryBytes || length > this.capacity || bookkeeping > this.bookkeepingBudget) return;
+    if (bookkeeping + length > this.options.maxEntryBytes || length > this.maxJsonBytes || bookkeeping > this.bookkeepingBudget) return;
     const previous = this.entries.get(key);
     if (previous !== undefined) this.drop(key, previous);
     while (this.bookkeeping + bookkeeping > this.bookkeepingBudget) this.dropOldest();
     if (this.head + length > this.capacity) {
       // Round to the start: what is left after the last answer holds the oldest ones, dropped.
       for (let oldest = this.oldest(); oldest !== null && oldest[1].offset >= this.head; oldest = this.oldest()) this.dropOldest();
+      this.written += this.capacity - this.head;
       this.head = 0;
     }
     // The answers written in the previous round that start where this one goes: the oldest, in order.
@@ -189,9 +211,20 @@ export class AnswerCache {
     }
     this.block ??= Buffer.allocUnsafeSlow(this.capacity);
     this.block.write(text, this.head, length, latin1 ? 'latin1' : 'utf8');
-    this.entries.set(key, { offset: this.head, length, latin1, versions, until, bookkeeping });
+    this.entries.set(key, {
+      offset: this.head,
+      length,
+      latin1,
+      versions,
+      until,
+      bookkeeping,
+      writtenBefore: this.written,
+      bookkeptBefore: this.bookkept,
+    });
     this.bookkeeping += bookkeeping;
+    this.bookkept += bookkeeping;
     this.head += length;
+    this.written += length;
     this.touched = Math.max(this.touched, this.head);
   }
 

@@ -201,12 +201,12 @@ describe('AnswerCache', () => {
     const kept = new Map<number, ReturnType<typeof answer>>();
     let hits = 0;
     let seed = 7;
-    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), (seed >>> 8) % n);
     const scripts = ['p', '\u00e9', '\u0628', '\u{1f389}'];
     for (let round = 0; round < 3000; round++) {
-      const i = random(400);
+      const i = random(150);
       if (random(3) === 0) {
-        const value = answer(String(i), scripts[random(4)].repeat(1 + random(1500)));
+        const value = answer(String(i), scripts[random(4)].repeat(1 + random(800)));
         stored.set(`payment:${i}`, `v${round}`);
         cache.keep(key(i), value, readOf({ [`payment:${i}`]: `v${round}` }));
         kept.set(i, value);
@@ -220,6 +220,8 @@ describe('AnswerCache', () => {
       expect(cache.held().bytes).toBeLessThanOrEqual(64 * 1024);
     }
     expect(hits).toBeGreaterThan(200);
+    expect(new Set([...kept.values()].map((value) => value.data.payment.padding[0])).size).toBe(4);
+    expect(kept.size).toBeGreaterThan(140);
     expect(cache.held().entries).toBeLessThan(kept.size);
     // The latest answer is there.
     const fresh = answer('fresh', 'f'.repeat(100));
@@ -244,6 +246,48 @@ describe('AnswerCache', () => {
     }
     // One never asked for again is gone.
     expect(await cache.lookup(key(1))).toBeNull();
+  });
+
+  it('keeps a small answer still asked for while the keys and versions, not the block, bound what is kept', async () => {
+    const stored = new Map<string, string>();
+    const { cache } = setup(stored, { maxBytes: 64 * 1024, maxEntryBytes: 8 * 1024 });
+    const key = (i: number) => cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
+    const keep = (i: number) => {
+      stored.set(`payment:${i}`, 'v');
+      cache.keep(key(i), answer(String(i)), readOf({ [`payment:${i}`]: 'v' }));
+    };
+    keep(0);
+    // Answers of about 40 bytes: some 50 fit the 24 KiB for keys and versions, far fewer than the block holds.
+    for (let i = 1; i <= 400; i++) {
+      keep(i);
+      expect(await cache.lookup(key(0))).toEqual(answer('0'));
+    }
+    expect(await cache.lookup(key(1))).toBeNull();
+  });
+
+  it('answers every lookup of one turn from the kept answer, when the first of them writes it again', async () => {
+    const stored = new Map<string, string>();
+    const { cache } = setup(stored, { maxBytes: 64 * 1024, maxEntryBytes: 8 * 1024 });
+    const key = (i: number) => cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
+    const keep = (i: number) => {
+      stored.set(`payment:${i}`, 'v');
+      cache.keep(key(i), answer(String(i), 'x'.repeat(900)), readOf({ [`payment:${i}`]: 'v' }));
+    };
+    keep(0);
+    for (let i = 1; i <= 34; i++) keep(i); // the first answer is now close to being written over
+    const served = await Promise.all(Array.from({ length: 5 }, () => cache.lookup(key(0))));
+    expect(served).toEqual(Array.from({ length: 5 }, () => answer('0', 'x'.repeat(900))));
+  });
+
+  it('keeps no answer over an eighth of the block: writing one again never drops more than that of the others', () => {
+    const stored = new Map<string, string>();
+    const { cache } = setup(stored, { maxBytes: 160 * 1024, maxEntryBytes: 128 * 1024 });
+    const key = (i: number) => cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
+    stored.set('payment:big', 'v');
+    cache.keep(key(-1), answer('big', 'b'.repeat(13_000)), readOf({ 'payment:big': 'v' })); // over 100 KiB / 8
+    expect(cache.held().entries).toBe(0);
+    cache.keep(key(-2), answer('big', 'b'.repeat(12_000)), readOf({ 'payment:big': 'v' }));
+    expect(cache.held().entries).toBe(1);
   });
 
   it('refuses an answer over the cap before serialising it: its size walk never counts more than the JSON holds', () => {
