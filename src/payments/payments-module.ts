@@ -14,6 +14,7 @@ import type { StatusBus } from '../messaging/status-bus';
 import { CreateJournal } from './core/create-journal';
 import { CreateRecorder } from './core/create-recorder';
 import { FreshnessPolicy, SETTLED_CHECK_FACTORS } from './core/freshness';
+import { warmAmountFormats } from './core/money';
 import { PaymentCreator } from './core/payment-creator';
 import { PaymentPolicy } from './core/payment-policy';
 import { PaymentSync, type TransitionListener } from './core/payment-sync';
@@ -69,6 +70,8 @@ export interface PaymentsModule {
 
 export async function createPaymentsModule(options: PaymentsModuleOptions): Promise<PaymentsModule> {
   const { config, database, cashii, bus, log, hooks = {}, clock = systemClock } = options;
+  // ICU's first locale question and formatter, before the first client's read asks them.
+  warmAmountFormats();
   const freshness = new FreshnessPolicy(
     {
       ...config.payments,

@@ -34,3 +34,24 @@ describe('money for people', () => {
     );
   });
 });
+
+describe('warmAmountFormats', () => {
+  it("asks ICU its first questions at start: afterwards a read in the default or the example's locale asks ICU nothing", () => {
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const money = require('../../src/payments/core/money') as typeof import('../../src/payments/core/money');
+      money.warmAmountFormats();
+      const asked = jest.spyOn(Intl.NumberFormat, 'supportedLocalesOf');
+      try {
+        expect(money.displayAmount(12_000_000, 'SYP', 'en-US').replace(/\u00a0/g, ' ')).toBe('SYP 120,000.00');
+        expect(money.displayAmount(12_000_000, 'SYP', 'ar-SY')).toMatch(/\u0644\.\u0633\.?/);
+        expect(asked).not.toHaveBeenCalled();
+        // A locale not warmed is asked about, as before.
+        money.displayAmount(100, 'SYP', 'tr-TR');
+        expect(asked).toHaveBeenCalled();
+      } finally {
+        asked.mockRestore();
+      }
+    });
+  });
+});

@@ -101,3 +101,12 @@ export function displayAmount(minorUnits: number, currency: string, locale: stri
   if (!supported) throw badInput('locale', 'locale must be a supported BCP 47 language tag, e.g. en-US');
   return formatAmount(minorUnits, currency, locale);
 }
+
+/**
+ * Asks ICU its first questions before any request does: the first locale check and formatter of a
+ * process loaded ICU's data inside a client's read (16 % of a 282 ms event-loop turn in the first
+ * seconds of a soak under load). The default locale, and the example checkout's.
+ */
+export function warmAmountFormats(locales: readonly string[] = ['en-US', 'ar-SY']): void {
+  for (const locale of locales) displayAmount(0, 'SYP', locale);
+}
