@@ -54,6 +54,7 @@ export interface AnswerCacheOptions {
 }
 
 interface Entry {
+  readonly key: string;
   /** Where the answer's JSON sits in the block, Latin-1 or UTF-8 encoded (`latin1`). */
   readonly offset: number;
   readonly length: number;
@@ -65,6 +66,9 @@ interface Entry {
   /** The block's bytes (gaps at its end included) and the bookkeeping written before this entry: how close it is to being dropped. */
   readonly writtenBefore: number;
   readonly bookkeptBefore: number;
+  /** The entries written just before and after this one (a list in the block's order, unlinked when dropped). */
+  older: Entry | null;
+  newer: Entry | null;
 }
 
 /** Variables (as JSON) longer than this make no key: such requests are always executed. */
@@ -91,8 +95,15 @@ function stringBytes(text: string): number {
 }
 
 export class AnswerCache {
-  /** The kept answers, in the order they were written into the block: the first is the oldest. */
+  /** The kept answers by key. */
   private readonly entries = new Map<string, Entry>();
+  /**
+   * The ends of their list in the order they were written into the block. A Map's own order would
+   * do, but finding its first entry steps over every one deleted before it until the Map is
+   * rehashed: 1.6 us per eviction at 4,000 entries, 5.9 at 16,000, on every answer kept.
+   */
+  private oldestEntry: Entry | null = null;
+  private newestEntry: Entry | null = null;
   /** The answers' bytes (allocated on the first answer kept; allocUnsafeSlow: not a slice of Node's shared pool). */
   private block: Buffer | null = null;
   private readonly capacity: number;
@@ -144,7 +155,7 @@ export class AnswerCache {
       return null;
     }
     if (this.options.clock.now() >= entry.until || !(await this.stillCurrent(entry.versions))) {
-      if (this.entries.get(key) === entry) this.drop(key, entry);
+      if (this.entries.get(key) === entry) this.drop(entry);
       this.options.onLookup?.('stale');
       return null;
     }
@@ -162,7 +173,7 @@ export class AnswerCache {
       this.written - now.writtenBefore > this.capacity * RENEW_AFTER ||
       this.bookkept - now.bookkeptBefore > this.bookkeepingBudget * RENEW_AFTER
     ) {
-      this.drop(key, now);
+      this.drop(now);
       this.place(key, text, now.versions, now.until, now.bookkeeping);
     }
     return JSON.parse(text) as FormattedExecutionResult;
@@ -193,25 +204,23 @@ export class AnswerCache {
     const length = latin1 ? text.length : Buffer.byteLength(text, 'utf8');
     if (bookkeeping + length > this.options.maxEntryBytes || length > this.maxJsonBytes || bookkeeping > this.bookkeepingBudget) return;
     const previous = this.entries.get(key);
-    if (previous !== undefined) this.drop(key, previous);
-    while (this.bookkeeping + bookkeeping > this.bookkeepingBudget) this.dropOldest();
+    if (previous !== undefined) this.drop(previous);
+    while (this.bookkeeping + bookkeeping > this.bookkeepingBudget && this.oldestEntry !== null) this.drop(this.oldestEntry);
     if (this.head + length > this.capacity) {
       // Round to the start: what is left after the last answer holds the oldest ones, dropped.
-      for (let oldest = this.oldest(); oldest !== null && oldest[1].offset >= this.head; oldest = this.oldest()) this.dropOldest();
+      while (this.oldestEntry !== null && this.oldestEntry.offset >= this.head) this.drop(this.oldestEntry);
       this.written += this.capacity - this.head;
       this.head = 0;
     }
     // The answers written in the previous round that start where this one goes: the oldest, in order.
-    for (
-      let oldest = this.oldest();
-      oldest !== null && oldest[1].offset >= this.head && oldest[1].offset < this.head + length;
-      oldest = this.oldest()
-    ) {
-      this.dropOldest();
+    for (let oldest = this.oldestEntry; oldest !== null && oldest.offset >= this.head && oldest.offset < this.head + length;) {
+      this.drop(oldest);
+      oldest = this.oldestEntry;
     }
     this.block ??= Buffer.allocUnsafeSlow(this.capacity);
     this.block.write(text, this.head, length, latin1 ? 'latin1' : 'utf8');
-    this.entries.set(key, {
+    const entry: Entry = {
+      key,
       offset: this.head,
       length,
       latin1,
@@ -220,7 +229,13 @@ export class AnswerCache {
       bookkeeping,
       writtenBefore: this.written,
       bookkeptBefore: this.bookkept,
-    });
+      older: this.newestEntry,
+      newer: null,
+    };
+    this.entries.set(key, entry);
+    if (this.newestEntry !== null) this.newestEntry.newer = entry;
+    else this.oldestEntry = entry;
+    this.newestEntry = entry;
     this.bookkeeping += bookkeeping;
     this.bookkept += bookkeeping;
     this.head += length;
@@ -228,19 +243,14 @@ export class AnswerCache {
     this.touched = Math.max(this.touched, this.head);
   }
 
-  private oldest(): [string, Entry] | null {
-    const first = this.entries.entries().next();
-    return first.done === true ? null : first.value;
-  }
-
-  private dropOldest(): void {
-    const oldest = this.oldest();
-    if (oldest !== null) this.drop(oldest[0], oldest[1]);
-  }
-
-  private drop(key: string, entry: Entry): void {
-    this.entries.delete(key);
+  private drop(entry: Entry): void {
+    this.entries.delete(entry.key);
     this.bookkeeping -= entry.bookkeeping;
+    if (entry.older !== null) entry.older.newer = entry.newer;
+    else this.oldestEntry = entry.newer;
+    if (entry.newer !== null) entry.newer.older = entry.older;
+    else this.newestEntry = entry.older;
+    entry.older = entry.newer = null;
   }
 
   /** Whether every recorded version is the stored one; a failed read counts as no (the request is executed). */

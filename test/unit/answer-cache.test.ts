@@ -36,6 +36,16 @@ const ROOT = path.join(__dirname, '..', '..');
 const answer = (id: string, padding = '') => ({ data: { payment: { id, padding } } });
 const viewer = { id: 'user-a' };
 
+/** Keys of answers by number, and a keep of answer `i` (with `padding`) whose one version is stored. */
+function numbered(cache: AnswerCache, stored: Map<string, string>) {
+  const key = (i: number) => cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
+  const keep = (i: number, padding = '') => {
+    stored.set(`payment:${i}`, 'v');
+    cache.keep(key(i), answer(String(i), padding), readOf({ [`payment:${i}`]: 'v' }));
+  };
+  return { key, keep };
+}
+
 describe('AnswerCache', () => {
   it('serves a kept answer while every version holds, and retires it when one changes', async () => {
     const stored = new Map([['payment:1', 'v1']]);
@@ -185,19 +195,18 @@ describe('AnswerCache', () => {
   it('never serves bytes another answer wrote over: a lookup whose entry was overwritten while it waited is a miss', async () => {
     const stored = new Map<string, string>();
     const { cache } = setup(stored, { maxBytes: 16 * 1024, maxEntryBytes: 4 * 1024 });
-    const key = (i: number) => cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
-    stored.set('payment:0', 'v');
-    cache.keep(key(0), answer('0', 'a'.repeat(1000)), readOf({ 'payment:0': 'v' }));
+    const { key, keep } = numbered(cache, stored);
+    keep(0, 'a'.repeat(1000));
     const waiting = cache.lookup(key(0)); // waits for the versions (next turn)
     // Meanwhile other answers go round the 10 KiB block: the first one's bytes are written over.
-    for (let i = 1; i <= 20; i++) cache.keep(key(i), answer(String(i), 'b'.repeat(1000)), readOf({ [`payment:${i}`]: 'v' }));
+    for (let i = 1; i <= 20; i++) keep(i, 'b'.repeat(1000));
     await expect(waiting).resolves.toBeNull();
   });
 
   it('serves every kept answer exactly as kept while answers of all sizes and scripts go round the block, oldest dropped first', async () => {
     const stored = new Map<string, string>();
     const { cache } = setup(stored, { maxBytes: 64 * 1024, maxEntryBytes: 8 * 1024 });
-    const key = (i: number) => cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
+    const { key } = numbered(cache, stored);
     const kept = new Map<number, ReturnType<typeof answer>>();
     let hits = 0;
     let seed = 7;
@@ -233,15 +242,11 @@ describe('AnswerCache', () => {
   it('writes an answer still asked for again after the last before the writing reaches it', async () => {
     const stored = new Map<string, string>();
     const { cache } = setup(stored, { maxBytes: 64 * 1024, maxEntryBytes: 8 * 1024 });
-    const key = (i: number) => cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
-    const keep = (i: number) => {
-      stored.set(`payment:${i}`, 'v');
-      cache.keep(key(i), answer(String(i), 'x'.repeat(900)), readOf({ [`payment:${i}`]: 'v' }));
-    };
-    keep(0);
+    const { key, keep } = numbered(cache, stored);
+    keep(0, 'x'.repeat(900));
     // 400 more answers (about 1 KB each) go round the 40 KiB block ten times; the first is asked for after each.
     for (let i = 1; i <= 400; i++) {
-      keep(i);
+      keep(i, 'x'.repeat(900));
       expect(await cache.lookup(key(0))).toEqual(answer('0', 'x'.repeat(900)));
     }
     // One never asked for again is gone.
@@ -251,11 +256,7 @@ describe('AnswerCache', () => {
   it('keeps a small answer still asked for while the keys and versions, not the block, bound what is kept', async () => {
     const stored = new Map<string, string>();
     const { cache } = setup(stored, { maxBytes: 64 * 1024, maxEntryBytes: 8 * 1024 });
-    const key = (i: number) => cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
-    const keep = (i: number) => {
-      stored.set(`payment:${i}`, 'v');
-      cache.keep(key(i), answer(String(i)), readOf({ [`payment:${i}`]: 'v' }));
-    };
+    const { key, keep } = numbered(cache, stored);
     keep(0);
     // Answers of about 40 bytes: some 50 fit the 24 KiB for keys and versions, far fewer than the block holds.
     for (let i = 1; i <= 400; i++) {
@@ -268,26 +269,25 @@ describe('AnswerCache', () => {
   it('answers every lookup of one turn from the kept answer, when the first of them writes it again', async () => {
     const stored = new Map<string, string>();
     const { cache } = setup(stored, { maxBytes: 64 * 1024, maxEntryBytes: 8 * 1024 });
-    const key = (i: number) => cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
-    const keep = (i: number) => {
-      stored.set(`payment:${i}`, 'v');
-      cache.keep(key(i), answer(String(i), 'x'.repeat(900)), readOf({ [`payment:${i}`]: 'v' }));
-    };
-    keep(0);
-    for (let i = 1; i <= 34; i++) keep(i); // the first answer is now close to being written over
+    const { key, keep } = numbered(cache, stored);
+    for (let i = 0; i <= 34; i++) keep(i, 'x'.repeat(900)); // the first answer is now close to being written over
     const served = await Promise.all(Array.from({ length: 5 }, () => cache.lookup(key(0))));
     expect(served).toEqual(Array.from({ length: 5 }, () => answer('0', 'x'.repeat(900))));
   });
 
-  it('keeps no answer over an eighth of the block: writing one again never drops more than that of the others', () => {
+  it('keeps no answer over an eighth of the block: writing one again never drops more than that of the others', async () => {
     const stored = new Map<string, string>();
+    // A block of 100 KiB: answers of at most 12,800 bytes, whatever maxEntryBytes allows.
     const { cache } = setup(stored, { maxBytes: 160 * 1024, maxEntryBytes: 128 * 1024 });
-    const key = (i: number) => cache.keyFor(viewer, 'hash', 'Payment', { id: String(i) })!;
-    stored.set('payment:big', 'v');
-    cache.keep(key(-1), answer('big', 'b'.repeat(13_000)), readOf({ 'payment:big': 'v' })); // over 100 KiB / 8
+    const { key, keep } = numbered(cache, stored);
+    keep(-1, 'b'.repeat(13_000));
     expect(cache.held().entries).toBe(0);
-    cache.keep(key(-2), answer('big', 'b'.repeat(12_000)), readOf({ 'payment:big': 'v' }));
-    expect(cache.held().entries).toBe(1);
+    // Eight answers of the largest size kept: the first is close to being written over.
+    for (let i = 0; i < 8; i++) keep(i, 'b'.repeat(12_000));
+    expect(cache.held().entries).toBe(8);
+    // Served, it is written again at the start of the block: none of the seven others is dropped.
+    expect(await cache.lookup(key(0))).toEqual(answer('0', 'b'.repeat(12_000)));
+    for (let i = 0; i < 8; i++) expect(await cache.lookup(key(i))).not.toBeNull();
   });
 
   it('refuses an answer over the cap before serialising it: its size walk never counts more than the JSON holds', () => {

@@ -96,6 +96,8 @@ describe('PaymentWatchers', () => {
       store.put(record({ id: '00000000-0000-4000-8000-00000000000b', cashiiId: '1000000000000002', status: PaymentStatus.REJECTED })),
       'user-b',
     );
+    // Were the final one polled, this stale PENDING row would be checked with Cashii too.
+    Object.assign(store.get('00000000-0000-4000-8000-00000000000b'), { status: PaymentStatus.PENDING, verifiedAt: new Date(0) });
     await clock.advance(59_999);
     expect(sync.refreshes).toBe(0); // confirmed just now: fresh for its TTL
     await clock.advance(1);
